@@ -1,0 +1,115 @@
+// Reverse-mode differentiation: a topological sort of the recorded graph, then one reverse sweep
+// that calls each node's backward closure. PyTorch's rules: leaves accumulate .grad until
+// zeroed; non-leaves keep it only when retain_grad() was called; the graph is released after
+// the pass unless retain_graph, and a second pass through a released node is an error.
+#include <fmt/format.h>
+
+#include <unordered_set>
+#include <vector>
+
+#include "autograd.h"
+#include "duet/core/error.h"
+
+namespace duet {
+
+namespace {
+
+// Non-leaf tensors reachable from `root`, ordered so that each comes before its inputs.
+template <typename T>
+std::vector<TensorImpl<T>*> reverse_topological(TensorImpl<T>* root) {
+  std::vector<TensorImpl<T>*> post_order;
+  std::unordered_set<TensorImpl<T>*> seen;
+  // Iterative DFS (a deep graph must not overflow the stack): (node, next input to visit).
+  std::vector<std::pair<TensorImpl<T>*, std::size_t>> stack{{root, 0}};
+  seen.insert(root);
+  while (!stack.empty()) {
+    auto& [impl, next] = stack.back();
+    const auto& inputs = impl->grad_fn->inputs;
+    if (next < inputs.size()) {
+      TensorImpl<T>* in = inputs[next++].get();
+      if (in->grad_fn && in->requires_grad && seen.insert(in).second) stack.emplace_back(in, 0);
+    } else {
+      post_order.push_back(impl);
+      stack.pop_back();
+    }
+  }
+  return {post_order.rbegin(), post_order.rend()};
+}
+
+template <typename T>
+void run_backward(TensorImpl<T>& root, const typename TensorImpl<T>::Array& seed, bool retain_graph) {
+  if (!root.requires_grad) {
+    throw Error("backward: the tensor does not require grad and has no grad_fn "
+                "(did you forget requires_grad on a parameter, or call it inside no_grad?)");
+  }
+  if (!root.grad_fn) {  // backward on a leaf: its gradient is the seed
+    if (!root.grad) {
+      root.grad = std::make_shared<TensorImpl<T>>();
+      root.grad->shape = root.shape;
+      root.grad->data = seed;
+    } else {
+      root.grad->data += seed;
+    }
+    return;
+  }
+  if (root.grad_fn->released) {
+    throw Error(fmt::format("backward: trying to backward through the graph a second time (op '{}'); "
+                            "its buffers were freed by the first backward, pass retain_graph=true there",
+                            root.grad_fn->op));
+  }
+  const auto order = reverse_topological(&root);
+  root.pass_grad = seed;
+  root.pass_grad_live = true;
+  NoGradGuard no_grad;  // gradients themselves are not recorded
+  for (TensorImpl<T>* impl : order) {
+    GradNode<T>& node = *impl->grad_fn;
+    if (node.released) {
+      throw Error(fmt::format("backward: trying to backward through the graph a second time (op '{}'); "
+                              "pass retain_graph=true to the first backward",
+                              node.op));
+    }
+    if (impl->pass_grad_live) {
+      node.backward(node, *impl, impl->pass_grad);
+      if (impl->retains_grad) {
+        if (!impl->grad) {
+          impl->grad = std::make_shared<TensorImpl<T>>();
+          impl->grad->shape = impl->shape;
+          impl->grad->data = impl->pass_grad;
+        } else {
+          impl->grad->data += impl->pass_grad;
+        }
+      }
+    }
+    impl->pass_grad.resize(0);
+    impl->pass_grad_live = false;
+    if (!retain_graph) node.release();
+  }
+}
+
+}  // namespace
+
+template <typename T>
+void BasicTensor<T>::backward(bool retain_graph) const {
+  if (numel() != 1) {
+    throw Error(fmt::format("backward: grad can be implicitly created only for a one-element output, "
+                            "got shape {}; pass an explicit gradient",
+                            shape().str()));
+  }
+  run_backward(impl(), Array::Ones(1), retain_graph);
+}
+
+template <typename T>
+void BasicTensor<T>::backward(const BasicTensor& gradient, bool retain_graph) const {
+  if (!(gradient.shape() == shape())) {
+    throw Error(fmt::format("backward: gradient of shape {} does not match the output's shape {}",
+                            gradient.shape().str(), shape().str()));
+  }
+  run_backward(impl(), gradient.data(), retain_graph);
+}
+
+template void BasicTensor<float>::backward(bool) const;
+template void BasicTensor<double>::backward(bool) const;
+template void BasicTensor<float>::backward(const BasicTensor<float>&, bool) const;
+template void BasicTensor<double>::backward(const BasicTensor<double>&, bool) const;
+
+}  // namespace duet

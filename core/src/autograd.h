@@ -1,0 +1,65 @@
+// Internal: how an op records itself in the graph, and where backward closures send gradients.
+#pragma once
+
+#include <initializer_list>
+#include <utility>
+
+#include "duet/core/tensor.h"
+
+namespace duet::detail {
+
+// Whether a result computed from `inputs` must be recorded (grad mode on, some input requires grad).
+template <typename T>
+bool needs_graph(std::initializer_list<const BasicTensor<T>*> inputs) {
+  if (!grad_enabled()) return false;
+  for (const auto* t : inputs)
+    if (t->requires_grad()) return true;
+  return false;
+}
+
+// Builds the result tensor of an op; records `backward` when the graph is needed.
+// `backward(node, out, grad_out)` adds each input's gradient into grad_sink(node, i).
+template <typename T, typename Backward>
+BasicTensor<T> make_result(const char* op, const Shape& shape, typename BasicTensor<T>::Array values,
+                           std::initializer_list<const BasicTensor<T>*> inputs, Backward&& backward) {
+  auto result = BasicTensor<T>::from_array(shape, std::move(values));
+  if (needs_graph<T>(inputs)) {
+    auto node = std::make_shared<GradNode<T>>();
+    node->op = op;
+    node->inputs.reserve(inputs.size());
+    for (const auto* t : inputs) node->inputs.push_back(t->impl_ptr());
+    node->backward = std::forward<Backward>(backward);
+    result.impl().grad_fn = std::move(node);
+    result.impl().requires_grad = true;
+  }
+  return result;
+}
+
+// Whether input i of a node wants a gradient.
+template <typename T>
+bool wants_grad(const GradNode<T>& node, std::size_t i) {
+  return node.inputs[i]->requires_grad;
+}
+
+// The buffer that input i's gradient is added into: a leaf's .grad, or a non-leaf's scratch
+// gradient for this pass. Created as zeros on first use.
+template <typename T>
+typename TensorImpl<T>::Array& grad_sink(GradNode<T>& node, std::size_t i) {
+  TensorImpl<T>& in = *node.inputs[i];
+  const auto n = in.shape.numel();
+  if (in.grad_fn) {
+    if (!in.pass_grad_live) {
+      in.pass_grad.setZero(n);
+      in.pass_grad_live = true;
+    }
+    return in.pass_grad;
+  }
+  if (!in.grad) {
+    in.grad = std::make_shared<TensorImpl<T>>();
+    in.grad->shape = in.shape;
+    in.grad->data.setZero(n);
+  }
+  return in.grad->data;
+}
+
+}  // namespace duet::detail

@@ -1,0 +1,232 @@
+// Elementwise ops. Each op states its forward value and its derivative side by side; the
+// unary/binary helpers below do the recording and the broadcasting once for all of them.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "../autograd.h"
+#include "broadcast.h"
+#include "duet/core/error.h"
+#include "duet/core/ops.h"
+
+namespace duet {
+
+namespace {
+
+using detail::grad_sink;
+using detail::make_result;
+using detail::wants_grad;
+
+// y = f(x), dy/dx = df(x, y).
+template <typename T, typename F, typename DF>
+BasicTensor<T> unary(const char* op, const BasicTensor<T>& x, F f, DF df) {
+  const auto& xv = x.data();
+  typename BasicTensor<T>::Array y(xv.size());
+  for (Eigen::Index i = 0; i < xv.size(); ++i) y[i] = f(xv[i]);
+  return make_result<T>(op, x.shape(), std::move(y), {&x},
+                        [df](GradNode<T>& node, const TensorImpl<T>& out, const auto& g) {
+                          const auto& in = node.inputs[0]->data;
+                          auto& sink = grad_sink(node, 0);
+                          for (Eigen::Index i = 0; i < g.size(); ++i) sink[i] += g[i] * df(in[i], out.data[i]);
+                        });
+}
+
+// z = f(a, b) with broadcasting; dz/da = da(a, b, z), dz/db = db(a, b, z).
+template <typename T, typename F, typename DA, typename DB>
+BasicTensor<T> binary(const char* op, const BasicTensor<T>& a, const BasicTensor<T>& b, F f, DA da, DB db) {
+  const auto& av = a.data();
+  const auto& bv = b.data();
+  if (a.shape() == b.shape()) {  // the common case: no index arithmetic
+    typename BasicTensor<T>::Array z(av.size());
+    for (Eigen::Index i = 0; i < av.size(); ++i) z[i] = f(av[i], bv[i]);
+    return make_result<T>(op, a.shape(), std::move(z), {&a, &b},
+                          [da, db](GradNode<T>& node, const TensorImpl<T>& out, const auto& g) {
+                            const auto& x = node.inputs[0]->data;
+                            const auto& y = node.inputs[1]->data;
+                            if (wants_grad(node, 0)) {
+                              auto& s = grad_sink(node, 0);
+                              for (Eigen::Index i = 0; i < g.size(); ++i) s[i] += g[i] * da(x[i], y[i], out.data[i]);
+                            }
+                            if (wants_grad(node, 1)) {
+                              auto& s = grad_sink(node, 1);
+                              for (Eigen::Index i = 0; i < g.size(); ++i) s[i] += g[i] * db(x[i], y[i], out.data[i]);
+                            }
+                          });
+  }
+  detail::BroadcastPlan plan(a.shape(), b.shape(), op);
+  typename BasicTensor<T>::Array z(plan.out.numel());
+  plan.for_each([&](std::int64_t o, std::int64_t ia, std::int64_t ib) { z[o] = f(av[ia], bv[ib]); });
+  return make_result<T>(op, plan.out, std::move(z), {&a, &b},
+                        [plan, da, db](GradNode<T>& node, const TensorImpl<T>& out, const auto& g) {
+                          const auto& x = node.inputs[0]->data;
+                          const auto& y = node.inputs[1]->data;
+                          if (wants_grad(node, 0)) {
+                            auto& s = grad_sink(node, 0);
+                            plan.for_each([&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
+                              s[ia] += g[o] * da(x[ia], y[ib], out.data[o]);
+                            });
+                          }
+                          if (wants_grad(node, 1)) {
+                            auto& s = grad_sink(node, 1);
+                            plan.for_each([&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
+                              s[ib] += g[o] * db(x[ia], y[ib], out.data[o]);
+                            });
+                          }
+                        });
+}
+
+template <typename T>
+void require_domain(const BasicTensor<T>& x, const char* op, bool (*ok)(T), const char* domain) {
+  const auto& v = x.data();
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    if (!ok(v[i]) && !std::isnan(v[i])) {
+      throw Error(fmt::format("{}: element {} is {:g}, outside the domain {} (the result would be NaN)", op,
+                              i, v[i], domain));
+    }
+  }
+}
+
+}  // namespace
+
+template <typename T>
+BasicTensor<T> add(const BasicTensor<T>& a, const BasicTensor<T>& b) {
+  return binary(
+      "add", a, b, [](T x, T y) { return x + y; }, [](T, T, T) { return T(1); }, [](T, T, T) { return T(1); });
+}
+
+template <typename T>
+BasicTensor<T> sub(const BasicTensor<T>& a, const BasicTensor<T>& b) {
+  return binary(
+      "sub", a, b, [](T x, T y) { return x - y; }, [](T, T, T) { return T(1); }, [](T, T, T) { return T(-1); });
+}
+
+template <typename T>
+BasicTensor<T> mul(const BasicTensor<T>& a, const BasicTensor<T>& b) {
+  return binary(
+      "mul", a, b, [](T x, T y) { return x * y; }, [](T, T y, T) { return y; }, [](T x, T, T) { return x; });
+}
+
+template <typename T>
+BasicTensor<T> div(const BasicTensor<T>& a, const BasicTensor<T>& b) {
+  return binary(
+      "div", a, b, [](T x, T y) { return x / y; }, [](T, T y, T) { return T(1) / y; },
+      [](T, T y, T z) { return -z / y; });
+}
+
+template <typename T>
+BasicTensor<T> neg(const BasicTensor<T>& x) {
+  return unary("neg", x, [](T v) { return -v; }, [](T, T) { return T(-1); });
+}
+
+template <typename T>
+BasicTensor<T> add_scalar(const BasicTensor<T>& x, T s) {
+  return unary("add_scalar", x, [s](T v) { return v + s; }, [](T, T) { return T(1); });
+}
+
+template <typename T>
+BasicTensor<T> mul_scalar(const BasicTensor<T>& x, T s) {
+  return unary("mul_scalar", x, [s](T v) { return v * s; }, [s](T, T) { return s; });
+}
+
+template <typename T>
+BasicTensor<T> pow(const BasicTensor<T>& x, T p) {
+  return unary(
+      "pow", x, [p](T v) { return std::pow(v, p); },
+      [p](T v, T) { return p == T(0) ? T(0) : p * std::pow(v, p - T(1)); });
+}
+
+template <typename T>
+BasicTensor<T> square(const BasicTensor<T>& x) {
+  return unary("square", x, [](T v) { return v * v; }, [](T v, T) { return T(2) * v; });
+}
+
+template <typename T>
+BasicTensor<T> exp(const BasicTensor<T>& x) {
+  return unary("exp", x, [](T v) { return std::exp(v); }, [](T, T y) { return y; });
+}
+
+template <typename T>
+BasicTensor<T> log(const BasicTensor<T>& x) {
+  require_domain<T>(x, "log", [](T v) { return v >= T(0); }, "x >= 0");
+  return unary("log", x, [](T v) { return std::log(v); }, [](T v, T) { return T(1) / v; });
+}
+
+template <typename T>
+BasicTensor<T> sqrt(const BasicTensor<T>& x) {
+  require_domain<T>(x, "sqrt", [](T v) { return v >= T(0); }, "x >= 0");
+  return unary("sqrt", x, [](T v) { return std::sqrt(v); }, [](T, T y) { return T(0.5) / y; });
+}
+
+template <typename T>
+BasicTensor<T> abs(const BasicTensor<T>& x) {
+  return unary(
+      "abs", x, [](T v) { return std::abs(v); }, [](T v, T) { return T((v > T(0)) - (v < T(0))); });
+}
+
+template <typename T>
+BasicTensor<T> clamp(const BasicTensor<T>& x, T lo, T hi) {
+  if (lo > hi) throw Error(fmt::format("clamp: lower bound {:g} is above upper bound {:g}", lo, hi));
+  return unary(
+      "clamp", x, [lo, hi](T v) { return std::clamp(v, lo, hi); },
+      [lo, hi](T v, T) { return (v >= lo && v <= hi) ? T(1) : T(0); });
+}
+
+template <typename T>
+BasicTensor<T> relu(const BasicTensor<T>& x) {
+  return unary("relu", x, [](T v) { return v > T(0) ? v : T(0); }, [](T v, T) { return v > T(0) ? T(1) : T(0); });
+}
+
+template <typename T>
+BasicTensor<T> sigmoid(const BasicTensor<T>& x) {
+  // Two branches so that exp never overflows: for v < 0 use e^v / (1 + e^v).
+  return unary(
+      "sigmoid", x,
+      [](T v) {
+        if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
+        const T e = std::exp(v);
+        return e / (T(1) + e);
+      },
+      [](T, T y) { return y * (T(1) - y); });
+}
+
+template <typename T>
+BasicTensor<T> tanh(const BasicTensor<T>& x) {
+  return unary("tanh", x, [](T v) { return std::tanh(v); }, [](T, T y) { return T(1) - y * y; });
+}
+
+template <typename T>
+BasicTensor<T> softplus(const BasicTensor<T>& x) {
+  // log(1 + e^v) = max(v, 0) + log1p(e^-|v|): no overflow for large v, no underflow loss for small.
+  return unary(
+      "softplus", x, [](T v) { return std::max(v, T(0)) + std::log1p(std::exp(-std::abs(v))); },
+      [](T v, T) {
+        if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
+        const T e = std::exp(v);
+        return e / (T(1) + e);
+      });
+}
+
+#define DUET_INSTANTIATE(T)                                                          \
+  template BasicTensor<T> add(const BasicTensor<T>&, const BasicTensor<T>&);         \
+  template BasicTensor<T> sub(const BasicTensor<T>&, const BasicTensor<T>&);         \
+  template BasicTensor<T> mul(const BasicTensor<T>&, const BasicTensor<T>&);         \
+  template BasicTensor<T> div(const BasicTensor<T>&, const BasicTensor<T>&);         \
+  template BasicTensor<T> neg(const BasicTensor<T>&);                                \
+  template BasicTensor<T> add_scalar(const BasicTensor<T>&, T);                      \
+  template BasicTensor<T> mul_scalar(const BasicTensor<T>&, T);                      \
+  template BasicTensor<T> pow(const BasicTensor<T>&, T);                             \
+  template BasicTensor<T> square(const BasicTensor<T>&);                             \
+  template BasicTensor<T> exp(const BasicTensor<T>&);                                \
+  template BasicTensor<T> log(const BasicTensor<T>&);                                \
+  template BasicTensor<T> sqrt(const BasicTensor<T>&);                               \
+  template BasicTensor<T> abs(const BasicTensor<T>&);                                \
+  template BasicTensor<T> clamp(const BasicTensor<T>&, T, T);                        \
+  template BasicTensor<T> relu(const BasicTensor<T>&);                               \
+  template BasicTensor<T> sigmoid(const BasicTensor<T>&);                            \
+  template BasicTensor<T> tanh(const BasicTensor<T>&);                               \
+  template BasicTensor<T> softplus(const BasicTensor<T>&);
+DUET_INSTANTIATE(float)
+DUET_INSTANTIATE(double)
+#undef DUET_INSTANTIATE
+
+}  // namespace duet

@@ -1,0 +1,48 @@
+#include "duet/core/optim.h"
+
+#include <fmt/format.h>
+
+#include "duet/core/error.h"
+
+namespace duet::optim {
+
+void sgd_update(Array& param, const Array& grad, const SgdRule& rule, SgdState& state) {
+  if (grad.size() != param.size()) {
+    throw Error(fmt::format("sgd: gradient has {} values for a parameter of {}", grad.size(), param.size()));
+  }
+  const float lr = rule.learning_rate;
+  const float m = rule.momentum;
+  if (rule.weight_decay == 0.0f && m == 0.0f) {  // the plain rule, without temporaries
+    param -= lr * grad;
+    return;
+  }
+  Array g = rule.weight_decay != 0.0f ? Array(grad + rule.weight_decay * param) : grad;
+  if (m == 0.0f) {
+    param -= lr * g;
+    return;
+  }
+  if (rule.form == MomentumForm::gradient_buffer) {
+    // torch/optim/sgd.py: the first step copies g into the buffer (no dampening).
+    if (state.buffer.size() == 0) {
+      state.buffer = g;
+    } else {
+      state.buffer = m * state.buffer + (1.0f - rule.dampening) * g;
+    }
+    if (rule.nesterov) {
+      param -= lr * (g + m * state.buffer);
+    } else {
+      param -= lr * state.buffer;
+    }
+    return;
+  }
+  // keras/src/optimizers/sgd.py: velocity starts at zero.
+  if (state.buffer.size() == 0) state.buffer = Array::Zero(param.size());
+  state.buffer = m * state.buffer - lr * g;
+  if (rule.nesterov) {
+    param += m * state.buffer - lr * g;
+  } else {
+    param += state.buffer;
+  }
+}
+
+}  // namespace duet::optim
