@@ -14,22 +14,23 @@ namespace duet {
 
 namespace {
 
-// Non-leaf tensors reachable from `root`, ordered so that each comes before its inputs.
+// Non-leaf tensors reachable from `root`, ordered so that each comes before its inputs. The
+// order holds owning pointers: releasing a node during the sweep must not free a tensor that
+// is still to be visited.
 template <typename T>
-std::vector<TensorImpl<T>*> reverse_topological(TensorImpl<T>* root) {
-  std::vector<TensorImpl<T>*> post_order;
-  std::unordered_set<TensorImpl<T>*> seen;
+std::vector<std::shared_ptr<TensorImpl<T>>> reverse_topological(const std::shared_ptr<TensorImpl<T>>& root) {
+  std::vector<std::shared_ptr<TensorImpl<T>>> post_order;
+  std::unordered_set<TensorImpl<T>*> seen{root.get()};
   // Iterative DFS (a deep graph must not overflow the stack): (node, next input to visit).
-  std::vector<std::pair<TensorImpl<T>*, std::size_t>> stack{{root, 0}};
-  seen.insert(root);
+  std::vector<std::pair<std::shared_ptr<TensorImpl<T>>, std::size_t>> stack{{root, 0}};
   while (!stack.empty()) {
     auto& [impl, next] = stack.back();
     const auto& inputs = impl->grad_fn->inputs;
     if (next < inputs.size()) {
-      TensorImpl<T>* in = inputs[next++].get();
-      if (in->grad_fn && in->requires_grad && seen.insert(in).second) stack.emplace_back(in, 0);
+      const auto& in = inputs[next++];
+      if (in->grad_fn && in->requires_grad && seen.insert(in.get()).second) stack.emplace_back(in, 0);
     } else {
-      post_order.push_back(impl);
+      post_order.push_back(std::move(impl));
       stack.pop_back();
     }
   }
@@ -37,7 +38,8 @@ std::vector<TensorImpl<T>*> reverse_topological(TensorImpl<T>* root) {
 }
 
 template <typename T>
-void run_backward(TensorImpl<T>& root, const typename TensorImpl<T>::Array& seed, bool retain_graph) {
+void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename TensorImpl<T>::Array& seed, bool retain_graph) {
+  TensorImpl<T>& root = *root_ptr;
   if (!root.requires_grad) {
     throw Error("backward: the tensor does not require grad and has no grad_fn "
                 "(did you forget requires_grad on a parameter, or call it inside no_grad?)");
@@ -57,11 +59,11 @@ void run_backward(TensorImpl<T>& root, const typename TensorImpl<T>::Array& seed
                             "its buffers were freed by the first backward, pass retain_graph=true there",
                             root.grad_fn->op));
   }
-  const auto order = reverse_topological(&root);
+  const auto order = reverse_topological(root_ptr);
   root.pass_grad = seed;
   root.pass_grad_live = true;
   NoGradGuard no_grad;  // gradients themselves are not recorded
-  for (TensorImpl<T>* impl : order) {
+  for (const auto& impl : order) {
     GradNode<T>& node = *impl->grad_fn;
     if (node.released) {
       throw Error(fmt::format("backward: trying to backward through the graph a second time (op '{}'); "
@@ -95,7 +97,7 @@ void BasicTensor<T>::backward(bool retain_graph) const {
                             "got shape {}; pass an explicit gradient",
                             shape().str()));
   }
-  run_backward(impl(), Array::Ones(1), retain_graph);
+  run_backward(impl_ptr(), Array::Ones(1), retain_graph);
 }
 
 template <typename T>
@@ -104,7 +106,7 @@ void BasicTensor<T>::backward(const BasicTensor& gradient, bool retain_graph) co
     throw Error(fmt::format("backward: gradient of shape {} does not match the output's shape {}",
                             gradient.shape().str(), shape().str()));
   }
-  run_backward(impl(), gradient.data(), retain_graph);
+  run_backward(impl_ptr(), gradient.data(), retain_graph);
 }
 
 template void BasicTensor<float>::backward(bool) const;

@@ -1,0 +1,134 @@
+// Forward values against closed forms, and the error each bad input gets.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "duet/core/error.h"
+#include "duet/core/loss.h"
+#include "duet/core/ops.h"
+
+namespace duet {
+namespace {
+
+// Runs `f`, expects a duet::Error whose message contains every one of `parts`.
+template <typename F>
+void expect_error(F&& f, std::initializer_list<const char*> parts) {
+  try {
+    f();
+    FAIL() << "expected an error mentioning " << *parts.begin();
+  } catch (const Error& e) {
+    for (const char* p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+  }
+}
+
+TEST(Shape, PrintsLikePyTorchLists) {
+  EXPECT_EQ((Shape{6, 1}).str(), "[6, 1]");
+  EXPECT_EQ(Shape{}.str(), "[]");
+  EXPECT_EQ(Tensor::zeros({2, 3, 4}).shape().str(), "[2, 3, 4]");
+}
+
+TEST(Ops, BroadcastingAddsARowToEveryRow) {
+  const Tensor m = Tensor::from_rows({{1, 2, 3}, {4, 5, 6}});
+  const Tensor row = Tensor::from_data({3}, {10, 20, 30});
+  const Tensor col = Tensor::from_rows({{100}, {200}});
+  EXPECT_EQ(add(m, row).to_rows(), (std::vector<std::vector<float>>{{11, 22, 33}, {14, 25, 36}}));
+  EXPECT_EQ(add(m, col).to_rows(), (std::vector<std::vector<float>>{{101, 102, 103}, {204, 205, 206}}));
+  EXPECT_EQ(add(row, col).shape(), (Shape{2, 3}));
+}
+
+TEST(Ops, BroadcastMismatchNamesOpAndShapes) {
+  expect_error([] { add(Tensor::zeros({2, 3}), Tensor::zeros({4})); }, {"add", "[2, 3]", "[4]"});
+}
+
+TEST(Ops, MatmulMismatchNamesInnerDimensions) {
+  expect_error([] { matmul(Tensor::zeros({3, 4}), Tensor::zeros({5, 2})); },
+               {"matmul: [3, 4] x [5, 2]: inner dimensions 4 and 5 differ"});
+}
+
+TEST(Ops, MatmulValues) {
+  const Tensor a = Tensor::from_rows({{1, 2}, {3, 4}});
+  const Tensor b = Tensor::from_rows({{5, 6}, {7, 8}});
+  EXPECT_EQ(matmul(a, b).to_rows(), (std::vector<std::vector<float>>{{19, 22}, {43, 50}}));
+}
+
+TEST(Ops, AffineLayoutsAgree) {
+  const Tensor x = Tensor::from_rows({{1, 2}, {3, 4}, {5, 6}});
+  const Tensor kernel = Tensor::from_rows({{1, -1, 0.5f}, {2, 0, 1}});  // [in 2, out 3]
+  const Tensor bias = Tensor::from_data({3}, {0.5f, 0, -1});
+  const Tensor a = affine(x, kernel, bias, WeightLayout::in_out);
+  const Tensor b = affine(x, transpose(kernel), bias, WeightLayout::out_in);
+  EXPECT_EQ(a.to_rows(), b.to_rows());
+  EXPECT_FLOAT_EQ(a.at(0, 0), 1 + 4 + 0.5f);
+}
+
+TEST(Ops, AffineWidthMismatchIsNamed) {
+  expect_error([] { affine(Tensor::zeros({6, 2}), Tensor::zeros({1, 1}), Tensor::zeros({1}), WeightLayout::in_out); },
+               {"dense", "[6, 2]", "2 features", "expects 1"});
+}
+
+TEST(Ops, ReductionsAlongAxes) {
+  const Tensor m = Tensor::from_rows({{1, 2, 3}, {4, 5, 6}});
+  EXPECT_FLOAT_EQ(sum(m).item(), 21);
+  EXPECT_FLOAT_EQ(mean(m).item(), 3.5f);
+  EXPECT_EQ(sum(m, 0).shape(), (Shape{3}));
+  EXPECT_EQ(sum(m, 1, true).shape(), (Shape{2, 1}));
+  EXPECT_FLOAT_EQ(mean(m, -1).data()[1], 5);
+  EXPECT_FLOAT_EQ(max(m, 0).data()[2], 6);
+  expect_error([] { sum(Tensor::zeros({2, 3}), 2); }, {"sum", "axis 2", "[2, 3]"});
+}
+
+TEST(Ops, SigmoidAndLogSoftmaxStayFiniteAtExtremes) {
+  const Tensor x = Tensor::from_data({4}, {-1000, -50, 50, 1000});
+  const Tensor s = sigmoid(x);
+  EXPECT_FLOAT_EQ(s.data()[0], 0.0f);
+  EXPECT_FLOAT_EQ(s.data()[3], 1.0f);
+  const Tensor ls = log_softmax(Tensor::from_rows({{1000, 0}, {-1000, 1000}}), -1);
+  EXPECT_FLOAT_EQ(ls.at(0, 0), 0.0f);
+  EXPECT_FLOAT_EQ(ls.at(0, 1), -1000.0f);
+  EXPECT_TRUE(std::isfinite(ls.at(1, 0)));
+  EXPECT_FLOAT_EQ(softplus(Tensor::scalar(1000.0f)).item(), 1000.0f);
+}
+
+TEST(Ops, SoftmaxRowsSumToOne) {
+  const Tensor p = softmax(Tensor::from_rows({{1, 2, 3}, {0, 0, 0}}), -1);
+  EXPECT_NEAR(sum(p, 1).data()[0], 1.0f, 1e-6f);
+  EXPECT_NEAR(p.at(1, 2), 1.0f / 3, 1e-6f);
+}
+
+TEST(Ops, DomainErrorsAreReported) {
+  expect_error([] { log(Tensor::from_data({2}, {1.0f, -1.0f})); }, {"log", "element 1", "-1"});
+  expect_error([] { sqrt(Tensor::scalar(-4.0f)); }, {"sqrt", "-4"});
+}
+
+TEST(Ops, IndexErrorsAreReported) {
+  expect_error([] { gather_rows(Tensor::zeros({3, 2}), {0, 3}); }, {"gather_rows", "index 3", "3 rows"});
+  expect_error([] { slice_rows(Tensor::zeros({3, 2}), 2, 5); }, {"slice_rows", "[2, 5)"});
+  expect_error([] { pick(Tensor::zeros({2, 3}), {0, 3}); }, {"pick", "class index 3", "row 1"});
+  expect_error([] { Tensor::zeros({2}).item(); }, {"item", "2 elements"});
+}
+
+TEST(Ops, RaggedRowsAreRejected) {
+  expect_error([] { Tensor::from_rows({{1, 2}, {3}}); }, {"row 1 has 1 values", "row 0 has 2"});
+}
+
+TEST(Loss, ReductionsOfSquaredError) {
+  const Tensor p = Tensor::from_rows({{1, 2}, {3, 4}});
+  const Tensor y = Tensor::from_rows({{0, 0}, {0, 0}});
+  EXPECT_FLOAT_EQ(squared_error(p, y, Reduction::sum).item(), 30);
+  EXPECT_FLOAT_EQ(squared_error(p, y, Reduction::mean).item(), 7.5f);
+  EXPECT_FLOAT_EQ(squared_error(p, y, Reduction::mean_of_row_means).item(), 7.5f);
+  EXPECT_EQ(squared_error(p, y, Reduction::none).shape(), (Shape{2, 2}));
+  expect_error([] { squared_error(Tensor::zeros({6, 1}), Tensor::zeros({5, 1}), Reduction::mean); },
+               {"[6, 1]", "[5, 1]"});
+}
+
+TEST(Loss, HuberIsQuadraticThenLinear) {
+  const Tensor p = Tensor::from_data({2}, {0.5f, 3.0f});
+  const Tensor y = Tensor::zeros({2});
+  const Tensor l = huber(p, y, 1.0f, Reduction::none);
+  EXPECT_FLOAT_EQ(l.data()[0], 0.125f);  // 0.5 * 0.5^2
+  EXPECT_FLOAT_EQ(l.data()[1], 2.5f);    // 1 * (3 - 0.5)
+}
+
+}  // namespace
+}  // namespace duet
