@@ -1,0 +1,16 @@
+// Duet's Keras-style API: one include for Sequential / Dense / compile / fit / predict / evaluate.
+//
+//   using namespace duet::keras;
+//   Sequential model({layers::Dense(1, {.input_shape = {1}})});
+//   model.compile("sgd", "mean_squared_error");
+//   model.fit(xs, ys, {.epochs = 500});
+//   model.predict(Tensor::from_rows({{10.0f}}));
+#pragma once
+
+#include "duet/keras/history.h"
+#include "duet/keras/layers/dense.h"
+#include "duet/keras/layers/layer.h"
+#include "duet/keras/losses.h"
+#include "duet/keras/optimizers.h"
+#include "duet/keras/sequential.h"
+#include "duet/keras/utils.h"
