@@ -1,0 +1,88 @@
+// An experiment: one data set, one dense architecture, and how each framework trains it.
+// The JSON format is documented in docs/experiment-format.md.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "duet/core/tensor.h"
+
+namespace duet::compare {
+
+struct LayerSpec {
+  std::int64_t units = 1;
+  std::string activation = "linear";  // linear | relu | sigmoid | tanh | softmax
+};
+
+// Weights of one dense layer in Keras' layout: kernel [in][out], bias [out].
+struct LayerWeights {
+  Tensor kernel;
+  Tensor bias;
+};
+
+struct KerasConfig {
+  std::string optimizer = "sgd";
+  float learning_rate = 0.01f;  // Keras' SGD default
+  float momentum = 0.0f;
+  bool nesterov = false;
+  std::string loss = "mean_squared_error";
+  float huber_delta = 1.0f;
+  std::optional<int> batch_size;  // overrides the shared value
+  std::optional<bool> shuffle;
+};
+
+struct TorchConfig {
+  std::string optimizer = "sgd";
+  std::optional<float> lr;  // required by torch.optim.SGD
+  float momentum = 0.0f;
+  float dampening = 0.0f;
+  float weight_decay = 0.0f;
+  bool nesterov = false;
+  std::string loss = "mse";
+  std::string reduction = "mean";
+  float huber_delta = 1.0f;
+  float smooth_l1_beta = 1.0f;
+  std::optional<int> batch_size;
+  std::optional<bool> shuffle;
+};
+
+struct Experiment {
+  std::string name;
+  std::string note;
+  Tensor x;  // [rows, features]
+  Tensor y;  // [rows, outputs]
+  std::vector<LayerSpec> layers;
+  std::optional<std::vector<LayerWeights>> initial_weights;
+  std::uint64_t seed = 0;
+  int epochs = 1;
+  std::optional<int> batch_size;  // absent: each framework's own default
+  std::optional<bool> shuffle;
+  KerasConfig keras;
+  TorchConfig torch;
+  Tensor predict;  // [rows, features]
+
+  // Batch size and shuffling each side uses after overrides and framework defaults:
+  // Keras fit() defaults to 32 and shuffle=True; the article's PyTorch loop trains on the
+  // whole data set in order.
+  int keras_batch_size() const;
+  bool keras_shuffle() const;
+  int torch_batch_size() const;
+  bool torch_shuffle() const;
+};
+
+// Parses and validates an experiment; relative CSV paths resolve against `base_dir`.
+// Throws duet::Error naming the offending key, value or position.
+Experiment parse_experiment(const nlohmann::json& doc, const std::filesystem::path& base_dir);
+Experiment parse_experiment_text(const std::string& text, const std::filesystem::path& base_dir);
+Experiment load_experiment(const std::filesystem::path& path);
+
+// The built-in default: the article's y = 2x - 1 with each framework's own initialisers,
+// Keras SGD on mean squared error and PyTorch SGD on MSELoss(reduction='sum'), 500 epochs.
+Experiment article_experiment();
+
+}  // namespace duet::compare

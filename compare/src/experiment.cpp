@@ -1,0 +1,346 @@
+// Reading an experiment file: strict (an unknown key is an error, so a typo never falls back to
+// a default silently) and specific (every message names the key path, value or position).
+#include "duet/compare/experiment.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "duet/compare/csv.h"
+#include "duet/core/error.h"
+
+namespace duet::compare {
+
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw Error(fmt::format("experiment: {}: {}", path, what));
+}
+
+std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+
+void require_object(const json& j, const std::string& path) {
+  if (!j.is_object()) fail(path.empty() ? "top level" : path, fmt::format("must be an object, got {}", j.type_name()));
+}
+
+void check_keys(const json& j, const std::set<std::string>& allowed, const std::string& path) {
+  require_object(j, path);
+  for (const auto& [key, _] : j.items()) {
+    if (!allowed.count(key)) {
+      std::string known;
+      for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
+      fail(join(path, key), fmt::format("unknown key (known here: {})", known));
+    }
+  }
+}
+
+double number(const json& j, const std::string& path) {
+  if (!j.is_number()) fail(path, fmt::format("must be a number, got {} {}", j.type_name(), j.dump()));
+  const double v = j.get<double>();
+  if (!std::isfinite(v)) fail(path, "must be finite");
+  return v;
+}
+
+float positive_or_zero(const json& j, const std::string& path) {
+  const double v = number(j, path);
+  if (v < 0) fail(path, fmt::format("must not be negative, got {}", j.dump()));
+  return static_cast<float>(v);
+}
+
+int integer(const json& j, const std::string& path) {
+  if (!j.is_number_integer()) fail(path, fmt::format("must be an integer, got {}", j.dump()));
+  const auto v = j.get<std::int64_t>();
+  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) fail(path, "is out of range");
+  return static_cast<int>(v);
+}
+
+bool boolean(const json& j, const std::string& path) {
+  if (!j.is_boolean()) fail(path, fmt::format("must be true or false, got {}", j.dump()));
+  return j.get<bool>();
+}
+
+std::string string(const json& j, const std::string& path) {
+  if (!j.is_string()) fail(path, fmt::format("must be a string, got {}", j.dump()));
+  return j.get<std::string>();
+}
+
+// A list of equally long lists of numbers -> [rows, cols].
+Tensor matrix(const json& j, const std::string& path) {
+  if (!j.is_array() || j.empty()) fail(path, "must be a non-empty list of rows, e.g. [[1.0], [2.0]]");
+  std::vector<std::vector<float>> rows;
+  for (std::size_t r = 0; r < j.size(); ++r) {
+    const std::string row_path = fmt::format("{}[{}]", path, r);
+    if (!j[r].is_array() || j[r].empty()) fail(row_path, "must be a non-empty list of numbers");
+    std::vector<float> row;
+    for (std::size_t c = 0; c < j[r].size(); ++c) {
+      row.push_back(static_cast<float>(number(j[r][c], fmt::format("{}[{}]", row_path, c))));
+    }
+    if (!rows.empty() && row.size() != rows.front().size()) {
+      fail(row_path, fmt::format("has {} values but row 0 has {}", row.size(), rows.front().size()));
+    }
+    rows.push_back(std::move(row));
+  }
+  return Tensor::from_rows(rows);
+}
+
+Tensor vector(const json& j, const std::string& path) {
+  if (!j.is_array() || j.empty()) fail(path, "must be a non-empty list of numbers");
+  std::vector<float> v;
+  for (std::size_t i = 0; i < j.size(); ++i) v.push_back(static_cast<float>(number(j[i], fmt::format("{}[{}]", path, i))));
+  return Tensor::from_data(Shape{static_cast<std::int64_t>(v.size())}, v);
+}
+
+void parse_data(const json& j, const std::filesystem::path& base_dir, Experiment& e) {
+  require_object(j, "data");
+  if (j.contains("csv")) {
+    check_keys(j, {"csv", "targets"}, "data");
+    const auto file = string(j["csv"], "data.csv");
+    if (!j.contains("targets")) fail("data", "a CSV data set needs \"targets\": the names of the target columns");
+    const auto& t = j["targets"];
+    if (!t.is_array() || t.empty()) fail("data.targets", "must be a non-empty list of column names");
+    std::vector<std::string> targets;
+    for (std::size_t i = 0; i < t.size(); ++i) targets.push_back(string(t[i], fmt::format("data.targets[{}]", i)));
+    const auto path = std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : base_dir / file;
+    split_columns(read_csv(path), targets, path.string(), e.x, e.y);
+    return;
+  }
+  check_keys(j, {"x", "y"}, "data");
+  if (!j.contains("x") || !j.contains("y")) fail("data", "needs \"x\" and \"y\" (or \"csv\" and \"targets\")");
+  e.x = matrix(j["x"], "data.x");
+  e.y = matrix(j["y"], "data.y");
+  if (e.x.shape()[0] != e.y.shape()[0]) {
+    fail("data", fmt::format("x has {} rows but y has {}", e.x.shape()[0], e.y.shape()[0]));
+  }
+}
+
+void parse_layers(const json& j, Experiment& e) {
+  if (!j.is_array() || j.empty()) fail("layers", "must be a non-empty list of dense layers, e.g. [{\"units\": 1}]");
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string path = fmt::format("layers[{}]", i);
+    check_keys(j[i], {"units", "activation"}, path);
+    if (!j[i].contains("units")) fail(path, "needs \"units\"");
+    LayerSpec layer;
+    layer.units = integer(j[i]["units"], path + ".units");
+    if (layer.units <= 0) fail(path + ".units", fmt::format("must be positive, got {}", layer.units));
+    if (j[i].contains("activation")) {
+      layer.activation = string(j[i]["activation"], path + ".activation");
+      static const std::set<std::string> known{"linear", "relu", "sigmoid", "tanh", "softmax"};
+      if (!known.count(layer.activation)) {
+        fail(path + ".activation", fmt::format("unknown activation '{}' (linear, relu, sigmoid, tanh or softmax)",
+                                               layer.activation));
+      }
+    }
+    e.layers.push_back(layer);
+  }
+}
+
+void parse_initial_weights(const json& j, Experiment& e) {
+  if (!j.is_array()) fail("initial_weights", "must be a list with one {\"kernel\", \"bias\"} per layer");
+  if (j.size() != e.layers.size()) {
+    fail("initial_weights", fmt::format("has {} entries for {} layers", j.size(), e.layers.size()));
+  }
+  std::vector<LayerWeights> weights;
+  std::int64_t in = e.x.shape()[1];
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string path = fmt::format("initial_weights[{}]", i);
+    check_keys(j[i], {"kernel", "bias"}, path);
+    if (!j[i].contains("kernel") || !j[i].contains("bias")) fail(path, "needs \"kernel\" and \"bias\"");
+    LayerWeights w{matrix(j[i]["kernel"], path + ".kernel"), vector(j[i]["bias"], path + ".bias")};
+    const std::int64_t out = e.layers[i].units;
+    if (!(w.kernel.shape() == Shape{in, out})) {
+      fail(path + ".kernel", fmt::format("has shape {} but layer {} takes {} inputs to {} units, so it must be [{}, {}] "
+                                         "(Keras layout: [in][out])",
+                                         w.kernel.shape().str(), i, in, out, in, out));
+    }
+    if (!(w.bias.shape() == Shape{out})) {
+      fail(path + ".bias", fmt::format("has {} values but layer {} has {} units", w.bias.numel(), i, out));
+    }
+    weights.push_back(std::move(w));
+    in = out;
+  }
+  e.initial_weights = std::move(weights);
+}
+
+void parse_keras(const json& j, KerasConfig& k) {
+  check_keys(j, {"optimizer", "loss", "batch_size", "shuffle"}, "keras");
+  if (j.contains("optimizer")) {
+    const auto& o = j["optimizer"];
+    check_keys(o, {"name", "learning_rate", "momentum", "nesterov"}, "keras.optimizer");
+    if (!o.contains("name")) fail("keras.optimizer", "needs \"name\"");
+    k.optimizer = string(o["name"], "keras.optimizer.name");
+    if (k.optimizer != "sgd") fail("keras.optimizer.name", fmt::format("unknown optimizer '{}' (supported: sgd)", k.optimizer));
+    if (o.contains("learning_rate")) k.learning_rate = positive_or_zero(o["learning_rate"], "keras.optimizer.learning_rate");
+    if (o.contains("momentum")) k.momentum = positive_or_zero(o["momentum"], "keras.optimizer.momentum");
+    if (o.contains("nesterov")) k.nesterov = boolean(o["nesterov"], "keras.optimizer.nesterov");
+    if (k.momentum > 1) fail("keras.optimizer.momentum", "must be between 0 and 1");
+  }
+  if (j.contains("loss")) {
+    const auto& l = j["loss"];
+    if (l.is_object()) {
+      check_keys(l, {"name", "delta"}, "keras.loss");
+      if (!l.contains("name")) fail("keras.loss", "needs \"name\"");
+      k.loss = string(l["name"], "keras.loss.name");
+      if (l.contains("delta")) k.huber_delta = positive_or_zero(l["delta"], "keras.loss.delta");
+    } else {
+      k.loss = string(l, "keras.loss");
+    }
+    static const std::set<std::string> known{"mean_squared_error", "mse", "mean_absolute_error", "mae", "huber"};
+    if (!known.count(k.loss)) {
+      fail("keras.loss", fmt::format("unknown loss '{}' (supported: mean_squared_error, mse, mean_absolute_error, "
+                                     "mae, huber)",
+                                     k.loss));
+    }
+  }
+  if (j.contains("batch_size")) k.batch_size = integer(j["batch_size"], "keras.batch_size");
+  if (j.contains("shuffle")) k.shuffle = boolean(j["shuffle"], "keras.shuffle");
+}
+
+void parse_torch(const json& j, TorchConfig& t) {
+  check_keys(j, {"optimizer", "loss", "batch_size", "shuffle"}, "torch");
+  if (j.contains("optimizer")) {
+    const auto& o = j["optimizer"];
+    check_keys(o, {"name", "lr", "momentum", "dampening", "weight_decay", "nesterov"}, "torch.optimizer");
+    if (!o.contains("name")) fail("torch.optimizer", "needs \"name\"");
+    t.optimizer = string(o["name"], "torch.optimizer.name");
+    if (t.optimizer != "sgd") fail("torch.optimizer.name", fmt::format("unknown optimizer '{}' (supported: sgd)", t.optimizer));
+    if (o.contains("lr")) t.lr = positive_or_zero(o["lr"], "torch.optimizer.lr");
+    if (o.contains("momentum")) t.momentum = positive_or_zero(o["momentum"], "torch.optimizer.momentum");
+    if (o.contains("dampening")) t.dampening = positive_or_zero(o["dampening"], "torch.optimizer.dampening");
+    if (o.contains("weight_decay")) t.weight_decay = positive_or_zero(o["weight_decay"], "torch.optimizer.weight_decay");
+    if (o.contains("nesterov")) t.nesterov = boolean(o["nesterov"], "torch.optimizer.nesterov");
+  }
+  if (!t.lr) fail("torch.optimizer.lr", "is required (torch.optim.SGD has no default learning rate)");
+  if (j.contains("loss")) {
+    const auto& l = j["loss"];
+    check_keys(l, {"name", "reduction", "delta", "beta"}, "torch.loss");
+    if (!l.contains("name")) fail("torch.loss", "needs \"name\"");
+    t.loss = string(l["name"], "torch.loss.name");
+    static const std::set<std::string> known{"mse", "l1", "huber", "smooth_l1"};
+    if (!known.count(t.loss)) {
+      fail("torch.loss.name", fmt::format("unknown loss '{}' (supported: mse, l1, huber, smooth_l1)", t.loss));
+    }
+    if (l.contains("reduction")) t.reduction = string(l["reduction"], "torch.loss.reduction");
+    if (t.reduction != "mean" && t.reduction != "sum") {
+      fail("torch.loss.reduction", fmt::format("must be \"mean\" or \"sum\", got \"{}\"", t.reduction));
+    }
+    if (l.contains("delta")) t.huber_delta = positive_or_zero(l["delta"], "torch.loss.delta");
+    if (l.contains("beta")) t.smooth_l1_beta = positive_or_zero(l["beta"], "torch.loss.beta");
+  }
+  if (j.contains("batch_size")) t.batch_size = integer(j["batch_size"], "torch.batch_size");
+  if (j.contains("shuffle")) t.shuffle = boolean(j["shuffle"], "torch.shuffle");
+}
+
+void require_positive_batch(const std::optional<int>& b, const std::string& path) {
+  if (b && *b <= 0) fail(path, fmt::format("must be a positive integer, got {}", *b));
+}
+
+}  // namespace
+
+int Experiment::keras_batch_size() const { return keras.batch_size.value_or(batch_size.value_or(32)); }
+bool Experiment::keras_shuffle() const { return keras.shuffle.value_or(shuffle.value_or(true)); }
+int Experiment::torch_batch_size() const {
+  return torch.batch_size.value_or(batch_size.value_or(static_cast<int>(x.shape()[0])));
+}
+bool Experiment::torch_shuffle() const { return torch.shuffle.value_or(shuffle.value_or(false)); }
+
+Experiment parse_experiment(const json& doc, const std::filesystem::path& base_dir) {
+  check_keys(doc, {"name", "note", "data", "layers", "initial_weights", "seed", "epochs", "batch_size", "shuffle",
+                   "keras", "torch", "predict"},
+             "");
+  Experiment e;
+  for (const char* key : {"data", "layers", "epochs", "torch"}) {
+    if (!doc.contains(key)) fail(key, "is required");
+  }
+  e.name = doc.contains("name") ? string(doc["name"], "name") : "experiment";
+  if (doc.contains("note")) e.note = string(doc["note"], "note");
+  parse_data(doc["data"], base_dir, e);
+  parse_layers(doc["layers"], e);
+  if (e.layers.back().units != e.y.shape()[1]) {
+    fail("layers", fmt::format("the last layer has {} units but y has {} columns per row", e.layers.back().units,
+                               e.y.shape()[1]));
+  }
+  if (doc.contains("initial_weights") && !doc["initial_weights"].is_null()) {
+    parse_initial_weights(doc["initial_weights"], e);
+  }
+  if (doc.contains("seed")) {
+    const auto& s = doc["seed"];
+    if (!s.is_number_unsigned() && !(s.is_number_integer() && s.get<std::int64_t>() >= 0)) {
+      fail("seed", fmt::format("must be a non-negative integer, got {}", s.dump()));
+    }
+    e.seed = s.get<std::uint64_t>();
+  }
+  e.epochs = integer(doc["epochs"], "epochs");
+  if (e.epochs < 0) fail("epochs", fmt::format("must not be negative, got {}", e.epochs));
+  if (doc.contains("batch_size")) e.batch_size = integer(doc["batch_size"], "batch_size");
+  if (doc.contains("shuffle")) e.shuffle = boolean(doc["shuffle"], "shuffle");
+  if (doc.contains("keras")) parse_keras(doc["keras"], e.keras);
+  parse_torch(doc["torch"], e.torch);
+  require_positive_batch(e.batch_size, "batch_size");
+  require_positive_batch(e.keras.batch_size, "keras.batch_size");
+  require_positive_batch(e.torch.batch_size, "torch.batch_size");
+  if (doc.contains("predict")) {
+    e.predict = matrix(doc["predict"], "predict");
+    if (e.predict.shape()[1] != e.x.shape()[1]) {
+      fail("predict", fmt::format("rows have {} values but x has {} features", e.predict.shape()[1], e.x.shape()[1]));
+    }
+  } else {
+    e.predict = e.x;
+  }
+  return e;
+}
+
+Experiment parse_experiment_text(const std::string& text, const std::filesystem::path& base_dir) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& err) {
+    // nlohmann reports a byte offset; people count lines and columns.
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < err.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string reason = err.what();
+    if (auto pos = reason.find("syntax error"); pos != std::string::npos) reason = reason.substr(pos);
+    throw Error(fmt::format("experiment: malformed JSON at line {}, column {}: {}", line, column, reason));
+  }
+  return parse_experiment(doc, base_dir);
+}
+
+Experiment load_experiment(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("experiment: cannot open '{}'", path.string()));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  try {
+    return parse_experiment_text(buffer.str(), path.parent_path());
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", path.string(), e.what()));
+  }
+}
+
+Experiment article_experiment() {
+  static const char* kArticle = R"({
+    "name": "article",
+    "note": "y = 2x - 1 on x = -1..4, one dense unit, SGD lr 0.01, 500 epochs; Keras mean squared error vs PyTorch MSELoss(reduction='sum'), each with its own default initialisers.",
+    "data": {"x": [[-1], [0], [1], [2], [3], [4]], "y": [[-3], [-1], [1], [3], [5], [7]]},
+    "layers": [{"units": 1, "activation": "linear"}],
+    "seed": 0, "epochs": 500,
+    "keras": {"optimizer": {"name": "sgd", "learning_rate": 0.01}, "loss": "mean_squared_error"},
+    "torch": {"optimizer": {"name": "sgd", "lr": 0.01}, "loss": {"name": "mse", "reduction": "sum"}},
+    "predict": [[10.0]]
+  })";
+  return parse_experiment_text(kArticle, ".");
+}
+
+}  // namespace duet::compare

@@ -1,0 +1,176 @@
+// The report as JSON (the contract's format), CSV (loss histories) and a human table.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "duet/compare/report.h"
+
+namespace duet::compare {
+
+namespace {
+
+// A float32 value as the shortest decimal that reads back to the same float32 (18.979048, not
+// 18.979047775268555), carried in a double for the JSON writer.
+double shortest(double v) {
+  if (!std::isfinite(v)) return v;
+  return std::stod(fmt::format("{}", static_cast<float>(v)));
+}
+
+nlohmann::json matrix_json(const Tensor& t) {
+  auto j = nlohmann::json::array();
+  if (t.rank() == 1) {
+    for (Eigen::Index i = 0; i < t.data().size(); ++i) j.push_back(shortest(t.data()[i]));
+    return j;
+  }
+  for (const auto& row : t.to_rows()) {
+    auto r = nlohmann::json::array();
+    for (float v : row) r.push_back(shortest(v));
+    j.push_back(r);
+  }
+  return j;
+}
+
+nlohmann::json side_json(const SideReport& s) {
+  nlohmann::json j;
+  j["predictions"] = nlohmann::json::array();
+  for (const auto& row : s.predictions) {
+    auto r = nlohmann::json::array();
+    for (float v : row) r.push_back(shortest(v));
+    j["predictions"].push_back(r);
+  }
+  j["loss_history"] = nlohmann::json::array();
+  for (double v : s.loss_history) j["loss_history"].push_back(shortest(v));
+  j["weights"] = nlohmann::json::array();
+  for (const auto& w : s.weights) j["weights"].push_back({{"kernel", matrix_json(w.kernel)}, {"bias", matrix_json(w.bias)}});
+  j["train_seconds"] = s.train_seconds;
+  return j;
+}
+
+std::string row_text(const std::vector<float>& row) {
+  std::string s;
+  for (std::size_t i = 0; i < row.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", row[i]);
+  return row.size() == 1 ? s : "[" + s + "]";
+}
+
+std::string values_text(const Tensor& t) {
+  std::string s;
+  for (Eigen::Index i = 0; i < t.data().size(); ++i) s += fmt::format("{}{}", i ? ", " : "", t.data()[i]);
+  return "[" + s + "]";
+}
+
+// First epoch whose loss is at most 1/1000 of the first epoch's, 1-based; 0 when never.
+int epochs_to_converge(const std::vector<double>& history) {
+  if (history.empty()) return 0;
+  for (std::size_t e = 0; e < history.size(); ++e)
+    if (history[e] <= 1e-3 * history.front()) return static_cast<int>(e) + 1;
+  return 0;
+}
+
+std::string duration_text(double seconds) {
+  if (seconds >= 1) return fmt::format("{:.2f} s", seconds);
+  if (seconds >= 1e-3) return fmt::format("{:.2f} ms", seconds * 1e3);
+  return fmt::format("{:.1f} us", seconds * 1e6);
+}
+
+std::string keras_setup(const Experiment& e) {
+  const auto& k = e.keras;
+  std::string opt = fmt::format("SGD(learning_rate={:g}", k.learning_rate);
+  if (k.momentum != 0) opt += fmt::format(", momentum={:g}", k.momentum);
+  if (k.nesterov) opt += ", nesterov=True";
+  return opt + ")";
+}
+
+std::string torch_setup(const Experiment& e) {
+  const auto& t = e.torch;
+  std::string opt = fmt::format("SGD(lr={:g}", *t.lr);
+  if (t.momentum != 0) opt += fmt::format(", momentum={:g}", t.momentum);
+  if (t.dampening != 0) opt += fmt::format(", dampening={:g}", t.dampening);
+  if (t.weight_decay != 0) opt += fmt::format(", weight_decay={:g}", t.weight_decay);
+  if (t.nesterov) opt += ", nesterov=True";
+  return opt + ")";
+}
+
+std::string torch_loss_name(const TorchConfig& t) {
+  const char* cls = t.loss == "mse" ? "MSELoss" : t.loss == "l1" ? "L1Loss" : t.loss == "huber" ? "HuberLoss" : "SmoothL1Loss";
+  return fmt::format("{}(reduction='{}')", cls, t.reduction);
+}
+
+std::string batches_text(int batch_size, bool shuffle, std::int64_t rows) {
+  if (batch_size >= rows) return fmt::format("full batch ({} rows){}", rows, shuffle ? ", shuffled" : "");
+  return fmt::format("batch_size {}, {}", batch_size, shuffle ? "shuffled" : "in order");
+}
+
+}  // namespace
+
+std::string to_json(const Report& r) {
+  nlohmann::json j;
+  j["experiment"] = r.experiment;
+  j["keras"] = side_json(r.keras);
+  j["torch"] = side_json(r.torch);
+  return j.dump(2) + "\n";
+}
+
+std::string to_csv(const Report& r) {
+  std::string s = "epoch,keras_loss,torch_loss\n";
+  const std::size_t epochs = std::max(r.keras.loss_history.size(), r.torch.loss_history.size());
+  for (std::size_t e = 0; e < epochs; ++e) {
+    const auto cell = [e](const std::vector<double>& h) {
+      return e < h.size() ? fmt::format("{}", static_cast<float>(h[e])) : std::string();
+    };
+    s += fmt::format("{},{},{}\n", e + 1, cell(r.keras.loss_history), cell(r.torch.loss_history));
+  }
+  return s;
+}
+
+std::string to_table(const Experiment& e, const Report& r) {
+  constexpr int kLabel = 24, kColumn = 34;
+  std::string s = fmt::format("duet-compare: {}\n", e.name);
+  if (!e.note.empty()) s += fmt::format("  {}\n", e.note);
+  const auto line = [&](const std::string& label, const std::string& keras, const std::string& torch,
+                        const std::string& diff = "") {
+    s += fmt::format("  {:<{}}{:<{}}{:<{}}{}\n", label, kLabel, keras, kColumn, torch, kColumn, diff);
+  };
+  s += "\n";
+  line("", "Keras-style", "PyTorch-style", "difference");
+  line("loss", e.keras.loss + " (mean)", torch_loss_name(e.torch));
+  line("optimizer", keras_setup(e), torch_setup(e));
+  line("batches", batches_text(e.keras_batch_size(), e.keras_shuffle(), e.x.shape()[0]),
+       batches_text(e.torch_batch_size(), e.torch_shuffle(), e.x.shape()[0]));
+  line("initial weights", e.initial_weights ? "given" : "glorot_uniform / zeros",
+       e.initial_weights ? "given" : "kaiming_uniform(a=sqrt(5)) / uniform");
+  s += "\n";
+  const auto inputs = e.predict.to_rows();
+  for (std::size_t i = 0; i < r.keras.predictions.size(); ++i) {
+    std::string diff;
+    if (r.keras.predictions[i].size() == 1) {
+      diff = fmt::format("{:+.6g}", r.torch.predictions[i][0] - r.keras.predictions[i][0]);
+    }
+    line(fmt::format("prediction x={}", row_text(inputs[i])), row_text(r.keras.predictions[i]),
+         row_text(r.torch.predictions[i]), diff);
+  }
+  const auto last = [](const std::vector<double>& h) { return h.empty() ? std::string("-") : fmt::format("{:.4e}", h.back()); };
+  line("final loss", last(r.keras.loss_history), last(r.torch.loss_history));
+  const auto converge = [](const std::vector<double>& h) {
+    const int ep = epochs_to_converge(h);
+    return ep ? fmt::format("epoch {}", ep) : std::string("not reached");
+  };
+  line("loss <= first/1000", converge(r.keras.loss_history), converge(r.torch.loss_history));
+  for (std::size_t l = 0; l < r.keras.weights.size(); ++l) {
+    line(fmt::format("layer {} kernel", l), values_text(r.keras.weights[l].kernel), values_text(r.torch.weights[l].kernel));
+    line(fmt::format("layer {} bias", l), values_text(r.keras.weights[l].bias), values_text(r.torch.weights[l].bias));
+  }
+  const auto timing = [&](const SideReport& side) {
+    return e.epochs > 0 ? fmt::format("{} ({}/epoch)", duration_text(side.train_seconds),
+                                      duration_text(side.train_seconds / e.epochs))
+                        : duration_text(side.train_seconds);
+  };
+  line("training time", timing(r.keras), timing(r.torch));
+  s += "\nWhy the numbers differ:\n";
+  int n = 0;
+  for (const auto& reason : explain_differences(e)) s += fmt::format("  {}. {}\n", ++n, reason);
+  return s;
+}
+
+}  // namespace duet::compare

@@ -1,0 +1,41 @@
+// The Keras side of a comparison, written as a Keras user would write it.
+#include <chrono>
+
+#include "duet/compare/report.h"
+#include "duet/keras.h"
+
+namespace duet::compare {
+
+SideReport run_keras(const Experiment& e) {
+  using namespace duet::keras;
+  utils::set_random_seed(e.seed);  // seeds the initialisers and fit()'s shuffling
+  Sequential model;
+  for (const auto& l : e.layers) model.add(layers::Dense(l.units, {.activation = l.activation}));
+  Generator init_gen(e.seed);
+  model.build(e.x.shape()[1], &init_gen);
+  if (e.initial_weights) {
+    std::vector<Tensor> weights;
+    for (const auto& w : *e.initial_weights) {
+      weights.push_back(w.kernel);
+      weights.push_back(w.bias);
+    }
+    model.set_weights(weights);
+  }
+  const auto& k = e.keras;
+  const losses::Loss loss = k.loss == "huber" ? losses::Huber(k.huber_delta) : losses::get(k.loss);
+  model.compile(optimizers::SGD({.learning_rate = k.learning_rate, .momentum = k.momentum, .nesterov = k.nesterov}),
+                loss);
+
+  SideReport report;
+  const auto start = std::chrono::steady_clock::now();
+  const History history =
+      model.fit(e.x, e.y, {.epochs = e.epochs, .batch_size = e.keras_batch_size(), .shuffle = e.keras_shuffle(), .verbose = 0});
+  report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (e.epochs > 0) report.loss_history = history["loss"];
+  report.predictions = model.predict(e.predict).to_rows();
+  const auto weights = model.get_weights();
+  for (std::size_t i = 0; i < weights.size(); i += 2) report.weights.push_back({weights[i], weights[i + 1]});
+  return report;
+}
+
+}  // namespace duet::compare
