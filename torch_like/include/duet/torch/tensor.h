@@ -18,10 +18,12 @@ using NoGradGuard = duet::NoGradGuard;  // `with torch.no_grad():`
 Tensor tensor(std::initializer_list<std::initializer_list<float>> rows);
 Tensor tensor(const std::vector<std::vector<float>>& rows);
 
-// The process-wide generator behind default initialisers and DataLoader shuffling. Like
-// PyTorch it starts from a fixed seed (67280421310721), so unseeded programs repeat too.
+// The process-wide generator behind default initialisers and shuffling. As in Python's
+// PyTorch it starts from a random seed; call manual_seed for repeatable runs.
 Generator& default_generator();
 // torch.manual_seed(n)
 void manual_seed(std::uint64_t seed);
+// torch.initial_seed(): the seed the default generator was last seeded with.
+std::uint64_t initial_seed();
 
 }  // namespace duet::torch
