@@ -313,6 +313,10 @@ Experiment parse_experiment_text(const std::string& text, const std::filesystem:
     std::string reason = err.what();
     if (auto pos = reason.find("syntax error"); pos != std::string::npos) reason = reason.substr(pos);
     throw Error(fmt::format("experiment: malformed JSON at line {}, column {}: {}", line, column, reason));
+  } catch (const json::exception& err) {  // e.g. a number too large for a double
+    std::string reason = err.what();
+    if (auto pos = reason.find("] "); pos != std::string::npos) reason = reason.substr(pos + 2);
+    throw Error(fmt::format("experiment: malformed JSON: {}", reason));
   }
   return parse_experiment(doc, base_dir);
 }

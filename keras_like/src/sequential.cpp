@@ -51,7 +51,6 @@ Sequential::Sequential(std::initializer_list<layers::LayerRef> layers) {
 void Sequential::add(layers::LayerRef layer) {
   const auto& ptr = layer.get();
   if (!ptr) throw Error("Sequential.add: the layer is null");
-  if (built()) throw Error("Sequential.add: the model is already built; add every layer before fit or build");
   if (!layers_.empty() && ptr->input_shape()) {
     throw Error("Sequential.add: only the first layer may declare input_shape");
   }
@@ -59,6 +58,11 @@ void Sequential::add(layers::LayerRef layer) {
   for (const auto& l : layers_) same_kind += l->class_name() == ptr->class_name();
   const std::string base = snake_case(ptr->class_name());
   ptr->set_name(same_kind == 0 ? base : fmt::format("{}_{}", base, same_kind));
+  if (built()) {  // Keras builds a layer added to a built model at once
+    std::int64_t dim = *input_dim_;
+    for (const auto& l : layers_) dim = l->output_dim(dim);
+    ptr->build(dim, utils::default_generator());
+  }
   layers_.push_back(ptr);
   if (layers_.size() == 1 && ptr->input_shape()) build((*ptr->input_shape())[0]);
 }

@@ -15,15 +15,30 @@ Generator& default_generator() {
 
 void set_random_seed(std::uint64_t seed) { default_generator().manual_seed(seed); }
 
+namespace {
+// The message text only, and no automatic newline: the progress bar redraws its own line.
+std::unique_ptr<spdlog::formatter> keras_formatter() {
+  return std::make_unique<spdlog::pattern_formatter>("%v", spdlog::pattern_time_type::local, "");
+}
+}  // namespace
+
 std::shared_ptr<spdlog::logger> logger() {
   static std::shared_ptr<spdlog::logger> instance = [] {
     auto l = std::make_shared<spdlog::logger>("keras", std::make_shared<spdlog::sinks::stdout_sink_st>());
-    // The message text only, and no automatic newline: the progress bar redraws its line.
-    l->set_formatter(std::make_unique<spdlog::pattern_formatter>("%v", spdlog::pattern_time_type::local, ""));
+    l->set_formatter(keras_formatter());
     l->flush_on(spdlog::level::info);
     return l;
   }();
   return instance;
 }
+
+std::vector<spdlog::sink_ptr> set_output_sink(spdlog::sink_ptr sink) {
+  auto previous = logger()->sinks();
+  sink->set_formatter(keras_formatter());
+  logger()->sinks() = {std::move(sink)};
+  return previous;
+}
+
+void restore_output_sinks(std::vector<spdlog::sink_ptr> sinks) { logger()->sinks() = std::move(sinks); }
 
 }  // namespace duet::keras::utils

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "duet/core/random.h"
 
@@ -16,7 +17,10 @@ void set_random_seed(std::uint64_t seed);
 Generator& default_generator();
 
 // Where fit() and evaluate() print (spdlog logger "keras", stdout, message text only).
-// Replace its sinks to capture or silence the output.
 std::shared_ptr<spdlog::logger> logger();
+// Sends Keras' output to `sink` instead (for example an ostream sink to capture it), with
+// Keras' formatting: the text only, no added newline. Returns the sinks it replaced.
+std::vector<spdlog::sink_ptr> set_output_sink(spdlog::sink_ptr sink);
+void restore_output_sinks(std::vector<spdlog::sink_ptr> sinks);
 
 }  // namespace duet::keras::utils
