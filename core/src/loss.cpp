@@ -51,11 +51,93 @@ BasicTensor<T> huber(const BasicTensor<T>& pred, const BasicTensor<T>& target, T
   return reduce(mul(q, sub(a, mul_scalar(q, T(0.5)))), reduction);
 }
 
+template <typename T>
+BasicTensor<T> binary_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, ProbabilityGuard guard,
+                                    Reduction reduction) {
+  require_same_shape(p, target, "binary_cross_entropy");
+  if (guard == ProbabilityGuard::log_floor) return reduce(bce_log_floor(p, target), reduction);
+  const T eps = static_cast<T>(kKerasEpsilon);
+  const auto q = clamp(p, eps, T(1) - eps);
+  // -(y log q + (1 - y) log(1 - q))
+  const auto one_minus = [](const BasicTensor<T>& t) { return add_scalar(neg(t), T(1)); };
+  return reduce(neg(add(mul(target, log(q)), mul(one_minus(target), log(one_minus(q))))), reduction);
+}
+
+template <typename T>
+BasicTensor<T> binary_cross_entropy_with_logits(const BasicTensor<T>& logits, const BasicTensor<T>& target,
+                                                Reduction reduction) {
+  return reduce(sigmoid_cross_entropy(logits, target), reduction);
+}
+
+namespace {
+template <typename T>
+void require_classes(const BasicTensor<T>& scores, const char* loss) {
+  if (scores.rank() != 2) {
+    throw Error(fmt::format("{}: need [samples, classes] scores, got shape {}", loss, scores.shape().str()));
+  }
+}
+
+// Keras: rows renormalised to sum to 1, then clipped to [eps, 1 - eps], then the log.
+template <typename T>
+BasicTensor<T> keras_log_probabilities(const BasicTensor<T>& p) {
+  const T eps = static_cast<T>(kKerasEpsilon);
+  return log(clamp(div(p, sum(p, -1, true)), eps, T(1) - eps));
+}
+}  // namespace
+
+template <typename T>
+BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, Reduction reduction) {
+  require_classes(p, "categorical_cross_entropy");
+  require_same_shape(p, target, "categorical_cross_entropy");
+  return reduce(neg(sum(mul(target, keras_log_probabilities(p)), -1)), reduction);
+}
+
+template <typename T>
+BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const std::vector<std::int64_t>& classes,
+                                         Reduction reduction) {
+  require_classes(p, "sparse_categorical_cross_entropy");
+  return reduce(neg(pick(keras_log_probabilities(p), classes)), reduction);
+}
+
+template <typename T>
+BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>& logits, const BasicTensor<T>& target,
+                                         Reduction reduction) {
+  require_classes(logits, "cross_entropy");
+  require_same_shape(logits, target, "cross_entropy");
+  return reduce(neg(sum(mul(target, log_softmax(logits, -1)), -1)), reduction);
+}
+
+template <typename T>
+BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>& logits, const std::vector<std::int64_t>& classes,
+                                         Reduction reduction) {
+  require_classes(logits, "cross_entropy");
+  return negative_log_likelihood(log_softmax(logits, -1), classes, reduction);
+}
+
+template <typename T>
+BasicTensor<T> negative_log_likelihood(const BasicTensor<T>& log_probs, const std::vector<std::int64_t>& classes,
+                                       Reduction reduction) {
+  require_classes(log_probs, "nll_loss");
+  return reduce(neg(pick(log_probs, classes)), reduction);
+}
+
 #define DUET_INSTANTIATE(T)                                                                               \
   template BasicTensor<T> reduce(const BasicTensor<T>&, Reduction);                                       \
   template BasicTensor<T> squared_error(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);         \
   template BasicTensor<T> absolute_error(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);        \
-  template BasicTensor<T> huber(const BasicTensor<T>&, const BasicTensor<T>&, T, Reduction);
+  template BasicTensor<T> huber(const BasicTensor<T>&, const BasicTensor<T>&, T, Reduction);               \
+  template BasicTensor<T> binary_cross_entropy(const BasicTensor<T>&, const BasicTensor<T>&, ProbabilityGuard, \
+                                               Reduction);                                                    \
+  template BasicTensor<T> binary_cross_entropy_with_logits(const BasicTensor<T>&, const BasicTensor<T>&,       \
+                                                           Reduction);                                        \
+  template BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);  \
+  template BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>&, const std::vector<std::int64_t>&,   \
+                                                    Reduction);                                               \
+  template BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);  \
+  template BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>&, const std::vector<std::int64_t>&,   \
+                                                    Reduction);                                               \
+  template BasicTensor<T> negative_log_likelihood(const BasicTensor<T>&, const std::vector<std::int64_t>&,     \
+                                                  Reduction);
 DUET_INSTANTIATE(float)
 DUET_INSTANTIATE(double)
 #undef DUET_INSTANTIATE

@@ -130,5 +130,41 @@ TEST(Loss, HuberIsQuadraticThenLinear) {
   EXPECT_FLOAT_EQ(l.data()[1], 2.5f);    // 1 * (3 - 0.5)
 }
 
+TEST(Loss, BinaryCrossEntropyGuardsAtTheEdges) {
+  const Tensor p = Tensor::from_data({2}, {0.0f, 1.0f});
+  const Tensor y = Tensor::from_data({2}, {1.0f, 0.0f});  // both maximally wrong
+  // PyTorch clamps log at -100: each term is 100.
+  EXPECT_FLOAT_EQ(binary_cross_entropy(p, y, ProbabilityGuard::log_floor, Reduction::mean).item(), 100.0f);
+  // Keras clips p to [1e-7, 1 - 1e-7]: -log(1e-7) = 16.118 for the first; the second's
+  // 1 - (1 - 1e-7) is 1.19e-7 in float32 (1 - 1e-7 rounds to 1 - 2^-23), so -log = 15.94.
+  const Tensor keras = binary_cross_entropy(p, y, ProbabilityGuard::clip_epsilon, Reduction::none);
+  EXPECT_NEAR(keras.data()[0], 16.118096f, 1e-4f);
+  EXPECT_NEAR(keras.data()[1], 15.942385f, 1e-4f);
+  EXPECT_THROW(binary_cross_entropy(Tensor::scalar(1.5f), Tensor::scalar(1.0f), ProbabilityGuard::log_floor,
+                                    Reduction::mean),
+               Error);
+}
+
+TEST(Loss, LogitFormsAgreeWithProbabilityForms) {
+  const Tensor z = Tensor::from_rows({{-2.0f, 0.5f, 3.0f}, {1.0f, -1.0f, 0.0f}});
+  const Tensor y = Tensor::from_rows({{0, 1, 0}, {1, 0, 0}});
+  EXPECT_NEAR(binary_cross_entropy_with_logits(z, y, Reduction::mean).item(),
+              binary_cross_entropy(sigmoid(z), y, ProbabilityGuard::log_floor, Reduction::mean).item(), 1e-6f);
+  const std::vector<std::int64_t> classes{1, 0};
+  const float with_indices = cross_entropy_with_logits(z, classes, Reduction::mean).item();
+  EXPECT_NEAR(cross_entropy_with_logits(z, y, Reduction::mean).item(), with_indices, 1e-6f);
+  EXPECT_NEAR(categorical_cross_entropy(softmax(z, -1), classes, Reduction::mean).item(), with_indices, 1e-6f);
+  // Huge logits stay finite.
+  EXPECT_FLOAT_EQ(binary_cross_entropy_with_logits(Tensor::scalar(1000.0f), Tensor::scalar(0.0f), Reduction::sum).item(),
+                  1000.0f);
+}
+
+TEST(Loss, ClassErrorsAreNamed) {
+  expect_error([] { cross_entropy_with_logits(Tensor::zeros({2, 3}), std::vector<std::int64_t>{0, 3}, Reduction::mean); },
+               {"class index 3", "row 1"});
+  expect_error([] { cross_entropy_with_logits(Tensor::zeros({2}), std::vector<std::int64_t>{0, 1}, Reduction::mean); },
+               {"cross_entropy", "[2]"});
+}
+
 }  // namespace
 }  // namespace duet

@@ -206,6 +206,40 @@ BasicTensor<T> softplus(const BasicTensor<T>& x) {
       });
 }
 
+template <typename T>
+BasicTensor<T> bce_log_floor(const BasicTensor<T>& p, const BasicTensor<T>& y) {
+  if (!(p.shape() == y.shape())) {
+    throw Error(fmt::format("binary_cross_entropy: predictions of shape {} and targets of shape {} differ",
+                            p.shape().str(), y.shape().str()));
+  }
+  require_domain<T>(p, "binary_cross_entropy", [](T v) { return v >= T(0) && v <= T(1); }, "0 <= p <= 1");
+  // aten/src/ATen/native/Loss.cpp: logs clamped at -100 so p = 0 or 1 gives a finite loss.
+  static constexpr T kLogFloor = T(-100), kEps = T(1e-12);
+  return binary(
+      "binary_cross_entropy", p, y,
+      [](T pv, T yv) {
+        return -(yv * std::max(std::log(pv), kLogFloor) + (T(1) - yv) * std::max(std::log1p(-pv), kLogFloor));
+      },
+      [](T pv, T yv, T) { return (pv - yv) / std::max(pv * (T(1) - pv), kEps); },
+      [](T pv, T, T) { return -(std::max(std::log(pv), kLogFloor) - std::max(std::log1p(-pv), kLogFloor)); });
+}
+
+template <typename T>
+BasicTensor<T> sigmoid_cross_entropy(const BasicTensor<T>& z, const BasicTensor<T>& y) {
+  if (!(z.shape() == y.shape())) {
+    throw Error(fmt::format("binary_cross_entropy_with_logits: logits of shape {} and targets of shape {} differ",
+                            z.shape().str(), y.shape().str()));
+  }
+  return binary(
+      "binary_cross_entropy_with_logits", z, y,
+      [](T zv, T yv) { return std::max(zv, T(0)) - zv * yv + std::log1p(std::exp(-std::abs(zv))); },
+      [](T zv, T yv, T) {
+        const T s = zv >= T(0) ? T(1) / (T(1) + std::exp(-zv)) : std::exp(zv) / (T(1) + std::exp(zv));
+        return s - yv;
+      },
+      [](T zv, T, T) { return -zv; });
+}
+
 #define DUET_INSTANTIATE(T)                                                          \
   template BasicTensor<T> add(const BasicTensor<T>&, const BasicTensor<T>&);         \
   template BasicTensor<T> sub(const BasicTensor<T>&, const BasicTensor<T>&);         \
@@ -224,7 +258,9 @@ BasicTensor<T> softplus(const BasicTensor<T>& x) {
   template BasicTensor<T> relu(const BasicTensor<T>&);                               \
   template BasicTensor<T> sigmoid(const BasicTensor<T>&);                            \
   template BasicTensor<T> tanh(const BasicTensor<T>&);                               \
-  template BasicTensor<T> softplus(const BasicTensor<T>&);
+  template BasicTensor<T> softplus(const BasicTensor<T>&);                            \
+  template BasicTensor<T> bce_log_floor(const BasicTensor<T>&, const BasicTensor<T>&);         \
+  template BasicTensor<T> sigmoid_cross_entropy(const BasicTensor<T>&, const BasicTensor<T>&);
 DUET_INSTANTIATE(float)
 DUET_INSTANTIATE(double)
 #undef DUET_INSTANTIATE

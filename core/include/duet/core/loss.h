@@ -2,6 +2,9 @@
 // shape and a reduction. The frameworks' names and defaults live in the front-ends.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "duet/core/tensor.h"
 
 namespace duet {
@@ -26,5 +29,48 @@ BasicTensor<T> absolute_error(const BasicTensor<T>& pred, const BasicTensor<T>& 
 // is huber(delta = beta) / beta.
 template <typename T>
 BasicTensor<T> huber(const BasicTensor<T>& pred, const BasicTensor<T>& target, T delta, Reduction reduction);
+
+// How a loss on probabilities keeps log() finite near 0 and 1.
+enum class ProbabilityGuard {
+  // Keras 3 (keras/src/backend/*/nn.py): clip p to [1e-7, 1 - 1e-7] before the log; the
+  // gradient is 0 where p was clipped. (tf.keras 2 also added 1e-7 inside the log.)
+  clip_epsilon,
+  // PyTorch (aten BCELoss): clamp each log at -100; gradient (p - y) / max(p (1 - p), 1e-12).
+  log_floor,
+};
+
+// The epsilon Keras clips probabilities with (keras.backend.epsilon()).
+inline constexpr double kKerasEpsilon = 1e-7;
+
+// -(y log p + (1 - y) log(1 - p)), elementwise, then reduced.
+template <typename T>
+BasicTensor<T> binary_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, ProbabilityGuard guard,
+                                    Reduction reduction);
+// The same on logits z = log(p / (1 - p)), without forming p (stable for any z).
+template <typename T>
+BasicTensor<T> binary_cross_entropy_with_logits(const BasicTensor<T>& logits, const BasicTensor<T>& target,
+                                                Reduction reduction);
+
+// Per-sample losses over classes (last axis); the reduction then runs over samples.
+// Probabilities [N, C] against one-hot or probability targets [N, C]: rows of p are first
+// renormalised to sum to 1 and clipped (Keras' categorical_crossentropy).
+template <typename T>
+BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, Reduction reduction);
+// The same for class-index targets (Keras' sparse_categorical_crossentropy).
+template <typename T>
+BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const std::vector<std::int64_t>& classes,
+                                         Reduction reduction);
+// Logits [N, C] against probability / one-hot targets [N, C]: -sum(y log_softmax(z)).
+template <typename T>
+BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>& logits, const BasicTensor<T>& target,
+                                         Reduction reduction);
+// Logits [N, C] against class indices (PyTorch's CrossEntropyLoss with integer targets).
+template <typename T>
+BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>& logits, const std::vector<std::int64_t>& classes,
+                                         Reduction reduction);
+// Log-probabilities [N, C] against class indices: -logp[i, class_i] (PyTorch's NLLLoss).
+template <typename T>
+BasicTensor<T> negative_log_likelihood(const BasicTensor<T>& log_probs, const std::vector<std::int64_t>& classes,
+                                       Reduction reduction);
 
 }  // namespace duet

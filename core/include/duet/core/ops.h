@@ -37,6 +37,13 @@ template <typename T> BasicTensor<T> tanh(const BasicTensor<T>& x);
 // log(1 + exp(x)), overflow-free.
 template <typename T> BasicTensor<T> softplus(const BasicTensor<T>& x);
 
+// ---- loss primitives (elementwise, same shapes) ----
+// PyTorch's BCELoss term: -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)), p in [0, 1];
+// its gradient in p is (p - y) / max(p (1 - p), 1e-12), as aten's binary_cross_entropy_backward.
+template <typename T> BasicTensor<T> bce_log_floor(const BasicTensor<T>& p, const BasicTensor<T>& y);
+// Binary cross-entropy on logits: max(z, 0) - z y + log(1 + e^-|z|); d/dz = sigmoid(z) - y.
+template <typename T> BasicTensor<T> sigmoid_cross_entropy(const BasicTensor<T>& z, const BasicTensor<T>& y);
+
 // ---- reductions ----
 template <typename T> BasicTensor<T> sum(const BasicTensor<T>& x);  // all elements -> scalar
 template <typename T> BasicTensor<T> sum(const BasicTensor<T>& x, int axis, bool keepdim = false);
