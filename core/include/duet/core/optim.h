@@ -3,6 +3,8 @@
 // defaults. State (momentum buffers and the like) belongs to the caller, one per parameter.
 #pragma once
 
+#include <cstdint>
+
 #include "duet/core/tensor.h"
 
 namespace duet::optim {
@@ -32,5 +34,75 @@ struct SgdState {
 };
 
 void sgd_update(Array& param, const Array& grad, const SgdRule& rule, SgdState& state);
+
+// Where Adam's epsilon enters the step.
+enum class AdamEpsilon {
+  // PyTorch (torch/optim/adam.py): p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+  after_bias_correction,
+  // Keras (keras/src/optimizers/adam.py, "epsilon hat" of Kingma & Ba sec. 2):
+  // p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps).
+  before_bias_correction,
+};
+
+struct AdamRule {
+  float learning_rate = 1e-3f;
+  float beta1 = 0.9f;
+  float beta2 = 0.999f;
+  float epsilon = 1e-8f;
+  float weight_decay = 0.0f;
+  bool decoupled_weight_decay = false;  // AdamW (Loshchilov & Hutter): p *= 1 - lr wd before the step
+  bool amsgrad = false;                 // use the running maximum of v (Reddi et al. 2018)
+  AdamEpsilon epsilon_placement = AdamEpsilon::after_bias_correction;
+};
+
+struct AdamState {
+  Array m, v, v_max;  // first and second moments; v_max for amsgrad
+  std::int64_t step = 0;
+};
+
+void adam_update(Array& param, const Array& grad, const AdamRule& rule, AdamState& state);
+
+// Where RMSprop's and Adagrad's epsilon enters the denominator.
+enum class RootEpsilon {
+  outside_sqrt,  // PyTorch: sqrt(v) + eps
+  inside_sqrt,   // Keras: sqrt(v + eps)
+};
+
+struct RmspropRule {
+  float learning_rate = 1e-2f;
+  float rho = 0.99f;  // PyTorch's alpha, Keras' rho
+  float epsilon = 1e-8f;
+  float momentum = 0.0f;
+  bool centered = false;      // divide by the estimated variance instead of the second moment
+  float weight_decay = 0.0f;  // coupled L2 (PyTorch)
+  RootEpsilon epsilon_placement = RootEpsilon::outside_sqrt;
+};
+
+struct RmspropState {
+  Array square_avg, grad_avg, momentum;
+};
+
+// PyTorch (torch/optim/rmsprop.py): v = a v + (1 - a) g^2; centred: d = sqrt(v - gbar^2) + eps;
+// momentum: b = m b + g / d, p -= lr b; else p -= lr g / d.
+// Keras (keras/src/optimizers/rmsprop.py): the same moments, d = sqrt(v (- gbar^2) + eps);
+// momentum: b = m b + lr g / d, p -= b. Equal for a constant learning rate apart from eps.
+void rmsprop_update(Array& param, const Array& grad, const RmspropRule& rule, RmspropState& state);
+
+struct AdagradRule {
+  float learning_rate = 1e-2f;
+  float epsilon = 1e-10f;
+  float initial_accumulator_value = 0.0f;
+  float weight_decay = 0.0f;  // coupled L2 (PyTorch)
+  float lr_decay = 0.0f;      // PyTorch: lr / (1 + (t - 1) lr_decay)
+  RootEpsilon epsilon_placement = RootEpsilon::outside_sqrt;
+};
+
+struct AdagradState {
+  Array sum;
+  std::int64_t step = 0;
+};
+
+// s += g^2; p -= lr g / (sqrt(s) + eps) (PyTorch) or lr g / sqrt(s + eps) (Keras).
+void adagrad_update(Array& param, const Array& grad, const AdagradRule& rule, AdagradState& state);
 
 }  // namespace duet::optim

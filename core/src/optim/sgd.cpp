@@ -1,15 +1,13 @@
-#include "duet/core/optim.h"
-
+// Stochastic gradient descent with momentum in both frameworks' forms.
 #include <fmt/format.h>
 
-#include "duet/core/error.h"
+#include "check.h"
+#include "duet/core/optim.h"
 
 namespace duet::optim {
 
 void sgd_update(Array& param, const Array& grad, const SgdRule& rule, SgdState& state) {
-  if (grad.size() != param.size()) {
-    throw Error(fmt::format("sgd: gradient has {} values for a parameter of {}", grad.size(), param.size()));
-  }
+  detail::require_matching_gradient(param, grad, "sgd");
   const float lr = rule.learning_rate;
   const float m = rule.momentum;
   if (rule.weight_decay == 0.0f && m == 0.0f) {  // the plain rule, without temporaries

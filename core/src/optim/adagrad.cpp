@@ -1,0 +1,21 @@
+// Adagrad (Duchi et al. 2011) in PyTorch's and Keras' forms.
+#include "check.h"
+
+namespace duet::optim {
+
+void adagrad_update(Array& param, const Array& grad, const AdagradRule& rule, AdagradState& state) {
+  detail::require_matching_gradient(param, grad, "adagrad");
+  const Array g = rule.weight_decay != 0.0f ? Array(grad + rule.weight_decay * param) : grad;
+  Array& sum = detail::buffer(state.sum, param, rule.initial_accumulator_value);
+  ++state.step;
+  // torch/optim/adagrad.py: clr = lr / (1 + (step - 1) * lr_decay)
+  const float lr = rule.learning_rate / (1.0f + static_cast<float>(state.step - 1) * rule.lr_decay);
+  sum += g.square();
+  if (rule.epsilon_placement == RootEpsilon::outside_sqrt) {
+    param -= lr * g / (sum.sqrt() + rule.epsilon);
+  } else {
+    param -= lr * g / (sum + rule.epsilon).sqrt();
+  }
+}
+
+}  // namespace duet::optim
