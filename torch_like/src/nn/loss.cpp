@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 
@@ -39,6 +41,45 @@ Tensor SmoothL1Loss::forward(const Tensor& input, const Tensor& target) const {
   // torch/nn/functional.py smooth_l1_loss: Huber with delta = beta, divided by beta.
   if (beta_ == 0.0f) return absolute_error(input, target, reduction());
   return huber(input, target, beta_, reduction()) / beta_;
+}
+
+Tensor BCELoss::forward(const Tensor& input, const Tensor& target) const {
+  return binary_cross_entropy(input, target, duet::ProbabilityGuard::log_floor, reduction());
+}
+
+Tensor BCEWithLogitsLoss::forward(const Tensor& input, const Tensor& target) const {
+  return binary_cross_entropy_with_logits(input, target, reduction());
+}
+
+std::vector<std::int64_t> class_indices(const Tensor& target, std::int64_t classes, const char* loss) {
+  if (target.rank() != 1) {
+    throw Error(fmt::format("{}: class-index targets must have shape [N], got {}", loss, target.shape().str()));
+  }
+  std::vector<std::int64_t> out;
+  for (Eigen::Index i = 0; i < target.data().size(); ++i) {
+    const float v = target.data()[i];
+    if (!(v >= 0 && v < static_cast<float>(classes)) || v != std::floor(v)) {
+      throw Error(fmt::format("{}: Target {:g} at position {} is out of bounds (classes are 0..{})", loss, v, i,
+                              classes - 1));
+    }
+    out.push_back(static_cast<std::int64_t>(v));
+  }
+  return out;
+}
+
+Tensor CrossEntropyLoss::forward(const Tensor& input, const Tensor& target) const {
+  if (input.rank() != 2) {
+    throw Error(fmt::format("CrossEntropyLoss: input must be [N, C] logits, got shape {}", input.shape().str()));
+  }
+  if (target.shape() == input.shape()) return cross_entropy_with_logits(input, target, reduction());
+  return cross_entropy_with_logits(input, class_indices(target, input.shape()[1], "CrossEntropyLoss"), reduction());
+}
+
+Tensor NLLLoss::forward(const Tensor& input, const Tensor& target) const {
+  if (input.rank() != 2) {
+    throw Error(fmt::format("NLLLoss: input must be [N, C] log-probabilities, got shape {}", input.shape().str()));
+  }
+  return negative_log_likelihood(input, class_indices(target, input.shape()[1], "NLLLoss"), reduction());
 }
 
 }  // namespace duet::torch::nn

@@ -51,4 +51,24 @@ class Identity : public Module {
   std::string type_name() const override { return "Identity"; }
 };
 
+// Flattens every axis after the first: [N, ...] -> [N, features].
+class Flatten : public Module {
+ public:
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "Flatten"; }
+  std::string extra_repr() const override { return "start_dim=1, end_dim=-1"; }
+};
+
+// Zeroes each element with probability p in training mode and scales the rest by 1 / (1 - p);
+// the identity in eval mode. Masks come from the default generator (torch::manual_seed).
+class Dropout : public Module {
+ public:
+  explicit Dropout(float p = 0.5f);
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "Dropout"; }
+  std::string extra_repr() const override;
+
+ private:
+  float p_;
+};
 }  // namespace duet::torch::nn

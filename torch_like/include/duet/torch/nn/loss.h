@@ -1,7 +1,9 @@
 // Loss modules with PyTorch's `reduction` argument: "none" | "mean" (the default) | "sum".
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "duet/core/loss.h"
 #include "duet/torch/nn/module.h"
@@ -58,5 +60,38 @@ class SmoothL1Loss : public Loss {
  private:
   float beta_;
 };
+
+// Binary cross-entropy on probabilities; logs clamped at -100 as PyTorch does.
+class BCELoss : public Loss {
+ public:
+  explicit BCELoss(const std::string& reduction = "mean") : Loss(reduction, "BCELoss") {}
+  Tensor forward(const Tensor& input, const Tensor& target) const override;
+};
+
+// Binary cross-entropy on logits (sigmoid folded in, stable for any logit).
+class BCEWithLogitsLoss : public Loss {
+ public:
+  explicit BCEWithLogitsLoss(const std::string& reduction = "mean") : Loss(reduction, "BCEWithLogitsLoss") {}
+  Tensor forward(const Tensor& input, const Tensor& target) const override;
+};
+
+// Cross-entropy on logits [N, C]. The target is either class indices, shape [N] (integral
+// values in [0, C)), or class probabilities of the input's shape.
+class CrossEntropyLoss : public Loss {
+ public:
+  explicit CrossEntropyLoss(const std::string& reduction = "mean") : Loss(reduction, "CrossEntropyLoss") {}
+  Tensor forward(const Tensor& input, const Tensor& target) const override;
+};
+
+// Negative log-likelihood of log-probabilities [N, C] at class indices [N].
+class NLLLoss : public Loss {
+ public:
+  explicit NLLLoss(const std::string& reduction = "mean") : Loss(reduction, "NLLLoss") {}
+  Tensor forward(const Tensor& input, const Tensor& target) const override;
+};
+
+// Class indices held in a float tensor of shape [N] (PyTorch would use a LongTensor); each must
+// be a whole number in [0, classes). `loss` names the caller in errors.
+std::vector<std::int64_t> class_indices(const Tensor& target, std::int64_t classes, const char* loss);
 
 }  // namespace duet::torch::nn

@@ -1,8 +1,12 @@
-// torch.optim.Optimizer: parameter groups, zero_grad() and step().
+// torch.optim.Optimizer: parameter groups with their own options, zero_grad() and step().
 #pragma once
 
+#include <cmath>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "duet/core/error.h"
 #include "duet/core/tensor.h"
 
 namespace duet::torch::optim {
@@ -15,12 +19,62 @@ class Optimizer {
   // One update of every parameter that has a gradient; parameters without one are skipped.
   virtual void step() = 0;
 
+  // Learning rates per group, for schedulers (param_groups[i]["lr"]).
+  virtual std::size_t group_count() const = 0;
+  virtual float lr(std::size_t group) const = 0;
+  virtual void set_lr(std::size_t group, float lr) = 0;
+
  protected:
   // Derived constructors hand every parameter they update to the base, for zero_grad().
   void track(const std::vector<Tensor>& params) { params_.insert(params_.end(), params.begin(), params.end()); }
 
  private:
   std::vector<Tensor> params_;
+};
+
+// A parameter group: parameters with their own options (e.g. a different lr).
+template <typename Options>
+struct ParamGroup {
+  std::vector<Tensor> params;
+  Options options;
+};
+
+// The machinery every optimiser shares: groups, options checked once, per-parameter state
+// created on first use and keyed by the parameter. `Rule` supplies
+//   static void validate(const Options&), and
+//   static void update(Tensor::Array& param, const Tensor::Array& grad, const Options&, State&).
+template <typename Options, typename State, typename Rule>
+class GroupedOptimizer : public Optimizer {
+ public:
+  GroupedOptimizer(std::vector<Tensor> params, Options options)
+      : GroupedOptimizer(std::vector<ParamGroup<Options>>{{std::move(params), options}}) {}
+  explicit GroupedOptimizer(std::vector<ParamGroup<Options>> groups) : groups_(std::move(groups)) {
+    for (const auto& g : groups_) {
+      Rule::validate(g.options);
+      for (const auto& p : g.params) {
+        if (!p.defined() || !p.is_leaf()) throw Error(std::string(Rule::kName) + ": can't optimize a non-leaf Tensor");
+      }
+      track(g.params);
+    }
+  }
+
+  void step() override {
+    for (auto& group : groups_) {
+      for (auto& p : group.params) {
+        if (!p.grad().defined()) continue;
+        Rule::update(p.mutable_data(), p.grad().data(), group.options, state_[p.impl_ptr().get()]);
+      }
+    }
+  }
+
+  std::vector<ParamGroup<Options>>& param_groups() { return groups_; }
+  std::size_t group_count() const override { return groups_.size(); }
+  float lr(std::size_t group) const override { return groups_.at(group).options.lr; }
+  void set_lr(std::size_t group, float value) override { groups_.at(group).options.lr = value; }
+
+ private:
+  std::vector<ParamGroup<Options>> groups_;
+  std::unordered_map<const void*, State> state_;
 };
 
 }  // namespace duet::torch::optim

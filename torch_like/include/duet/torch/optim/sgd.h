@@ -2,8 +2,6 @@
 #pragma once
 
 #include <limits>
-#include <unordered_map>
-#include <vector>
 
 #include "duet/core/optim.h"
 #include "duet/torch/optim/optimizer.h"
@@ -17,24 +15,17 @@ struct SGDOptions {
   float weight_decay = 0.0f;
   bool nesterov = false;
 };
+using SGDParamGroup = ParamGroup<SGDOptions>;
 
-// A parameter group: parameters with their own options (e.g. a different lr).
-struct SGDParamGroup {
-  std::vector<Tensor> params;
-  SGDOptions options;
+struct SGDRule {
+  static constexpr const char* kName = "SGD";
+  static void validate(const SGDOptions& o);
+  static void update(Tensor::Array& param, const Tensor::Array& grad, const SGDOptions& o, duet::optim::SgdState& s);
 };
 
-class SGD : public Optimizer {
+class SGD : public GroupedOptimizer<SGDOptions, duet::optim::SgdState, SGDRule> {
  public:
-  SGD(std::vector<Tensor> params, SGDOptions options);
-  explicit SGD(std::vector<SGDParamGroup> groups);
-
-  void step() override;
-  std::vector<SGDParamGroup>& param_groups() { return groups_; }
-
- private:
-  std::vector<SGDParamGroup> groups_;
-  std::unordered_map<const void*, duet::optim::SgdState> state_;  // keyed by parameter
+  using GroupedOptimizer::GroupedOptimizer;
 };
 
 }  // namespace duet::torch::optim

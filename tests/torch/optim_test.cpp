@@ -1,0 +1,119 @@
+// torch_like optimisers, schedulers, classification losses and Dropout: PyTorch's defaults and rules.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "duet/core/error.h"
+#include "duet/torch.h"
+
+namespace duet::torch {
+namespace {
+
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// One parameter w = 0 with gradient 2 (from loss = 2 w), stepped once.
+template <typename Opt, typename Options>
+float one_step(Options options) {
+  Tensor w = Tensor::scalar(0.0f).set_requires_grad(true);
+  Opt opt({w}, options);
+  mul_scalar(w, 2.0f).backward();
+  opt.step();
+  return w.item();
+}
+
+TEST(Optimizers, DefaultsArePyTorchs) {
+  const optim::AdamOptions adam;
+  EXPECT_FLOAT_EQ(adam.lr, 1e-3f);
+  EXPECT_FLOAT_EQ(adam.eps, 1e-8f);
+  EXPECT_FLOAT_EQ(adam.betas.second, 0.999f);
+  EXPECT_FLOAT_EQ(optim::AdamWOptions{}.weight_decay, 1e-2f);
+  EXPECT_FLOAT_EQ(optim::RMSpropOptions{}.alpha, 0.99f);
+  EXPECT_FLOAT_EQ(optim::RMSpropOptions{}.lr, 1e-2f);
+  EXPECT_FLOAT_EQ(optim::AdagradOptions{}.initial_accumulator_value, 0.0f);
+  EXPECT_FLOAT_EQ(optim::AdagradOptions{}.eps, 1e-10f);
+}
+
+TEST(Optimizers, FirstStepsFollowTheRules) {
+  // Adam's first step is lr * g / (|g| + eps) ~ lr; RMSprop's lr * g / (sqrt(0.01 g^2) + eps) =
+  // 10 lr; Adagrad's lr * g / (|g| + eps) = lr.
+  EXPECT_NEAR(one_step<optim::Adam>(optim::AdamOptions{.lr = 0.1f}), -0.1f, 1e-6f);
+  EXPECT_NEAR(one_step<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.01f}), -0.1f, 1e-6f);
+  EXPECT_NEAR(one_step<optim::Adagrad>(optim::AdagradOptions{.lr = 0.1f}), -0.1f, 1e-6f);
+  EXPECT_NEAR(one_step<optim::SGD>(optim::SGDOptions{.lr = 0.1f}), -0.2f, 1e-7f);
+}
+
+TEST(Optimizers, ChecksUseTorchsWording) {
+  Tensor w = Tensor::scalar(0.0f).set_requires_grad(true);
+  EXPECT_NE(error_of([&] { optim::Adam a({w}, {.betas = {1.0f, 0.999f}}); }).find("Invalid beta parameter at index 0"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { optim::RMSprop r({w}, {.lr = -1}); }).find("Invalid learning rate"), std::string::npos);
+  Tensor non_leaf = mul_scalar(w, 2.0f);
+  EXPECT_NE(error_of([&] { optim::Adam a({non_leaf}, {}); }).find("can't optimize a non-leaf Tensor"), std::string::npos);
+}
+
+TEST(Schedulers, StepAndExponential) {
+  Tensor w = Tensor::scalar(0.0f).set_requires_grad(true);
+  optim::SGD opt({w}, {.lr = 1.0f});
+  optim::lr_scheduler::StepLR step(opt, 2, 0.5f);
+  std::vector<float> seen;
+  for (int e = 0; e < 5; ++e) {
+    seen.push_back(step.get_last_lr()[0]);
+    step.step();
+  }
+  EXPECT_EQ(seen, (std::vector<float>{1, 1, 0.5f, 0.5f, 0.25f}));
+  optim::SGD opt2({w}, {.lr = 1.0f});
+  optim::lr_scheduler::ExponentialLR exp(opt2, 0.9f);
+  exp.step();
+  exp.step();
+  EXPECT_NEAR(opt2.lr(0), 0.81f, 1e-6f);
+}
+
+TEST(Losses, ClassificationModules) {
+  const Tensor logits = tensor({{2.0f, -1.0f, 0.5f}, {0.1f, 0.2f, 0.3f}});
+  const Tensor indices = Tensor::from_data({2}, {0.0f, 2.0f});
+  const Tensor one_hot = tensor({{1, 0, 0}, {0, 0, 1}});
+  const float by_index = nn::CrossEntropyLoss()(logits, indices).item();
+  EXPECT_NEAR(nn::CrossEntropyLoss()(logits, one_hot).item(), by_index, 1e-6f);
+  EXPECT_NEAR(nn::NLLLoss()(nn::LogSoftmax(1)(logits), indices).item(), by_index, 1e-6f);
+  // Row 0: logsumexp(2, -1, 0.5) - 2 = log(e^2 + e^-1 + e^0.5) - 2
+  const double row0 = std::log(std::exp(2.0) + std::exp(-1.0) + std::exp(0.5)) - 2.0;
+  EXPECT_NEAR(nn::CrossEntropyLoss("none")(logits, indices).data()[0], row0, 1e-6);
+  EXPECT_NE(error_of([&] { nn::CrossEntropyLoss()(logits, Tensor::from_data({2}, {0.0f, 3.0f})); })
+                .find("Target 3 at position 1 is out of bounds"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { nn::CrossEntropyLoss()(logits, Tensor::from_data({2}, {0.5f, 1.0f})); }).find("Target 0.5"),
+            std::string::npos);
+  const Tensor p = tensor({{0.9f}, {0.2f}});
+  const Tensor y = tensor({{1}, {0}});
+  EXPECT_NEAR(nn::BCELoss()(p, y).item(), -(std::log(0.9) + std::log(0.8)) / 2, 1e-6);
+  EXPECT_NEAR(nn::BCEWithLogitsLoss()(tensor({{0.0f}}), tensor({{1}})).item(), std::log(2.0), 1e-6);
+}
+
+TEST(Dropout, OnlyInTrainingMode) {
+  manual_seed(0);
+  nn::Dropout drop(0.5f);
+  const Tensor x = Tensor::ones({1000});
+  const Tensor y = drop(x);
+  const auto kept = (y.data() != 0.0f).count();
+  EXPECT_GT(kept, 430);  // Binomial(1000, 0.5): 500 +- 16; +-4.4 sigma
+  EXPECT_LT(kept, 570);
+  EXPECT_FLOAT_EQ(y.data().maxCoeff(), 2.0f);  // kept values scaled by 1 / (1 - p)
+  drop.eval();
+  EXPECT_TRUE(drop(x).same_as(x));
+  EXPECT_NE(error_of([] { nn::Dropout bad(1.5f); }).find("between 0 and 1, but got 1.5"), std::string::npos);
+}
+
+TEST(Flatten, KeepsTheBatchAxis) {
+  EXPECT_EQ(nn::Flatten()(Tensor::zeros({4, 2, 3})).shape(), (Shape{4, 6}));
+}
+
+}  // namespace
+}  // namespace duet::torch
