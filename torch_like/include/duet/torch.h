@@ -17,4 +17,6 @@
 #include "duet/torch/optim/lr_scheduler.h"
 #include "duet/torch/optim/rmsprop.h"
 #include "duet/torch/optim/sgd.h"
+#include "duet/torch/serialization.h"
 #include "duet/torch/tensor.h"
+#include "duet/torch/utils/data.h"

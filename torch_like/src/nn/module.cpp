@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "duet/core/error.h"
 
 namespace duet::torch::nn {
@@ -65,6 +67,49 @@ void Module::train(bool on) {
 
 void Module::zero_grad() {
   for (auto& p : parameters()) p.zero_grad();
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::state_dict() const {
+  std::vector<std::pair<std::string, Tensor>> out;
+  for (const auto& [name, p] : named_parameters()) out.emplace_back(name, p.detach());
+  return out;
+}
+
+void Module::load_state_dict(const std::vector<std::pair<std::string, Tensor>>& state, bool strict) {
+  auto params = named_parameters();
+  std::vector<std::string> missing, unexpected, mismatched;
+  std::vector<std::pair<Tensor, const Tensor*>> copies;
+  for (auto& [name, p] : params) {
+    auto it = std::find_if(state.begin(), state.end(), [&](const auto& kv) { return kv.first == name; });
+    if (it == state.end()) {
+      missing.push_back(name);
+    } else if (!(it->second.shape() == p.shape())) {
+      mismatched.push_back(fmt::format("size mismatch for {}: copying a param with shape {} from checkpoint, the shape "
+                                       "in current model is {}",
+                                       name, it->second.shape().str(), p.shape().str()));
+    } else {
+      copies.emplace_back(p, &it->second);
+    }
+  }
+  for (const auto& [name, _] : state) {
+    if (std::none_of(params.begin(), params.end(), [&](const auto& kv) { return kv.first == name; })) {
+      unexpected.push_back(name);
+    }
+  }
+  const auto quoted = [](const std::vector<std::string>& names) {
+    std::string s;
+    for (const auto& n : names) s += (s.empty() ? "\"" : ", \"") + n + "\"";
+    return s;
+  };
+  std::string errors;
+  if (strict && !missing.empty()) errors += "Missing key(s) in state_dict: " + quoted(missing) + ". ";
+  if (strict && !unexpected.empty()) errors += "Unexpected key(s) in state_dict: " + quoted(unexpected) + ". ";
+  for (const auto& m : mismatched) errors += m + ". ";
+  if (!errors.empty()) {
+    errors.pop_back();
+    throw Error(fmt::format("Error(s) in loading state_dict for {}: {}", type_name(), errors));
+  }
+  for (auto& [param, value] : copies) param.mutable_data() = value->data();
 }
 
 std::string Module::to_string() const {

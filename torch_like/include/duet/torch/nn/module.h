@@ -38,6 +38,13 @@ class Module {
   // Zeroes the .grad of every parameter (optimizer.zero_grad does the same for its list).
   void zero_grad();
 
+  // Parameter values by dotted name, as copies (model.state_dict()).
+  std::vector<std::pair<std::string, Tensor>> state_dict() const;
+  // Copies values in by name. Every name and shape is checked before anything changes, so a
+  // mismatched dict is an error that leaves the module untouched. strict: the names must match
+  // exactly; otherwise missing and unexpected names are skipped.
+  void load_state_dict(const std::vector<std::pair<std::string, Tensor>>& state, bool strict = true);
+
   // The class name shown by to_string(), and what goes between its parentheses.
   virtual std::string type_name() const { return "Module"; }
   virtual std::string extra_repr() const { return ""; }
