@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "duet/core/error.h"
 #include "duet/core/loss.h"
 
@@ -10,6 +12,7 @@ namespace duet::keras::losses {
 namespace {
 // Keras reduces a loss per sample over the last axis, then averages over the batch.
 constexpr auto kKerasReduction = duet::Reduction::mean_of_row_means;
+constexpr auto kPerSampleMean = duet::Reduction::mean;  // for losses already per sample
 }  // namespace
 
 Loss MeanSquaredError() {
@@ -29,6 +32,50 @@ Loss Huber(float delta) {
           }};
 }
 
+Loss BinaryCrossentropy(bool from_logits) {
+  return {"binary_crossentropy", [from_logits](const Tensor& y_true, const Tensor& y_pred) {
+            return from_logits ? binary_cross_entropy_with_logits(y_pred, y_true, kKerasReduction)
+                               : binary_cross_entropy(y_pred, y_true, duet::ProbabilityGuard::clip_epsilon,
+                                                      kKerasReduction);
+          }};
+}
+
+Loss CategoricalCrossentropy(bool from_logits) {
+  return {"categorical_crossentropy", [from_logits](const Tensor& y_true, const Tensor& y_pred) {
+            return from_logits ? cross_entropy_with_logits(y_pred, y_true, kPerSampleMean)
+                               : categorical_cross_entropy(y_pred, y_true, kPerSampleMean);
+          }};
+}
+
+std::vector<std::int64_t> sparse_labels(const Tensor& y_true, std::int64_t classes) {
+  if (!(y_true.rank() == 1 || (y_true.rank() == 2 && y_true.shape()[1] == 1))) {
+    throw Error(fmt::format("sparse_categorical_crossentropy: labels must have shape [N] or [N, 1], got {}",
+                            y_true.shape().str()));
+  }
+  std::vector<std::int64_t> out;
+  for (Eigen::Index i = 0; i < y_true.data().size(); ++i) {
+    const float v = y_true.data()[i];
+    if (!(v >= 0 && v < static_cast<float>(classes)) || v != std::floor(v)) {
+      throw Error(fmt::format("Received a label value of {:g} (sample {}) which is outside the valid range of [0, {})",
+                              v, i, classes));
+    }
+    out.push_back(static_cast<std::int64_t>(v));
+  }
+  return out;
+}
+
+Loss SparseCategoricalCrossentropy(bool from_logits) {
+  return {"sparse_categorical_crossentropy", [from_logits](const Tensor& y_true, const Tensor& y_pred) {
+            if (y_pred.rank() != 2) {
+              throw Error(fmt::format("sparse_categorical_crossentropy: predictions must be [N, classes], got {}",
+                                      y_pred.shape().str()));
+            }
+            const auto labels = sparse_labels(y_true, y_pred.shape()[1]);
+            return from_logits ? cross_entropy_with_logits(y_pred, labels, kPerSampleMean)
+                               : categorical_cross_entropy(y_pred, labels, kPerSampleMean);
+          }};
+}
+
 Loss get(const std::string& identifier) {
   if (identifier == "mean_squared_error" || identifier == "mse" || identifier == "MeanSquaredError") {
     return MeanSquaredError();
@@ -37,8 +84,16 @@ Loss get(const std::string& identifier) {
     return MeanAbsoluteError();
   }
   if (identifier == "huber" || identifier == "Huber") return Huber();
+  if (identifier == "binary_crossentropy" || identifier == "BinaryCrossentropy") return BinaryCrossentropy();
+  if (identifier == "categorical_crossentropy" || identifier == "CategoricalCrossentropy") {
+    return CategoricalCrossentropy();
+  }
+  if (identifier == "sparse_categorical_crossentropy" || identifier == "SparseCategoricalCrossentropy") {
+    return SparseCategoricalCrossentropy();
+  }
   throw Error(fmt::format("Could not interpret loss identifier: '{}' (known: mean_squared_error, mse, "
-                          "mean_absolute_error, mae, huber)",
+                          "mean_absolute_error, mae, huber, binary_crossentropy, categorical_crossentropy, "
+                          "sparse_categorical_crossentropy)",
                           identifier));
 }
 

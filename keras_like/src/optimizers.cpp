@@ -6,32 +6,96 @@
 
 namespace duet::keras::optimizers {
 
-SGD::SGD(SGDOptions options) : options_(options) {
-  if (!(options.learning_rate >= 0)) {
-    throw Error(fmt::format("SGD: learning_rate must be a non-negative number. Received: learning_rate={:g}",
-                            options.learning_rate));
-  }
-  // keras/src/optimizers/sgd.py: "`momentum` must be a float between [0, 1]."
-  if (!(options.momentum >= 0 && options.momentum <= 1)) {
-    throw Error(fmt::format("SGD: `momentum` must be a float between [0, 1]. Received: momentum={:g}", options.momentum));
+namespace {
+void require_learning_rate(float lr, const char* name) {
+  if (!(lr >= 0)) {
+    throw Error(fmt::format("{}: learning_rate must be a non-negative number. Received: learning_rate={:g}", name, lr));
   }
 }
+void require_unit_interval(float v, const char* name, const char* what) {
+  if (!(v >= 0 && v <= 1)) throw Error(fmt::format("{}: `{}` must be a float between [0, 1]. Received: {}={:g}", name, what, what, v));
+}
+}  // namespace
 
-void SGD::apply_gradients(const std::vector<Tensor>& variables) {
-  const duet::optim::SgdRule rule{.learning_rate = options_.learning_rate,
-                                  .momentum = options_.momentum,
-                                  .nesterov = options_.nesterov,
-                                  .form = duet::optim::MomentumForm::velocity};
-  for (const auto& v : variables) {
-    if (!v.grad().defined()) continue;
-    Tensor var = v;
-    duet::optim::sgd_update(var.mutable_data(), v.grad().data(), rule, velocity_[v.impl_ptr().get()]);
+void SGDRule::validate(const SGDOptions& o) {
+  require_learning_rate(o.learning_rate, kName);
+  require_unit_interval(o.momentum, kName, "momentum");  // keras/src/optimizers/sgd.py
+}
+
+void SGDRule::update(Tensor::Array& v, const Tensor::Array& g, const SGDOptions& o, duet::optim::SgdState& s) {
+  duet::optim::sgd_update(v, g,
+                          {.learning_rate = o.learning_rate,
+                           .momentum = o.momentum,
+                           .nesterov = o.nesterov,
+                           .form = duet::optim::MomentumForm::velocity},
+                          s);
+}
+
+void AdamRule::validate(const AdamOptions& o) {
+  require_learning_rate(o.learning_rate, kName);
+  require_unit_interval(o.beta_1, kName, "beta_1");
+  require_unit_interval(o.beta_2, kName, "beta_2");
+  if (!(o.epsilon >= 0)) throw Error(fmt::format("Adam: epsilon must not be negative. Received: epsilon={:g}", o.epsilon));
+}
+
+void AdamRule::update(Tensor::Array& v, const Tensor::Array& g, const AdamOptions& o, duet::optim::AdamState& s) {
+  duet::optim::adam_update(v, g,
+                           {.learning_rate = o.learning_rate,
+                            .beta1 = o.beta_1,
+                            .beta2 = o.beta_2,
+                            .epsilon = o.epsilon,
+                            .amsgrad = o.amsgrad,
+                            .epsilon_placement = duet::optim::AdamEpsilon::before_bias_correction},
+                           s);
+}
+
+void RMSpropRule::validate(const RMSpropOptions& o) {
+  require_learning_rate(o.learning_rate, kName);
+  require_unit_interval(o.rho, kName, "rho");
+  require_unit_interval(o.momentum, kName, "momentum");
+  if (!(o.epsilon >= 0)) throw Error(fmt::format("RMSprop: epsilon must not be negative. Received: epsilon={:g}", o.epsilon));
+}
+
+void RMSpropRule::update(Tensor::Array& v, const Tensor::Array& g, const RMSpropOptions& o,
+                         duet::optim::RmspropState& s) {
+  duet::optim::rmsprop_update(v, g,
+                              {.learning_rate = o.learning_rate,
+                               .rho = o.rho,
+                               .epsilon = o.epsilon,
+                               .momentum = o.momentum,
+                               .centered = o.centered,
+                               .epsilon_placement = duet::optim::RootEpsilon::inside_sqrt},
+                              s);
+}
+
+void AdagradRule::validate(const AdagradOptions& o) {
+  require_learning_rate(o.learning_rate, kName);
+  if (!(o.initial_accumulator_value >= 0)) {
+    throw Error(fmt::format("Adagrad: initial_accumulator_value must not be negative. Received: {:g}",
+                            o.initial_accumulator_value));
   }
+  if (!(o.epsilon >= 0)) throw Error(fmt::format("Adagrad: epsilon must not be negative. Received: epsilon={:g}", o.epsilon));
+}
+
+void AdagradRule::update(Tensor::Array& v, const Tensor::Array& g, const AdagradOptions& o,
+                         duet::optim::AdagradState& s) {
+  duet::optim::adagrad_update(v, g,
+                              {.learning_rate = o.learning_rate,
+                               .epsilon = o.epsilon,
+                               .initial_accumulator_value = o.initial_accumulator_value,
+                               .epsilon_placement = duet::optim::RootEpsilon::inside_sqrt},
+                              s);
 }
 
 std::shared_ptr<Optimizer> get(const std::string& identifier) {
-  if (identifier == "sgd" || identifier == "SGD") return std::make_shared<SGD>();
-  throw Error(fmt::format("Could not interpret optimizer identifier: '{}' (known: sgd)", identifier));
+  std::string id;
+  for (char c : identifier) id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (id == "sgd") return std::make_shared<SGD>();
+  if (id == "adam") return std::make_shared<Adam>();
+  if (id == "rmsprop") return std::make_shared<RMSprop>();
+  if (id == "adagrad") return std::make_shared<Adagrad>();
+  throw Error(fmt::format("Could not interpret optimizer identifier: '{}' (known: sgd, adam, rmsprop, adagrad)",
+                          identifier));
 }
 
 }  // namespace duet::keras::optimizers

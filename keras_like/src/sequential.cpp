@@ -9,6 +9,7 @@
 #include "duet/core/ops.h"
 #include "duet/keras/utils.h"
 #include "progbar.h"
+#include "duet/core/tensor_file.h"
 
 namespace duet::keras {
 
@@ -88,10 +89,14 @@ void Sequential::ensure_built(const Tensor& x) {
   }
 }
 
-void Sequential::compile(OptimizerSpec optimizer, LossSpec loss) {
+void Sequential::compile(OptimizerSpec optimizer, LossSpec loss, std::vector<std::string> metrics) {
   if (!optimizer.get()) throw Error("compile: the optimizer is null");
+  std::vector<metrics::Metric> resolved;
+  const std::int64_t units = layers_.empty() ? 0 : (built() ? output_dim() : 0);
+  for (const auto& m : metrics) resolved.push_back(metrics::get(m, loss.get().name, units));
   optimizer_ = optimizer.get();
   loss_ = loss.get();
+  metrics_ = std::move(resolved);
 }
 
 void Sequential::require_compiled(const char* what) const {
@@ -103,6 +108,12 @@ void Sequential::require_compiled(const char* what) const {
 optimizers::Optimizer& Sequential::optimizer() const {
   require_compiled("optimizer");
   return *optimizer_;
+}
+
+std::int64_t Sequential::output_dim() const {
+  std::int64_t dim = *input_dim_;
+  for (const auto& l : layers_) dim = l->output_dim(dim);
+  return dim;
 }
 
 Tensor Sequential::call(const Tensor& x, bool training) {
@@ -120,24 +131,102 @@ std::vector<Tensor> Sequential::trainable_weights() const {
   return out;
 }
 
-History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
+namespace {
+
+// Running sums of the loss and metrics, weighted by batch size (Keras' Mean metrics).
+class EpochMeans {
+ public:
+  explicit EpochMeans(std::vector<std::string> names) : names_(std::move(names)), sums_(names_.size(), 0.0) {}
+  void add(const std::vector<double>& values, std::int64_t batch) {
+    for (std::size_t i = 0; i < values.size(); ++i) sums_[i] += values[i] * static_cast<double>(batch);
+    seen_ += batch;
+  }
+  std::vector<std::pair<std::string, double>> means(const std::string& prefix = "") const {
+    std::vector<std::pair<std::string, double>> out;
+    for (std::size_t i = 0; i < names_.size(); ++i) out.emplace_back(prefix + names_[i], sums_[i] / static_cast<double>(seen_));
+    return out;
+  }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<double> sums_;
+  std::int64_t seen_ = 0;
+};
+
+// Rows [begin, end) of x, or of the order `order` when shuffling.
+Tensor batch_rows(const Tensor& t, const std::vector<std::int64_t>& order, std::int64_t begin, std::int64_t end,
+                  bool whole) {
+  if (whole) return t;
+  if (order.empty()) return slice_rows(t, begin, end);
+  return gather_rows(t, std::vector<std::int64_t>(order.begin() + begin, order.begin() + end));
+}
+
+}  // namespace
+
+Logs Sequential::measure(const Tensor& x, const Tensor& y, int batch_size, detail::Progbar* progbar) {
+  NoGradGuard no_grad;
+  std::vector<std::string> names{"loss"};
+  for (const auto& m : metrics_) names.push_back(m.name);
+  EpochMeans means(names);
+  const std::int64_t n = x.shape()[0];
+  const int steps = static_cast<int>((n + batch_size - 1) / batch_size);
+  for (int step = 0; step < steps; ++step) {
+    const std::int64_t begin = step * std::int64_t{batch_size}, end = std::min<std::int64_t>(n, begin + batch_size);
+    const Tensor xb = batch_rows(x, {}, begin, end, steps == 1), yb = batch_rows(y, {}, begin, end, steps == 1);
+    const Tensor pred = call(xb, false);
+    std::vector<double> values{static_cast<double>(loss_->fn(yb, pred).item())};
+    for (const auto& m : metrics_) values.push_back(m.batch_mean(yb, pred));
+    means.add(values, end - begin);
+    if (progbar) progbar->update(step + 1, means.means(), step + 1 == steps);
+  }
+  Logs logs;
+  for (const auto& [k, v] : means.means()) logs[k] = v;
+  return logs;
+}
+
+History Sequential::fit(const Tensor& x_all, const Tensor& y_all, FitOptions options) {
   require_compiled("fit");
-  require_matrix(x, "fit", "x");
-  require_matrix(y, "fit", "y");
-  if (x.shape()[0] != y.shape()[0]) {
-    throw Error(fmt::format("fit: x and y must have the same number of samples, got x {} and y {}", x.shape().str(),
-                            y.shape().str()));
+  require_matrix(x_all, "fit", "x");
+  require_matrix(y_all, "fit", "y");
+  if (x_all.shape()[0] != y_all.shape()[0]) {
+    throw Error(fmt::format("fit: x and y must have the same number of samples, got x {} and y {}",
+                            x_all.shape().str(), y_all.shape().str()));
   }
   if (options.epochs < 0) throw Error(fmt::format("fit: epochs must not be negative, got {}", options.epochs));
   if (options.batch_size <= 0) throw Error(fmt::format("fit: batch_size must be positive, got {}", options.batch_size));
   if (options.verbose < 0 || options.verbose > 2) {
     throw Error(fmt::format("fit: verbose must be 0, 1 or 2, got {}", options.verbose));
   }
-  ensure_built(x);
-  std::int64_t out_dim = *input_dim_;
-  for (const auto& l : layers_) out_dim = l->output_dim(out_dim);
-  if (y.shape()[1] != out_dim) {
-    throw Error(fmt::format("fit: the model outputs {} values per sample but y has shape {}", out_dim, y.shape().str()));
+  if (!(options.validation_split >= 0 && options.validation_split < 1)) {
+    throw Error(fmt::format("fit: validation_split must be in [0, 1), got {:g}", options.validation_split));
+  }
+  ensure_built(x_all);
+  const auto check_targets = [&](const Tensor& y, const char* what) {
+    const bool sparse = loss_->name == "sparse_categorical_crossentropy";
+    if (!sparse && y.shape()[1] != output_dim()) {
+      throw Error(fmt::format("fit: the model outputs {} values per sample but {} has shape {}", output_dim(), what,
+                              y.shape().str()));
+    }
+  };
+  check_targets(y_all, "y");
+
+  // keras/src/trainers/data_adapters/data_adapter_utils.py: the split takes the last rows.
+  Tensor x = x_all, y = y_all;
+  std::optional<std::pair<Tensor, Tensor>> validation = options.validation_data;
+  if (validation) {
+    require_matrix(validation->first, "fit", "validation_data x");
+    require_matrix(validation->second, "fit", "validation_data y");
+    check_targets(validation->second, "validation_data y");
+  } else if (options.validation_split > 0) {
+    const std::int64_t n_all = x_all.shape()[0];
+    const auto split_at = static_cast<std::int64_t>(std::floor(static_cast<double>(n_all) * (1.0 - options.validation_split)));
+    if (split_at == 0 || split_at == n_all) {
+      throw Error(fmt::format("fit: validation_split={:g} leaves no {} samples out of {}", options.validation_split,
+                              split_at == 0 ? "training" : "validation", n_all));
+    }
+    x = slice_rows(x_all, 0, split_at);
+    y = slice_rows(y_all, 0, split_at);
+    validation = std::pair{slice_rows(x_all, split_at, n_all), slice_rows(y_all, split_at, n_all)};
   }
 
   const std::int64_t n = x.shape()[0];
@@ -146,44 +235,64 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
   const auto weights = trainable_weights();
   const bool dynamic = options.verbose == 1 && detail::stdout_is_terminal();
   auto log = utils::logger();
+  std::vector<std::string> names{"loss"};
+  for (const auto& m : metrics_) names.push_back(m.name);
+  for (auto& cb : options.callbacks) cb->set_model(this);
+  stop_training = false;
   History history;
+  for (auto& cb : options.callbacks) cb->on_train_begin({});
 
-  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+  for (int epoch = 0; epoch < options.epochs && !stop_training; ++epoch) {
+    for (auto& cb : options.callbacks) cb->on_epoch_begin(epoch, {});
     if (options.verbose > 0) log->info("Epoch {}/{}\n", epoch + 1, options.epochs);
     std::vector<std::int64_t> order;
     if (options.shuffle) order = utils::default_generator().permutation(n);
     detail::Progbar progbar(steps, options.verbose, dynamic);
-    double weighted_loss = 0;
-    std::int64_t seen = 0;
-    for (int step = 0; step < steps; ++step) {
+    EpochMeans means(names);
+    for (int step = 0; step < steps && !stop_training; ++step) {
       const std::int64_t begin = step * batch, end = std::min(n, begin + batch);
-      Tensor xb = x, yb = y;
-      if (options.shuffle) {
-        const std::vector<std::int64_t> idx(order.begin() + begin, order.begin() + end);
-        xb = gather_rows(x, idx);
-        yb = gather_rows(y, idx);
-      } else if (steps > 1) {
-        xb = slice_rows(x, begin, end);
-        yb = slice_rows(y, begin, end);
-      }
-      Tensor loss = loss_->fn(yb, call(xb, true));
+      const bool whole = steps == 1 && order.empty();
+      const Tensor xb = batch_rows(x, order, begin, end, whole), yb = batch_rows(y, order, begin, end, whole);
+      const Tensor pred = call(xb, true);
+      Tensor loss = loss_->fn(yb, pred);
       for (auto w : weights) w.zero_grad();
       loss.backward();
       optimizer_->apply_gradients(weights);
-      // Keras' epoch loss: the mean of batch losses weighted by batch size.
-      weighted_loss += static_cast<double>(loss.item()) * static_cast<double>(end - begin);
-      seen += end - begin;
-      progbar.update(step + 1, {{"loss", weighted_loss / static_cast<double>(seen)}}, step + 1 == steps);
-    }
-    const double epoch_loss = weighted_loss / static_cast<double>(seen);
-    history.history["loss"].push_back(epoch_loss);
-    history.epoch.push_back(epoch);
-    if (!std::isfinite(epoch_loss)) {
-      throw Error(fmt::format("fit: the loss became {} in epoch {}: training diverged (is the learning rate of "
-                              "{:g} too high?)",
-                              epoch_loss, epoch + 1, optimizer_->learning_rate()));
+      // Keras' epoch loss: the mean of batch losses weighted by batch size, each taken before
+      // its batch's update; metrics likewise on the same predictions.
+      std::vector<double> values{static_cast<double>(loss.item())};
+      {
+        NoGradGuard no_grad;
+        for (const auto& m : metrics_) values.push_back(m.batch_mean(yb, pred));
+      }
+      means.add(values, end - begin);
+      Logs batch_logs;
+      for (const auto& [k, v] : means.means()) batch_logs[k] = v;
+      for (auto& cb : options.callbacks) cb->on_train_batch_end(step, batch_logs);
+      const bool last = step + 1 == steps || stop_training;
+      auto shown = means.means();
+      if (last && validation) {
+        for (const auto& [k, v] : measure(validation->first, validation->second, options.batch_size, nullptr)) {
+          shown.emplace_back("val_" + k, v);
+        }
+      }
+      progbar.update(step + 1, shown, last);
+      if (last) {
+        Logs epoch_logs;
+        for (const auto& [k, v] : shown) epoch_logs[k] = v;
+        for (const auto& [k, v] : epoch_logs) history.history[k].push_back(v);
+        history.epoch.push_back(epoch);
+        const double epoch_loss = epoch_logs["loss"];
+        if (!std::isfinite(epoch_loss) && !stop_training) {
+          throw Error(fmt::format("fit: the loss became {} in epoch {}: training diverged (is the learning rate of "
+                                  "{:g} too high?)",
+                                  epoch_loss, epoch + 1, optimizer_->learning_rate()));
+        }
+        for (auto& cb : options.callbacks) cb->on_epoch_end(epoch, epoch_logs);
+      }
     }
   }
+  for (auto& cb : options.callbacks) cb->on_train_end({});
   return history;
 }
 
@@ -200,23 +309,18 @@ Tensor Sequential::predict(const Tensor& x, int batch_size) {
   return concat(parts, 0);
 }
 
-double Sequential::evaluate(const Tensor& x, const Tensor& y, int batch_size) {
+Logs Sequential::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options) {
   require_compiled("evaluate");
+  require_matrix(x, "evaluate", "x");
   require_matrix(y, "evaluate", "y");
-  const Tensor pred = predict(x, batch_size);
-  if (!(pred.shape() == y.shape())) {
-    throw Error(fmt::format("evaluate: predictions of shape {} do not match y of shape {}", pred.shape().str(),
-                            y.shape().str()));
+  if (x.shape()[0] != y.shape()[0]) {
+    throw Error(fmt::format("evaluate: x and y must have the same number of samples, got x {} and y {}",
+                            x.shape().str(), y.shape().str()));
   }
-  NoGradGuard no_grad;
-  const std::int64_t n = x.shape()[0];
-  double weighted = 0;
-  for (std::int64_t begin = 0; begin < n; begin += batch_size) {
-    const std::int64_t end = std::min<std::int64_t>(n, begin + batch_size);
-    weighted += static_cast<double>(loss_->fn(slice_rows(y, begin, end), slice_rows(pred, begin, end)).item()) *
-                static_cast<double>(end - begin);
-  }
-  return weighted / static_cast<double>(n);
+  if (options.batch_size <= 0) throw Error(fmt::format("evaluate: batch_size must be positive, got {}", options.batch_size));
+  const int steps = static_cast<int>((x.shape()[0] + options.batch_size - 1) / options.batch_size);
+  detail::Progbar progbar(steps, options.verbose == 0 ? 0 : 1, options.verbose == 1 && detail::stdout_is_terminal());
+  return measure(x, y, options.batch_size, &progbar);
 }
 
 std::vector<Tensor> Sequential::get_weights() const {
@@ -239,6 +343,80 @@ void Sequential::set_weights(const std::vector<Tensor>& weights) {
     }
   }
   for (std::size_t i = 0; i < weights.size(); ++i) current[i].mutable_data() = weights[i].data();
+}
+
+}  // namespace duet::keras
+
+namespace duet::keras {
+
+std::string Sequential::summary_text() const {
+  // tf.keras 2's table (keras/utils/layer_utils.py print_summary), widths 29 / 26 / 10.
+  const std::string rule(65, '_'), thick(65, '=');
+  std::string s = "Model: \"sequential\"\n" + rule + "\n";
+  s += fmt::format(" {:<28}{:<26}{:<10}\n", "Layer (type)", "Output Shape", "Param #");
+  s += thick + "\n";
+  std::int64_t total = 0, dim = input_dim_.value_or(0);
+  bool first = true;
+  for (const auto& l : layers_) {
+    if (l->class_name() == "InputLayer") continue;
+    if (!first) s += std::string(65, ' ') + "\n";
+    first = false;
+    std::int64_t params = 0;
+    for (const auto& w : l->weights()) params += w.numel();
+    total += params;
+    std::string out_shape = "?";
+    if (built()) {
+      dim = l->output_dim(dim);
+      out_shape = fmt::format("(None, {})", dim);
+    }
+    s += fmt::format(" {:<28}{:<26}{:<10}\n", fmt::format("{} ({})", l->name(), l->class_name()), out_shape, params);
+  }
+  s += thick + "\n";
+  s += fmt::format("Total params: {}\nTrainable params: {}\nNon-trainable params: 0\n", total, total);
+  return s + rule + "\n";
+}
+
+void Sequential::summary() const { utils::logger()->info("{}", summary_text()); }
+
+namespace {
+constexpr const char* kWeightsKind = "keras.weights";
+
+// "dense/kernel", "dense/bias", ... in get_weights() order.
+std::vector<std::string> weight_names(const std::vector<std::shared_ptr<layers::Layer>>& layers) {
+  std::vector<std::string> names;
+  for (const auto& l : layers) {
+    const auto ws = l->weights();
+    for (std::size_t i = 0; i < ws.size(); ++i) names.push_back(l->name() + (i == 0 ? "/kernel" : "/bias"));
+  }
+  return names;
+}
+}  // namespace
+
+void Sequential::save_weights(const std::filesystem::path& path) const {
+  const auto weights = get_weights();
+  const auto names = weight_names(layers_);
+  tensor_file::NamedTensors named;
+  for (std::size_t i = 0; i < weights.size(); ++i) named.emplace_back(names[i], weights[i]);
+  tensor_file::save(path, kWeightsKind, named);
+}
+
+void Sequential::load_weights(const std::filesystem::path& path) {
+  if (!built()) throw Error("load_weights: the model is not built yet (give input_shape, or call build)");
+  const auto named = tensor_file::load(path, kWeightsKind);
+  const auto names = weight_names(layers_);
+  if (named.size() != names.size()) {
+    throw Error(fmt::format("load_weights: '{}' holds {} weights, the model has {}", path.string(), named.size(),
+                            names.size()));
+  }
+  std::vector<Tensor> weights;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (named[i].first != names[i]) {
+      throw Error(fmt::format("load_weights: '{}' has '{}' where the model has '{}'", path.string(), named[i].first,
+                              names[i]));
+    }
+    weights.push_back(named[i].second);
+  }
+  set_weights(weights);  // checks every shape before changing anything
 }
 
 }  // namespace duet::keras

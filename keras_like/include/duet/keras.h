@@ -7,7 +7,10 @@
 //   model.predict(Tensor::from_rows({{10.0f}}));
 #pragma once
 
+#include "duet/keras/callbacks.h"
 #include "duet/keras/history.h"
+#include "duet/keras/layers/core_layers.h"
+#include "duet/keras/metrics.h"
 #include "duet/keras/layers/dense.h"
 #include "duet/keras/layers/layer.h"
 #include "duet/keras/losses.h"

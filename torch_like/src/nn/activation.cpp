@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "duet/core/error.h"
+#include "duet/core/dropout.h"
 #include "duet/core/ops.h"
 #include "duet/torch/tensor.h"
 
@@ -28,12 +29,7 @@ Dropout::Dropout(float p) : p_(p) {
 
 Tensor Dropout::forward(const Tensor& input) {
   if (!is_training() || p_ == 0.0f) return input;
-  if (p_ == 1.0f) return mul(input, Tensor::zeros(input.shape()));
-  Generator& gen = default_generator();
-  Tensor::Array mask(input.numel());
-  const float scale = 1.0f / (1.0f - p_);
-  for (Eigen::Index i = 0; i < mask.size(); ++i) mask[i] = gen.uniform(0.0f, 1.0f) < p_ ? 0.0f : scale;
-  return mul(input, Tensor::from_array(input.shape(), std::move(mask)));
+  return dropout(input, p_, default_generator());
 }
 
 std::string Dropout::extra_repr() const { return fmt::format("p={:g}, inplace=False", p_); }

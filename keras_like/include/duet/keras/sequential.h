@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <utility>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -10,12 +12,18 @@
 #include <vector>
 
 #include "duet/core/random.h"
+#include "duet/keras/callbacks.h"
 #include "duet/keras/history.h"
+#include "duet/keras/metrics.h"
 #include "duet/keras/layers/layer.h"
 #include "duet/keras/losses.h"
 #include "duet/keras/optimizers.h"
 
 namespace duet::keras {
+
+namespace detail {
+class Progbar;
+}
 
 // compile()'s optimizer: a Keras name ("sgd") or a configured optimiser.
 class OptimizerSpec {
@@ -49,6 +57,16 @@ struct FitOptions {
   int batch_size = 32;
   bool shuffle = true;
   int verbose = 1;  // 0 silent, 1 progress bar, 2 one line per epoch
+  // The last fraction of (x, y), taken before shuffling, held out for validation.
+  float validation_split = 0.0f;
+  // Explicit validation data (x, y); takes precedence over validation_split.
+  std::optional<std::pair<Tensor, Tensor>> validation_data = std::nullopt;
+  std::vector<std::shared_ptr<callbacks::Callback>> callbacks = {};
+};
+
+struct EvaluateOptions {
+  int batch_size = 32;
+  int verbose = 1;
 };
 
 class Sequential {
@@ -62,11 +80,23 @@ class Sequential {
   void build(std::int64_t input_dim, Generator* generator = nullptr);
   bool built() const { return input_dim_.has_value(); }
 
-  void compile(OptimizerSpec optimizer, LossSpec loss);
+  // metrics: "accuracy", "mae", "mse", ... (see metrics.h)
+  void compile(OptimizerSpec optimizer, LossSpec loss, std::vector<std::string> metrics = {});
   History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
   Tensor predict(const Tensor& x, int batch_size = 32);
-  // The loss (as fit reports it) over (x, y), without updating weights.
-  double evaluate(const Tensor& x, const Tensor& y, int batch_size = 32);
+  // The loss and metrics over (x, y), without updating weights ({"loss": ..., "accuracy": ...}).
+  Logs evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
+
+  // Keras' table of layers, output shapes and parameter counts; also printed by summary().
+  std::string summary_text() const;
+  void summary() const;
+  // Weights in Duet's tensor file format (docs/file-format.md), written atomically; loading
+  // checks every name and shape before changing anything.
+  void save_weights(const std::filesystem::path& path) const;
+  void load_weights(const std::filesystem::path& path);
+
+  // Set by a callback (or by you, from one) to end fit() after the current batch.
+  bool stop_training = false;
 
   Tensor call(const Tensor& x, bool training = false);
   // Kernels and biases in layer order, as copies (Keras' get_weights).
@@ -80,11 +110,15 @@ class Sequential {
  private:
   void ensure_built(const Tensor& x);
   void require_compiled(const char* what) const;
+  std::int64_t output_dim() const;
+  // Loss and metric sums over (x, y) in batches, without gradients: the epoch's validation logs.
+  Logs measure(const Tensor& x, const Tensor& y, int batch_size, detail::Progbar* progbar);
 
   std::vector<std::shared_ptr<layers::Layer>> layers_;
   std::optional<std::int64_t> input_dim_;
   std::shared_ptr<optimizers::Optimizer> optimizer_;
   std::optional<losses::Loss> loss_;
+  std::vector<metrics::Metric> metrics_;
 };
 
 }  // namespace duet::keras

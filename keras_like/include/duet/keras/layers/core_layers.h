@@ -1,0 +1,48 @@
+// Layers without weights: keras.Input, keras.layers.Activation and keras.layers.Dropout.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "duet/keras/layers/layer.h"
+
+namespace duet::keras::layers {
+
+// keras.Input(shape=(features,)): declares the model's input width; computes nothing.
+class Input : public Layer {
+ public:
+  explicit Input(std::vector<std::int64_t> shape);
+  void build(std::int64_t, Generator&) override { mark_built(); }
+  Tensor call(const Tensor& inputs, bool) override { return inputs; }
+  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  std::string class_name() const override { return "InputLayer"; }
+};
+
+// Applies an activation by name: linear | relu | sigmoid | tanh | softmax.
+class Activation : public Layer {
+ public:
+  explicit Activation(std::string activation);
+  void build(std::int64_t, Generator&) override { mark_built(); }
+  Tensor call(const Tensor& inputs, bool training) override;
+  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  std::string class_name() const override { return "Activation"; }
+
+ private:
+  std::string activation_;
+};
+
+// Zeroes inputs with probability `rate` during training and scales the rest by 1 / (1 - rate);
+// the identity at inference. Masks come from keras.utils' generator (set_random_seed).
+class Dropout : public Layer {
+ public:
+  explicit Dropout(float rate);
+  void build(std::int64_t, Generator&) override { mark_built(); }
+  Tensor call(const Tensor& inputs, bool training) override;
+  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  std::string class_name() const override { return "Dropout"; }
+
+ private:
+  float rate_;
+};
+
+}  // namespace duet::keras::layers

@@ -1,0 +1,38 @@
+#include "duet/keras/layers/core_layers.h"
+
+#include <fmt/format.h>
+
+#include "duet/core/error.h"
+#include "duet/core/dropout.h"
+#include "duet/keras/layers/dense.h"
+#include "duet/keras/utils.h"
+
+namespace duet::keras::layers {
+
+Input::Input(std::vector<std::int64_t> shape) {
+  if (shape.size() != 1 || shape[0] <= 0) {
+    throw Error(fmt::format("Input: shape must be one positive feature count such as {{2}}, got {} values", shape.size()));
+  }
+  input_shape_ = std::move(shape);
+}
+
+Activation::Activation(std::string activation) : activation_(std::move(activation)) {
+  check_activation_name(activation_);
+}
+
+Tensor Activation::call(const Tensor& inputs, bool) { return activation(activation_, inputs); }
+
+Dropout::Dropout(float rate) : rate_(rate) {
+  if (!(rate >= 0 && rate < 1)) {
+    throw Error(fmt::format("Dropout: Invalid value received for argument `rate`. Expected a float value between 0 "
+                            "and 1. Received: rate={:g}",
+                            rate));
+  }
+}
+
+Tensor Dropout::call(const Tensor& inputs, bool training) {
+  if (!training || rate_ == 0.0f) return inputs;
+  return dropout(inputs, rate_, utils::default_generator());
+}
+
+}  // namespace duet::keras::layers
