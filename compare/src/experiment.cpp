@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -167,18 +168,66 @@ void parse_initial_weights(const json& j, Experiment& e) {
   e.initial_weights = std::move(weights);
 }
 
+// Optimiser parameters a framework accepts, by optimiser name.
+const std::map<std::string, std::set<std::string>>& keras_optimizer_keys() {
+  static const std::map<std::string, std::set<std::string>> keys{
+      {"sgd", {"name", "learning_rate", "momentum", "nesterov"}},
+      {"adam", {"name", "learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad"}},
+      {"rmsprop", {"name", "learning_rate", "rho", "momentum", "epsilon", "centered"}},
+      {"adagrad", {"name", "learning_rate", "initial_accumulator_value", "epsilon"}}};
+  return keys;
+}
+
+const std::map<std::string, std::set<std::string>>& torch_optimizer_keys() {
+  static const std::map<std::string, std::set<std::string>> keys{
+      {"sgd", {"name", "lr", "momentum", "dampening", "weight_decay", "nesterov"}},
+      {"adam", {"name", "lr", "betas", "eps", "weight_decay", "amsgrad"}},
+      {"rmsprop", {"name", "lr", "alpha", "eps", "weight_decay", "momentum", "centered"}},
+      {"adagrad", {"name", "lr", "weight_decay", "initial_accumulator_value", "eps"}}};
+  return keys;
+}
+
+// The optimiser's name, after checking it and the keys that go with it.
+std::string optimizer_name(const json& o, const std::map<std::string, std::set<std::string>>& keys,
+                           const std::string& path) {
+  require_object(o, path);
+  if (!o.contains("name")) fail(path, "needs \"name\" (sgd, adam, rmsprop or adagrad)");
+  const std::string name = string(o["name"], path + ".name");
+  auto it = keys.find(name);
+  if (it == keys.end()) fail(path + ".name", fmt::format("unknown optimizer '{}' (sgd, adam, rmsprop or adagrad)", name));
+  check_keys(o, it->second, path);
+  return name;
+}
+
+std::optional<float> opt_number(const json& o, const char* key, const std::string& path) {
+  if (!o.contains(key)) return std::nullopt;
+  return positive_or_zero(o[key], join(path, key));
+}
+std::optional<bool> opt_bool(const json& o, const char* key, const std::string& path) {
+  if (!o.contains(key)) return std::nullopt;
+  return boolean(o[key], join(path, key));
+}
+
 void parse_keras(const json& j, KerasConfig& k) {
   check_keys(j, {"optimizer", "loss", "batch_size", "shuffle"}, "keras");
   if (j.contains("optimizer")) {
     const auto& o = j["optimizer"];
-    check_keys(o, {"name", "learning_rate", "momentum", "nesterov"}, "keras.optimizer");
-    if (!o.contains("name")) fail("keras.optimizer", "needs \"name\"");
-    k.optimizer = string(o["name"], "keras.optimizer.name");
-    if (k.optimizer != "sgd") fail("keras.optimizer.name", fmt::format("unknown optimizer '{}' (supported: sgd)", k.optimizer));
-    if (o.contains("learning_rate")) k.learning_rate = positive_or_zero(o["learning_rate"], "keras.optimizer.learning_rate");
-    if (o.contains("momentum")) k.momentum = positive_or_zero(o["momentum"], "keras.optimizer.momentum");
-    if (o.contains("nesterov")) k.nesterov = boolean(o["nesterov"], "keras.optimizer.nesterov");
-    if (k.momentum > 1) fail("keras.optimizer.momentum", "must be between 0 and 1");
+    const std::string p = "keras.optimizer";
+    auto& c = k.optimizer;
+    c.name = optimizer_name(o, keras_optimizer_keys(), p);
+    c.learning_rate = opt_number(o, "learning_rate", p);
+    c.momentum = opt_number(o, "momentum", p);
+    c.beta_1 = opt_number(o, "beta_1", p);
+    c.beta_2 = opt_number(o, "beta_2", p);
+    c.epsilon = opt_number(o, "epsilon", p);
+    c.rho = opt_number(o, "rho", p);
+    c.initial_accumulator_value = opt_number(o, "initial_accumulator_value", p);
+    c.nesterov = opt_bool(o, "nesterov", p);
+    c.amsgrad = opt_bool(o, "amsgrad", p);
+    c.centered = opt_bool(o, "centered", p);
+    for (const auto& [key, v] : {std::pair{"momentum", c.momentum}, {"beta_1", c.beta_1}, {"beta_2", c.beta_2}, {"rho", c.rho}}) {
+      if (v && *v > 1) fail(join(p, key), fmt::format("must be between 0 and 1, got {:g}", *v));
+    }
   }
   if (j.contains("loss")) {
     const auto& l = j["loss"];
@@ -190,10 +239,12 @@ void parse_keras(const json& j, KerasConfig& k) {
     } else {
       k.loss = string(l, "keras.loss");
     }
-    static const std::set<std::string> known{"mean_squared_error", "mse", "mean_absolute_error", "mae", "huber"};
+    static const std::set<std::string> known{"mean_squared_error", "mse", "mean_absolute_error", "mae", "huber",
+                                             "binary_crossentropy", "categorical_crossentropy",
+                                             "sparse_categorical_crossentropy"};
     if (!known.count(k.loss)) {
-      fail("keras.loss", fmt::format("unknown loss '{}' (supported: mean_squared_error, mse, mean_absolute_error, "
-                                     "mae, huber)",
+      fail("keras.loss", fmt::format("unknown loss '{}' (mean_squared_error, mse, mean_absolute_error, mae, huber, "
+                                     "binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy)",
                                      k.loss));
     }
   }
@@ -203,27 +254,42 @@ void parse_keras(const json& j, KerasConfig& k) {
 
 void parse_torch(const json& j, TorchConfig& t) {
   check_keys(j, {"optimizer", "loss", "batch_size", "shuffle"}, "torch");
-  if (j.contains("optimizer")) {
+  if (!j.contains("optimizer")) fail("torch.optimizer", "is required (PyTorch's SGD needs lr)");
+  {
     const auto& o = j["optimizer"];
-    check_keys(o, {"name", "lr", "momentum", "dampening", "weight_decay", "nesterov"}, "torch.optimizer");
-    if (!o.contains("name")) fail("torch.optimizer", "needs \"name\"");
-    t.optimizer = string(o["name"], "torch.optimizer.name");
-    if (t.optimizer != "sgd") fail("torch.optimizer.name", fmt::format("unknown optimizer '{}' (supported: sgd)", t.optimizer));
-    if (o.contains("lr")) t.lr = positive_or_zero(o["lr"], "torch.optimizer.lr");
-    if (o.contains("momentum")) t.momentum = positive_or_zero(o["momentum"], "torch.optimizer.momentum");
-    if (o.contains("dampening")) t.dampening = positive_or_zero(o["dampening"], "torch.optimizer.dampening");
-    if (o.contains("weight_decay")) t.weight_decay = positive_or_zero(o["weight_decay"], "torch.optimizer.weight_decay");
-    if (o.contains("nesterov")) t.nesterov = boolean(o["nesterov"], "torch.optimizer.nesterov");
+    const std::string p = "torch.optimizer";
+    auto& c = t.optimizer;
+    c.name = optimizer_name(o, torch_optimizer_keys(), p);
+    c.lr = opt_number(o, "lr", p);
+    c.momentum = opt_number(o, "momentum", p);
+    c.dampening = opt_number(o, "dampening", p);
+    c.weight_decay = opt_number(o, "weight_decay", p);
+    c.eps = opt_number(o, "eps", p);
+    c.alpha = opt_number(o, "alpha", p);
+    c.initial_accumulator_value = opt_number(o, "initial_accumulator_value", p);
+    c.nesterov = opt_bool(o, "nesterov", p);
+    c.amsgrad = opt_bool(o, "amsgrad", p);
+    c.centered = opt_bool(o, "centered", p);
+    if (o.contains("betas")) {
+      const auto& b = o["betas"];
+      if (!b.is_array() || b.size() != 2) fail(p + ".betas", "must be a list of two numbers, e.g. [0.9, 0.999]");
+      c.betas = std::pair{positive_or_zero(b[0], p + ".betas[0]"), positive_or_zero(b[1], p + ".betas[1]")};
+      if (c.betas->first >= 1 || c.betas->second >= 1) fail(p + ".betas", "each beta must be below 1");
+    }
+    if (c.name == "sgd" && !c.lr) fail(p + ".lr", "is required (torch.optim.SGD has no default learning rate)");
+    if (c.nesterov.value_or(false) && (c.momentum.value_or(0) <= 0 || c.dampening.value_or(0) != 0)) {
+      fail(p + ".nesterov", "Nesterov momentum requires a momentum and zero dampening");
+    }
   }
-  if (!t.lr) fail("torch.optimizer.lr", "is required (torch.optim.SGD has no default learning rate)");
   if (j.contains("loss")) {
     const auto& l = j["loss"];
     check_keys(l, {"name", "reduction", "delta", "beta"}, "torch.loss");
     if (!l.contains("name")) fail("torch.loss", "needs \"name\"");
     t.loss = string(l["name"], "torch.loss.name");
-    static const std::set<std::string> known{"mse", "l1", "huber", "smooth_l1"};
+    static const std::set<std::string> known{"mse", "l1", "huber", "smooth_l1", "bce", "bce_with_logits", "cross_entropy"};
     if (!known.count(t.loss)) {
-      fail("torch.loss.name", fmt::format("unknown loss '{}' (supported: mse, l1, huber, smooth_l1)", t.loss));
+      fail("torch.loss.name",
+           fmt::format("unknown loss '{}' (mse, l1, huber, smooth_l1, bce, bce_with_logits, cross_entropy)", t.loss));
     }
     if (l.contains("reduction")) t.reduction = string(l["reduction"], "torch.loss.reduction");
     if (t.reduction != "mean" && t.reduction != "sum") {
@@ -241,6 +307,11 @@ void require_positive_batch(const std::optional<int>& b, const std::string& path
 }
 
 }  // namespace
+
+bool Experiment::class_index_targets() const {
+  // A one-column y for a multi-unit model holds class indices; so does any y with a sparse loss.
+  return y.shape()[1] == 1 && (layers.back().units > 1 || keras.loss == "sparse_categorical_crossentropy");
+}
 
 int Experiment::keras_batch_size() const { return keras.batch_size.value_or(batch_size.value_or(32)); }
 bool Experiment::keras_shuffle() const { return keras.shuffle.value_or(shuffle.value_or(true)); }
@@ -261,7 +332,17 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
   if (doc.contains("note")) e.note = string(doc["note"], "note");
   parse_data(doc["data"], base_dir, e);
   parse_layers(doc["layers"], e);
-  if (e.layers.back().units != e.y.shape()[1]) {
+  if (doc.contains("keras")) parse_keras(doc["keras"], e.keras);
+  parse_torch(doc["torch"], e.torch);
+  if (e.class_index_targets()) {
+    const auto classes = e.layers.back().units;
+    for (std::int64_t r = 0; r < e.y.shape()[0]; ++r) {
+      const float v = e.y.at(r, 0);
+      if (!(v >= 0 && v < static_cast<float>(classes)) || v != std::floor(v)) {
+        fail(fmt::format("data.y[{}]", r), fmt::format("class index {:g} is not a whole number in [0, {})", v, classes));
+      }
+    }
+  } else if (e.layers.back().units != e.y.shape()[1]) {
     fail("layers", fmt::format("the last layer has {} units but y has {} columns per row", e.layers.back().units,
                                e.y.shape()[1]));
   }
@@ -279,8 +360,6 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
   if (e.epochs < 0) fail("epochs", fmt::format("must not be negative, got {}", e.epochs));
   if (doc.contains("batch_size")) e.batch_size = integer(doc["batch_size"], "batch_size");
   if (doc.contains("shuffle")) e.shuffle = boolean(doc["shuffle"], "shuffle");
-  if (doc.contains("keras")) parse_keras(doc["keras"], e.keras);
-  parse_torch(doc["torch"], e.torch);
   require_positive_batch(e.batch_size, "batch_size");
   require_positive_batch(e.keras.batch_size, "keras.batch_size");
   require_positive_batch(e.torch.batch_size, "torch.batch_size");

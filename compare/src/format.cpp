@@ -1,10 +1,13 @@
 // The report as JSON (the contract's format), CSV (loss histories) and a human table.
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
 
 namespace duet::compare {
@@ -74,27 +77,11 @@ std::string duration_text(double seconds) {
   return fmt::format("{:.1f} us", seconds * 1e6);
 }
 
-std::string keras_setup(const Experiment& e) {
-  const auto& k = e.keras;
-  std::string opt = fmt::format("SGD(learning_rate={:g}", k.learning_rate);
-  if (k.momentum != 0) opt += fmt::format(", momentum={:g}", k.momentum);
-  if (k.nesterov) opt += ", nesterov=True";
-  return opt + ")";
-}
-
-std::string torch_setup(const Experiment& e) {
-  const auto& t = e.torch;
-  std::string opt = fmt::format("SGD(lr={:g}", *t.lr);
-  if (t.momentum != 0) opt += fmt::format(", momentum={:g}", t.momentum);
-  if (t.dampening != 0) opt += fmt::format(", dampening={:g}", t.dampening);
-  if (t.weight_decay != 0) opt += fmt::format(", weight_decay={:g}", t.weight_decay);
-  if (t.nesterov) opt += ", nesterov=True";
-  return opt + ")";
-}
-
 std::string torch_loss_name(const TorchConfig& t) {
-  const char* cls = t.loss == "mse" ? "MSELoss" : t.loss == "l1" ? "L1Loss" : t.loss == "huber" ? "HuberLoss" : "SmoothL1Loss";
-  return fmt::format("{}(reduction='{}')", cls, t.reduction);
+  static const std::map<std::string, std::string> classes{
+      {"mse", "MSELoss"}, {"l1", "L1Loss"}, {"huber", "HuberLoss"}, {"smooth_l1", "SmoothL1Loss"},
+      {"bce", "BCELoss"}, {"bce_with_logits", "BCEWithLogitsLoss"}, {"cross_entropy", "CrossEntropyLoss"}};
+  return fmt::format("{}(reduction='{}')", classes.at(t.loss), t.reduction);
 }
 
 std::string batches_text(int batch_size, bool shuffle, std::int64_t rows) {
@@ -124,49 +111,79 @@ std::string to_csv(const Report& r) {
   return s;
 }
 
+// Rows of four cells rendered with each column as wide as its widest cell; an empty row is a
+// blank line.
+class TextTable {
+ public:
+  void row(std::string label, std::string keras, std::string torch, std::string diff = "") {
+    rows_.push_back({std::move(label), std::move(keras), std::move(torch), std::move(diff)});
+  }
+  void gap() { rows_.push_back({}); }
+  std::string render() const {
+    std::array<std::size_t, 3> width{};
+    for (const auto& r : rows_)
+      if (!r.empty())
+        for (std::size_t c = 0; c < 3; ++c) width[c] = std::max(width[c], r[c].size());
+    std::string s;
+    for (const auto& r : rows_) {
+      if (r.empty()) {
+        s += "\n";
+        continue;
+      }
+      std::string line = fmt::format("  {:<{}}  {:<{}}  {:<{}}  {}", r[0], width[0], r[1], width[1], r[2], width[2], r[3]);
+      line.erase(line.find_last_not_of(' ') + 1);
+      s += line + "\n";
+    }
+    return s;
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
 std::string to_table(const Experiment& e, const Report& r) {
-  constexpr int kLabel = 24, kColumn = 34;
   std::string s = fmt::format("duet-compare: {}\n", e.name);
   if (!e.note.empty()) s += fmt::format("  {}\n", e.note);
-  const auto line = [&](const std::string& label, const std::string& keras, const std::string& torch,
-                        const std::string& diff = "") {
-    s += fmt::format("  {:<{}}{:<{}}{:<{}}{}\n", label, kLabel, keras, kColumn, torch, kColumn, diff);
-  };
   s += "\n";
-  line("", "Keras-style", "PyTorch-style", "difference");
-  line("loss", e.keras.loss + " (mean)", torch_loss_name(e.torch));
-  line("optimizer", keras_setup(e), torch_setup(e));
-  line("batches", batches_text(e.keras_batch_size(), e.keras_shuffle(), e.x.shape()[0]),
-       batches_text(e.torch_batch_size(), e.torch_shuffle(), e.x.shape()[0]));
-  line("initial weights", e.initial_weights ? "given" : "glorot_uniform / zeros",
-       e.initial_weights ? "given" : "kaiming_uniform(a=sqrt(5)) / uniform");
-  s += "\n";
+  TextTable t;
+  t.row("", "Keras-style", "PyTorch-style", "difference");
+  t.row("loss", e.keras.loss + " (batch mean)", torch_loss_name(e.torch));
+  t.row("optimizer", settings_of(e.keras.optimizer).text, settings_of(e.torch.optimizer).text);
+  t.row("batches", batches_text(e.keras_batch_size(), e.keras_shuffle(), e.x.shape()[0]),
+        batches_text(e.torch_batch_size(), e.torch_shuffle(), e.x.shape()[0]));
+  t.row("initial weights", e.initial_weights ? "given" : "glorot_uniform / zeros",
+        e.initial_weights ? "given" : "kaiming_uniform(a=sqrt(5)) / uniform");
+  if (const auto folded = folded_activation(e); !folded.empty()) {
+    t.row("final activation", folded + " in the model", folded + " folded into the loss");
+  }
+  t.gap();
   const auto inputs = e.predict.to_rows();
   for (std::size_t i = 0; i < r.keras.predictions.size(); ++i) {
     std::string diff;
     if (r.keras.predictions[i].size() == 1) {
       diff = fmt::format("{:+.6g}", r.torch.predictions[i][0] - r.keras.predictions[i][0]);
     }
-    line(fmt::format("prediction x={}", row_text(inputs[i])), row_text(r.keras.predictions[i]),
-         row_text(r.torch.predictions[i]), diff);
+    t.row(fmt::format("prediction x={}", row_text(inputs[i])), row_text(r.keras.predictions[i]),
+          row_text(r.torch.predictions[i]), diff);
   }
   const auto last = [](const std::vector<double>& h) { return h.empty() ? std::string("-") : fmt::format("{:.4e}", h.back()); };
-  line("final loss", last(r.keras.loss_history), last(r.torch.loss_history));
+  t.row("final loss", last(r.keras.loss_history), last(r.torch.loss_history));
   const auto converge = [](const std::vector<double>& h) {
     const int ep = epochs_to_converge(h);
     return ep ? fmt::format("epoch {}", ep) : std::string("not reached");
   };
-  line("loss <= first/1000", converge(r.keras.loss_history), converge(r.torch.loss_history));
+  t.row("loss <= first/1000", converge(r.keras.loss_history), converge(r.torch.loss_history));
   for (std::size_t l = 0; l < r.keras.weights.size(); ++l) {
-    line(fmt::format("layer {} kernel", l), values_text(r.keras.weights[l].kernel), values_text(r.torch.weights[l].kernel));
-    line(fmt::format("layer {} bias", l), values_text(r.keras.weights[l].bias), values_text(r.torch.weights[l].bias));
+    t.row(fmt::format("layer {} kernel", l), values_text(r.keras.weights[l].kernel), values_text(r.torch.weights[l].kernel));
+    t.row(fmt::format("layer {} bias", l), values_text(r.keras.weights[l].bias), values_text(r.torch.weights[l].bias));
   }
   const auto timing = [&](const SideReport& side) {
     return e.epochs > 0 ? fmt::format("{} ({}/epoch)", duration_text(side.train_seconds),
                                       duration_text(side.train_seconds / e.epochs))
                         : duration_text(side.train_seconds);
   };
-  line("training time", timing(r.keras), timing(r.torch));
+  t.row("training time", timing(r.keras), timing(r.torch));
+  s += t.render();
   s += "\nWhy the numbers differ:\n";
   int n = 0;
   for (const auto& reason : explain_differences(e)) s += fmt::format("  {}. {}\n", ++n, reason);

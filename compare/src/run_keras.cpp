@@ -1,14 +1,35 @@
 // The Keras side of a comparison, written as a Keras user would write it.
+#include <fmt/format.h>
+
 #include <chrono>
 
+#include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
+#include "duet/core/error.h"
 #include "duet/keras.h"
 
 namespace duet::compare {
 
+namespace {
+
+keras::losses::Loss keras_loss(const Experiment& e) {
+  const auto& k = e.keras;
+  if (k.loss == "huber") return keras::losses::Huber(k.huber_delta);
+  if (k.loss == "categorical_crossentropy" && e.class_index_targets()) {
+    throw Error("keras.loss: categorical_crossentropy needs one-hot y rows; with class indices in y use "
+                "sparse_categorical_crossentropy");
+  }
+  if (k.loss == "sparse_categorical_crossentropy" && !e.class_index_targets()) {
+    throw Error("keras.loss: sparse_categorical_crossentropy needs y as one column of class indices");
+  }
+  return keras::losses::get(k.loss);
+}
+
+}  // namespace
+
 SideReport run_keras(const Experiment& e) {
   using namespace duet::keras;
-  utils::set_random_seed(e.seed);  // seeds the initialisers and fit()'s shuffling
+  utils::set_random_seed(e.seed);  // seeds fit()'s shuffling
   Sequential model;
   for (const auto& l : e.layers) model.add(layers::Dense(l.units, {.activation = l.activation}));
   Generator init_gen(e.seed);
@@ -21,15 +42,12 @@ SideReport run_keras(const Experiment& e) {
     }
     model.set_weights(weights);
   }
-  const auto& k = e.keras;
-  const losses::Loss loss = k.loss == "huber" ? losses::Huber(k.huber_delta) : losses::get(k.loss);
-  model.compile(optimizers::SGD({.learning_rate = k.learning_rate, .momentum = k.momentum, .nesterov = k.nesterov}),
-                loss);
+  model.compile(make_keras_optimizer(e.keras.optimizer), keras_loss(e));
 
   SideReport report;
   const auto start = std::chrono::steady_clock::now();
-  const History history =
-      model.fit(e.x, e.y, {.epochs = e.epochs, .batch_size = e.keras_batch_size(), .shuffle = e.keras_shuffle(), .verbose = 0});
+  const History history = model.fit(
+      e.x, e.y, {.epochs = e.epochs, .batch_size = e.keras_batch_size(), .shuffle = e.keras_shuffle(), .verbose = 0});
   report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (e.epochs > 0) report.loss_history = history["loss"];
   report.predictions = model.predict(e.predict).to_rows();

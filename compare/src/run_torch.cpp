@@ -1,8 +1,13 @@
 // The PyTorch side of a comparison, written as a PyTorch user would write it: an
-// nn.Sequential of Linear layers and activations, a loss module, SGD, and the loop.
+// nn.Sequential of Linear layers and activations, a loss module, an optimiser, and the loop.
+// PyTorch's CrossEntropyLoss and BCEWithLogitsLoss take logits, so a declared final softmax or
+// sigmoid is folded into the loss for training and applied to the outputs for predictions.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <memory>
 
+#include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
@@ -27,21 +32,61 @@ std::unique_ptr<torch::nn::Loss> loss_module(const TorchConfig& t) {
   if (t.loss == "l1") return std::make_unique<nn::L1Loss>(t.reduction);
   if (t.loss == "huber") return std::make_unique<nn::HuberLoss>(t.reduction, t.huber_delta);
   if (t.loss == "smooth_l1") return std::make_unique<nn::SmoothL1Loss>(t.reduction, t.smooth_l1_beta);
+  if (t.loss == "bce") return std::make_unique<nn::BCELoss>(t.reduction);
+  if (t.loss == "bce_with_logits") return std::make_unique<nn::BCEWithLogitsLoss>(t.reduction);
+  if (t.loss == "cross_entropy") return std::make_unique<nn::CrossEntropyLoss>(t.reduction);
   throw Error("torch.loss.name: unknown loss '" + t.loss + "'");
+}
+
+// Targets as CrossEntropyLoss wants them: class indices [N] from an index column or from
+// one-hot rows; other probability rows stay as they are.
+Tensor cross_entropy_targets(const Experiment& e) {
+  const Tensor& y = e.y;
+  const std::int64_t n = y.shape()[0], c = y.shape()[1];
+  if (e.class_index_targets()) return reshape(y, Shape{n});
+  std::vector<float> indices;
+  for (std::int64_t r = 0; r < n; ++r) {
+    std::int64_t hot = -1, ones = 0;
+    bool binary = true;
+    for (std::int64_t k = 0; k < c; ++k) {
+      const float v = y.at(r, k);
+      if (v == 1.0f) hot = k, ++ones;
+      else if (v != 0.0f) binary = false;
+    }
+    if (!binary || ones != 1) return y;  // probability targets
+    indices.push_back(static_cast<float>(hot));
+  }
+  return Tensor::from_data(Shape{n}, indices);
 }
 
 }  // namespace
 
+// The declared final activation that the PyTorch loss takes over, or "" when none is folded.
+std::string folded_activation(const Experiment& e) {
+  const std::string& last = e.layers.back().activation;
+  if (e.torch.loss == "cross_entropy" && last == "softmax") return last;
+  if (e.torch.loss == "bce_with_logits" && last == "sigmoid") return last;
+  return "";
+}
+
 SideReport run_torch(const Experiment& e) {
   namespace nn = torch::nn;
   torch::manual_seed(e.seed);
+  const std::string folded = folded_activation(e);
+  if (e.class_index_targets() && e.torch.loss != "cross_entropy") {
+    throw Error("torch.loss: y holds class indices, which only cross_entropy takes");
+  }
   nn::Sequential model;
   std::vector<std::shared_ptr<nn::Linear>> linears;
   std::int64_t in = e.x.shape()[1];
-  for (const auto& l : e.layers) {
+  for (std::size_t i = 0; i < e.layers.size(); ++i) {
+    const auto& l = e.layers[i];
     linears.push_back(std::make_shared<nn::Linear>(in, l.units));
     model.push_back(linears.back());
-    if (auto act = activation_module(l.activation)) model.push_back(act);
+    const bool last = i + 1 == e.layers.size();
+    if (!(last && !folded.empty())) {
+      if (auto act = activation_module(l.activation)) model.push_back(act);
+    }
     in = l.units;
   }
   if (e.initial_weights) {
@@ -51,49 +96,39 @@ SideReport run_torch(const Experiment& e) {
     }
   }
   const auto criterion = loss_module(e.torch);
-  const auto& t = e.torch;
-  torch::optim::SGD optimizer(model.parameters(), {.lr = *t.lr,
-                                                   .momentum = t.momentum,
-                                                   .dampening = t.dampening,
-                                                   .weight_decay = t.weight_decay,
-                                                   .nesterov = t.nesterov});
+  const auto optimizer = make_torch_optimizer(e.torch.optimizer, model.parameters());
+  const Tensor targets = e.torch.loss == "cross_entropy" ? cross_entropy_targets(e) : e.y;
 
   const std::int64_t n = e.x.shape()[0];
   const std::int64_t batch = std::min<std::int64_t>(e.torch_batch_size(), n);
+  const torch::utils::data::TensorDataset dataset(e.x, targets);
+  const torch::utils::data::DataLoader loader(dataset, {.batch_size = batch, .shuffle = e.torch_shuffle()});
   SideReport report;
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 0; epoch < e.epochs; ++epoch) {
-    std::vector<std::int64_t> order;
-    if (e.torch_shuffle()) order = torch::default_generator().permutation(n);
     double weighted = 0;
-    for (std::int64_t begin = 0; begin < n; begin += batch) {
-      const std::int64_t end = std::min(n, begin + batch);
-      Tensor xb = e.x, yb = e.y;
-      if (!order.empty()) {
-        const std::vector<std::int64_t> idx(order.begin() + begin, order.begin() + end);
-        xb = gather_rows(e.x, idx);
-        yb = gather_rows(e.y, idx);
-      } else if (batch < n) {
-        xb = slice_rows(e.x, begin, end);
-        yb = slice_rows(e.y, begin, end);
-      }
+    for (const auto& [xb, yb] : loader) {
       Tensor loss = (*criterion)(model(xb), yb);
-      optimizer.zero_grad();
+      optimizer->zero_grad();
       loss.backward();
-      optimizer.step();
-      weighted += static_cast<double>(loss.item()) * static_cast<double>(end - begin);
+      optimizer->step();
+      weighted += static_cast<double>(loss.item()) * static_cast<double>(xb.shape()[0]);
     }
     report.loss_history.push_back(weighted / static_cast<double>(n));
     if (!std::isfinite(report.loss_history.back())) {
-      throw Error("torch: the loss became " + std::to_string(report.loss_history.back()) + " in epoch " +
-                  std::to_string(epoch + 1) + ": training diverged (is the learning rate too high?)");
+      throw Error(fmt::format("torch: the loss became {} in epoch {}: training diverged (is the learning rate of {:g} "
+                              "too high?)",
+                              report.loss_history.back(), epoch + 1, optimizer->lr(0)));
     }
   }
   report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   {
     torch::NoGradGuard no_grad;
     model.eval();
-    report.predictions = model(e.predict).to_rows();
+    Tensor out = model(e.predict);
+    if (folded == "softmax") out = softmax(out, -1);
+    if (folded == "sigmoid") out = sigmoid(out);
+    report.predictions = out.to_rows();
   }
   for (const auto& l : linears) report.weights.push_back({transpose(l->weight).detach(), l->bias.detach()});
   return report;

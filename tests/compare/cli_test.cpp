@@ -128,7 +128,8 @@ TEST(Cli, BadInputGivesOneLine) {
   std::string diverging = with("\"lr\": 0.05", "\"lr\": 50");
   diverging.replace(diverging.find("\"epochs\": 5"), 11, "\"epochs\": 300");
   expect_one_line_error(diverging, "diverged");
-  expect_one_line_error(with("[{\"units\": 1}]", "[{\"units\": 2}]"), "the last layer has 2 units but y has 1");
+  expect_one_line_error(with("[[1], [3], [5]]", "[[1, 0], [3, 0], [5, 0]]"), "the last layer has 1 units but y has 2");
+  expect_one_line_error(with("[{\"units\": 1}]", "[{\"units\": 2}]"), "data.y[1]: class index 3 is not a whole number in [0, 2)");
 }
 
 TEST(Cli, CsvDataErrorsNameTheLine) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "duet/core/tensor.h"
@@ -25,25 +26,35 @@ struct LayerWeights {
   Tensor bias;
 };
 
+// Keras' optimiser names and parameters; absent values take Keras' defaults for that optimiser.
+struct KerasOptimizerConfig {
+  std::string name = "sgd";  // sgd | adam | rmsprop | adagrad
+  std::optional<float> learning_rate, momentum, beta_1, beta_2, epsilon, rho, initial_accumulator_value;
+  std::optional<bool> nesterov, amsgrad, centered;
+};
+
 struct KerasConfig {
-  std::string optimizer = "sgd";
-  float learning_rate = 0.01f;  // Keras' SGD default
-  float momentum = 0.0f;
-  bool nesterov = false;
+  KerasOptimizerConfig optimizer;
+  // mean_squared_error | mse | mean_absolute_error | mae | huber | binary_crossentropy |
+  // categorical_crossentropy | sparse_categorical_crossentropy
   std::string loss = "mean_squared_error";
   float huber_delta = 1.0f;
   std::optional<int> batch_size;  // overrides the shared value
   std::optional<bool> shuffle;
 };
 
+// PyTorch's optimiser names and parameters; absent values take PyTorch's defaults.
+struct TorchOptimizerConfig {
+  std::string name = "sgd";  // sgd | adam | rmsprop | adagrad
+  std::optional<float> lr;   // required for sgd, as in torch.optim.SGD
+  std::optional<float> momentum, dampening, weight_decay, eps, alpha, initial_accumulator_value;
+  std::optional<std::pair<float, float>> betas;
+  std::optional<bool> nesterov, amsgrad, centered;
+};
+
 struct TorchConfig {
-  std::string optimizer = "sgd";
-  std::optional<float> lr;  // required by torch.optim.SGD
-  float momentum = 0.0f;
-  float dampening = 0.0f;
-  float weight_decay = 0.0f;
-  bool nesterov = false;
-  std::string loss = "mse";
+  TorchOptimizerConfig optimizer;
+  std::string loss = "mse";  // mse | l1 | huber | smooth_l1 | bce | bce_with_logits | cross_entropy
   std::string reduction = "mean";
   float huber_delta = 1.0f;
   float smooth_l1_beta = 1.0f;
@@ -55,7 +66,7 @@ struct Experiment {
   std::string name;
   std::string note;
   Tensor x;  // [rows, features]
-  Tensor y;  // [rows, outputs]
+  Tensor y;  // [rows, outputs], or [rows, 1] class indices with a sparse / cross-entropy loss
   std::vector<LayerSpec> layers;
   std::optional<std::vector<LayerWeights>> initial_weights;
   std::uint64_t seed = 0;
@@ -65,6 +76,9 @@ struct Experiment {
   KerasConfig keras;
   TorchConfig torch;
   Tensor predict;  // [rows, features]
+
+  // True when y is one column of class indices for a multi-class model.
+  bool class_index_targets() const;
 
   // Batch size and shuffling each side uses after overrides and framework defaults:
   // Keras fit() defaults to 32 and shuffle=True; the article's PyTorch loop trains on the

@@ -32,6 +32,10 @@ std::string to_json(const Report& r);
 std::string to_csv(const Report& r);  // epoch,keras_loss,torch_loss
 std::string to_table(const Experiment& e, const Report& r);
 
+// The declared final activation that PyTorch's loss takes over (softmax for cross_entropy,
+// sigmoid for bce_with_logits), or "" when none is folded.
+std::string folded_activation(const Experiment& e);
+
 // Plain-words reasons why the two sides' numbers differ, from their configurations.
 std::vector<std::string> explain_differences(const Experiment& e);
 
