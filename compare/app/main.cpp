@@ -7,22 +7,83 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "duet/compare/analysis.h"
 #include "duet/compare/experiment.h"
 #include "duet/compare/report.h"
 #include "duet/core/error.h"
+
+namespace {
+
+struct Options {
+  std::string experiment_path;
+  std::string format = "table";
+  std::string plot_path;
+  bool explain = false;
+  int seeds = 0;
+};
+
+nlohmann::json spread_json(const duet::compare::SeedSpread::Stats& s) {
+  return {{"min", s.min}, {"median", s.median}, {"max", s.max}};
+}
+
+int run(const Options& o) {
+  using namespace duet::compare;
+  const Experiment experiment = o.experiment_path.empty() ? article_experiment() : load_experiment(o.experiment_path);
+  const Report report = run(experiment);
+  std::optional<Ablation> ablation;
+  if (o.explain) ablation = ablate(experiment, report);
+  std::optional<SeedSpread> spread;
+  if (o.seeds > 0) spread = seed_spread(experiment, o.seeds);
+  if (!o.plot_path.empty()) write_file_atomically(o.plot_path, loss_plot_svg(report));
+
+  if (o.format == "json") {
+    auto j = nlohmann::json::parse(to_json(report));
+    if (ablation) {
+      j["explanation"]["reasons"] = explain_differences(experiment);
+      j["explanation"]["baseline_gap"] = ablation->baseline_gap;
+      j["explanation"]["all_removed_gap"] = ablation->all_removed_gap;
+      for (const auto& row : ablation->single) j["explanation"]["removed"].push_back({{"difference", row.removed}, {"gap", row.gap}});
+    }
+    if (spread) {
+      j["seeds"] = {{"count", spread->seeds},
+                    {"keras_prediction", spread_json(spread->keras_prediction)},
+                    {"torch_prediction", spread_json(spread->torch_prediction)},
+                    {"keras_final_loss", spread_json(spread->keras_loss)},
+                    {"torch_final_loss", spread_json(spread->torch_loss)}};
+    }
+    std::cout << j.dump(2) << "\n";
+  } else if (o.format == "csv") {
+    std::cout << to_csv(report);
+  } else {
+    std::cout << to_table(experiment, report);
+    if (ablation) std::cout << "\n" << ablation_text(*ablation);
+    if (spread) std::cout << "\n" << seed_spread_text(experiment, *spread);
+  }
+  std::cout.flush();
+  if (!std::cout) throw duet::Error("could not write the report to standard output");
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
       "duet-compare: trains the same dense model with Keras' and PyTorch's rules on one engine and reports\n"
       "predictions, losses, weights and time side by side, with the reasons they differ.\n"
       "Without --experiment it runs the built-in default: the article's y = 2x - 1 regression."};
-  std::string experiment_path;
-  std::string format = "table";
-  app.add_option("-e,--experiment", experiment_path, "Experiment file (JSON; see docs/experiment-format.md)")
+  Options o;
+  app.add_option("-e,--experiment", o.experiment_path, "Experiment file (JSON; see docs/experiment-format.md)")
       ->check(CLI::ExistingFile);
-  app.add_option("-f,--format", format, "Output format: table (for people), json (the report contract), csv (loss "
-                                        "histories per epoch)")
+  app.add_option("-f,--format", o.format,
+                 "Output: table (for people), json (the report contract), csv (loss per epoch, both sides)")
       ->check(CLI::IsMember({"table", "json", "csv"}));
+  app.add_flag("--explain", o.explain,
+               "Re-run with one difference removed at a time (initial weights, loss reduction, learning rate, "
+               "optimiser constants, batches) and report how much of the prediction gap each accounts for");
+  app.add_option("--seeds", o.seeds, "Repeat over N seeds of each side's initialisers and shuffling and report the "
+                                     "spread (min, median, max) of predictions and final losses")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--plot", o.plot_path, "Write both loss curves (log scale) to this SVG file");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -30,23 +91,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "duet-compare: error: %s (see --help)\n", e.what());
     return 2;
   }
-
   try {
-    const duet::compare::Experiment experiment = experiment_path.empty()
-                                                      ? duet::compare::article_experiment()
-                                                      : duet::compare::load_experiment(experiment_path);
-    const auto report = duet::compare::run(experiment);
-    if (format == "json") std::cout << duet::compare::to_json(report);
-    else if (format == "csv") std::cout << duet::compare::to_csv(report);
-    else std::cout << duet::compare::to_table(experiment, report);
-    std::cout.flush();
-    if (!std::cout) {
-      std::fprintf(stderr, "duet-compare: error: could not write the report to standard output\n");
-      return 1;
-    }
+    return run(o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "duet-compare: error: %s\n", e.what());
     return 1;
   }
-  return 0;
 }

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "duet/compare/analysis.h"
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
 #include "duet/core/error.h"
@@ -25,15 +26,28 @@ keras::losses::Loss keras_loss(const Experiment& e) {
   return keras::losses::get(k.loss);
 }
 
+// The Keras model as an experiment describes it, built with its default initialisers.
+keras::Sequential build_keras_model(const Experiment& e) {
+  keras::Sequential model;
+  for (const auto& l : e.layers) model.add(keras::layers::Dense(l.units, {.activation = l.activation}));
+  Generator init_gen(e.seed);
+  model.build(e.x.shape()[1], &init_gen);
+  return model;
+}
+
 }  // namespace
+
+std::vector<LayerWeights> keras_default_weights(const Experiment& e) {
+  const auto weights = build_keras_model(e).get_weights();
+  std::vector<LayerWeights> out;
+  for (std::size_t i = 0; i < weights.size(); i += 2) out.push_back({weights[i], weights[i + 1]});
+  return out;
+}
 
 SideReport run_keras(const Experiment& e) {
   using namespace duet::keras;
   utils::set_random_seed(e.seed);  // seeds fit()'s shuffling
-  Sequential model;
-  for (const auto& l : e.layers) model.add(layers::Dense(l.units, {.activation = l.activation}));
-  Generator init_gen(e.seed);
-  model.build(e.x.shape()[1], &init_gen);
+  Sequential model = build_keras_model(e);
   if (e.initial_weights) {
     std::vector<Tensor> weights;
     for (const auto& w : *e.initial_weights) {

@@ -104,11 +104,60 @@ TEST(Cli, CsvHasOneRowPerEpoch) {
   EXPECT_NE(r.out.find("1,11.666667,11.666667\n"), std::string::npos) << r.out;
 }
 
+TEST(Cli, ExplainShowsTheReductionCausesTheArticlesGap) {
+  const Result r = run("--explain --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out)["explanation"];
+  // Rows come sorted by their effect alone; the reduction must lead and remove most of the gap.
+  ASSERT_FALSE(j["removed"].empty());
+  EXPECT_EQ(j["removed"][0]["difference"], "same loss reduction (mean)");
+  EXPECT_LT(j["removed"][0]["gap"].get<double>(), 0.5 * j["baseline_gap"].get<double>());
+  // Aligned, the two sides agree to float32 rounding: 1e-4 of a prediction near 19.
+  EXPECT_LE(j["all_removed_gap"].get<double>(), 1e-4 * 19);
+  EXPECT_GT(j["baseline_gap"].get<double>(), 0.005);
+  const Result table = run("--explain");
+  EXPECT_NE(table.out.find("agree to float32 rounding"), std::string::npos) << table.out;
+}
+
+TEST(Cli, SeedsReportTheSpread) {
+  const Result r = run("--seeds 5 --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto s = nlohmann::json::parse(r.out)["seeds"];
+  EXPECT_EQ(s["count"], 5);
+  EXPECT_LE(s["keras_prediction"]["min"].get<double>(), s["keras_prediction"]["median"].get<double>());
+  EXPECT_LE(s["keras_prediction"]["median"].get<double>(), s["keras_prediction"]["max"].get<double>());
+  EXPECT_LT(s["keras_prediction"]["max"].get<double>(), 19.0);  // mean reduction never quite gets there
+  EXPECT_EQ(run("--seeds 0").status, 2);
+}
+
+TEST(Cli, PlotWritesAnSvgWithBothCurves) {
+  const fs::path svg = fs::temp_directory_path() / ("duet_plot_" + std::to_string(::getpid()) + ".svg");
+  const Result r = run("--plot " + svg.string() + " --format csv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream in(svg);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  EXPECT_NE(text.find("Keras-style"), std::string::npos);
+  EXPECT_NE(text.find("PyTorch-style"), std::string::npos);
+  EXPECT_NE(text.find("loss (log scale)"), std::string::npos);
+  // One polyline per side, each with a point per epoch (500 "x,y" pairs).
+  const auto first = text.find("<polyline"), second = text.find("<polyline", first + 1);
+  ASSERT_NE(second, std::string::npos);
+  const std::string curve = text.substr(first, second - first);
+  EXPECT_EQ(std::count(curve.begin(), curve.end(), ','), 500);
+  EXPECT_FALSE(fs::exists(svg.string() + ".tmp"));
+  fs::remove(svg);
+  EXPECT_EQ(run("--plot /nonexistent-dir/x.svg").status, 1);
+}
+
 TEST(Cli, HelpDocumentsTheOptions) {
   const Result r = run("--help");
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("--experiment"), std::string::npos);
   EXPECT_NE(r.out.find("--format"), std::string::npos);
+  EXPECT_NE(r.out.find("--explain"), std::string::npos);
+  EXPECT_NE(r.out.find("--seeds"), std::string::npos);
+  EXPECT_NE(r.out.find("--plot"), std::string::npos);
 }
 
 TEST(Cli, BadInputGivesOneLine) {
