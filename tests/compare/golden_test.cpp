@@ -61,10 +61,13 @@ void expect_side_matches(const json& got, const json& want, const std::string& w
   }
 }
 
+// "set/name" for every scenario: the shared public set and Duet's own (tools/golden).
 std::vector<std::string> scenario_names() {
   std::vector<std::string> names;
-  for (const auto& f : fs::directory_iterator(fs::path(DUET_GOLDEN_DIR) / "scenarios/public")) {
-    if (f.path().extension() == ".json") names.push_back(f.path().stem().string());
+  for (const char* set : {"public", "duet"}) {
+    for (const auto& f : fs::directory_iterator(fs::path(DUET_GOLDEN_DIR) / "scenarios" / set)) {
+      if (f.path().extension() == ".json") names.push_back(std::string(set) + "/" + f.path().stem().string());
+    }
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -72,11 +75,13 @@ std::vector<std::string> scenario_names() {
 
 class Golden : public ::testing::TestWithParam<std::string> {
  protected:
-  fs::path scenario() const { return fs::path(DUET_GOLDEN_DIR) / "scenarios/public" / (GetParam() + ".json"); }
+  std::string set() const { return GetParam().substr(0, GetParam().find('/')); }
+  std::string name() const { return GetParam().substr(GetParam().find('/') + 1); }
+  fs::path scenario() const { return fs::path(DUET_GOLDEN_DIR) / "scenarios" / set() / (name() + ".json"); }
   void check_report(const json& report) const {
     int compared = 0;
     for (const char* side : {"keras", "torch"}) {
-      const fs::path expected = fs::path(DUET_GOLDEN_DIR) / "expected/public" / (GetParam() + "." + side + ".json");
+      const fs::path expected = fs::path(DUET_GOLDEN_DIR) / "expected" / set() / (name() + "." + side + ".json");
       if (!fs::exists(expected)) continue;
       ++compared;
       expect_side_matches(report[side], read_json(expected), GetParam() + " " + side);
@@ -100,10 +105,11 @@ TEST_P(Golden, DuetCompareJsonMatchesTheFrameworks) {
   check_report(json::parse(out));
 }
 
-INSTANTIATE_TEST_SUITE_P(Public, Golden, ::testing::ValuesIn(scenario_names()),
+INSTANTIATE_TEST_SUITE_P(Frameworks, Golden, ::testing::ValuesIn(scenario_names()),
                          [](const auto& param_info) {
                            std::string n = param_info.param;
                            std::replace(n.begin(), n.end(), '-', '_');
+                           std::replace(n.begin(), n.end(), '/', '_');
                            return n;
                          });
 
