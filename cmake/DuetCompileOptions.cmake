@@ -1,17 +1,16 @@
-# Warnings (as errors by default) and the optional sanitizer build, applied per target so that
-# dependencies found with find_package keep their own flags.
-add_library(duet_compile_options INTERFACE)
-target_compile_options(duet_compile_options INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Wnon-virtual-dtor
-  $<$<BOOL:${DUET_WERROR}>:-Werror>)
-
-if(DUET_SANITIZE)
-  target_compile_options(duet_compile_options INTERFACE
-    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-  target_link_options(duet_compile_options INTERFACE -fsanitize=address,undefined)
+# Warnings (as errors by default) and the optional sanitizer build, applied to each of our targets
+# privately, so neither leaks into an installed package or into dependencies.
+set(DUET_WARNING_FLAGS
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Wnon-virtual-dtor)
+if(DUET_WERROR)
+  list(APPEND DUET_WARNING_FLAGS -Werror)
 endif()
+set(DUET_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 
-# Apply the project's options to a target of ours.
 function(duet_target_defaults target)
-  target_link_libraries(${target} PRIVATE duet_compile_options)
+  target_compile_options(${target} PRIVATE ${DUET_WARNING_FLAGS})
+  if(DUET_SANITIZE)
+    target_compile_options(${target} PRIVATE ${DUET_SANITIZER_FLAGS})
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
 endfunction()

@@ -1,10 +1,11 @@
-// Duet's Keras-style API: one include for Sequential / Dense / compile / fit / predict / evaluate.
-//
-//   using namespace duet::keras;
-//   Sequential model({layers::Dense(1, {.input_shape = {1}})});
-//   model.compile("sgd", "mean_squared_error");
-//   model.fit(xs, ys, {.epochs = 500});
-//   model.predict(Tensor::from_rows({{10.0f}}));
+/// @file
+/// Duet's Keras-style API: one include for Sequential / Dense / compile / fit / predict / evaluate.
+///
+///   using namespace duet::keras;
+///   Sequential model({layers::Dense(1, {.input_shape = {1}})});
+///   model.compile("sgd", "mean_squared_error");
+///   model.fit(xs, ys, {.epochs = 500});
+///   model.predict(Tensor::from_rows({{10.0f}}));
 #pragma once
 
 #include "duet/keras/callbacks.h"

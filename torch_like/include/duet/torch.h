@@ -1,10 +1,11 @@
-// Duet's PyTorch-style API: one include for Module / forward / parameters, nn layers and losses
-// with `reduction`, and optimisers with zero_grad / step.
-//
-//   namespace nn = duet::torch::nn;
-//   nn::Linear linear(1, 1);
-//   nn::MSELoss criterion("sum");
-//   duet::torch::optim::SGD optimizer(linear.parameters(), {.lr = 0.01f});
+/// @file
+/// Duet's PyTorch-style API: one include for Module / forward / parameters, nn layers and losses
+/// with `reduction`, and optimisers with zero_grad / step.
+///
+///   namespace nn = duet::torch::nn;
+///   nn::Linear linear(1, 1);
+///   nn::MSELoss criterion("sum");
+///   duet::torch::optim::SGD optimizer(linear.parameters(), {.lr = 0.01f});
 #pragma once
 
 #include "duet/torch/nn/activation.h"

@@ -1,5 +1,6 @@
-// Deeper answers to "why do the numbers differ?": re-running the experiment with one difference
-// removed at a time (--explain), repeating it over seeds (--seeds), and plotting the losses.
+/// @file
+/// Deeper answers to "why do the numbers differ?": re-running the experiment with one difference
+/// removed at a time (--explain), repeating it over seeds (--seeds), and plotting the losses.
 #pragma once
 
 #include <filesystem>
@@ -11,30 +12,30 @@
 
 namespace duet::compare {
 
-// The largest |torch - keras| over all predictions of a report.
+/// The largest |torch - keras| over all predictions of a report.
 double prediction_gap(const Report& r);
 
 struct AblationRow {
-  std::string removed;     // "same loss reduction", ...
-  double gap = 0;          // prediction gap with only this difference removed
-  double cumulative = 0;   // with this and every row above it removed (rows sorted by effect)
+  std::string removed;     ///< "same loss reduction", ...
+  double gap = 0;          ///< prediction gap with only this difference removed
+  double cumulative = 0;   ///< with this and every row above it removed (rows sorted by effect)
 };
 
 struct Ablation {
   double baseline_gap = 0;
-  std::vector<AblationRow> single;  // one difference removed at a time
-  double all_removed_gap = 0;       // every difference removed at once
-  double float32_scale = 1;         // max(1, |prediction|): what float32 rounding is relative to
+  std::vector<AblationRow> single;  ///< one difference removed at a time
+  double all_removed_gap = 0;       ///< every difference removed at once
+  double float32_scale = 1;         ///< max(1, |prediction|): what float32 rounding is relative to
 };
 
-// Runs the experiment as configured, then once per difference with just that one aligned
-// (the PyTorch side takes the Keras side's setting), then with all of them aligned.
+/// Runs the experiment as configured, then once per difference with just that one aligned
+/// (the PyTorch side takes the Keras side's setting), then with all of them aligned.
 Ablation ablate(const Experiment& e, const Report& baseline);
 std::string ablation_text(const Ablation& a);
 
 struct SeedSpread {
   int seeds = 0;
-  // Per side: the first prediction value and the final loss, min / median / max over seeds.
+  /// Per side: the first prediction value and the final loss, min / median / max over seeds.
   struct Stats {
     double min = 0, median = 0, max = 0;
   };
@@ -44,14 +45,14 @@ struct SeedSpread {
 SeedSpread seed_spread(const Experiment& e, int seeds);
 std::string seed_spread_text(const Experiment& e, const SeedSpread& s);
 
-// Both loss curves as a standalone SVG (log-scale loss axis, labelled axes, legend).
+/// Both loss curves as a standalone SVG (log-scale loss axis, labelled axes, legend).
 std::string loss_plot_svg(const Report& r);
-// Writes `text` to `path` through a temporary file and a rename, so a failure never leaves a
-// half-written file in place of an old one.
+/// Writes `text` to `path` through a temporary file and a rename, so a failure never leaves a
+/// half-written file in place of an old one.
 void write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
-// The Keras side's default initial weights for `e` (glorot_uniform / zeros drawn from e.seed),
-// in the experiment's layout.
+/// The Keras side's default initial weights for `e` (glorot_uniform / zeros drawn from e.seed),
+/// in the experiment's layout.
 std::vector<LayerWeights> keras_default_weights(const Experiment& e);
 
 }  // namespace duet::compare

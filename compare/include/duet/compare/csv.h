@@ -1,4 +1,5 @@
-// A small CSV reader for experiment data: a header row, then numeric cells.
+/// @file
+/// A small CSV reader for experiment data: a header row, then numeric cells.
 #pragma once
 
 #include <filesystem>
@@ -14,11 +15,11 @@ struct CsvTable {
   std::vector<std::vector<float>> rows;
 };
 
-// Parses CSV text; `source` names the file in error messages ("data.csv:4: ...").
+/// Parses CSV text; `source` names the file in error messages ("data.csv:4: ...").
 CsvTable parse_csv(const std::string& text, const std::string& source);
 CsvTable read_csv(const std::filesystem::path& path);
 
-// Splits a table into features (every column not in `targets`) and targets (in that order).
+/// Splits a table into features (every column not in `targets`) and targets (in that order).
 void split_columns(const CsvTable& table, const std::vector<std::string>& targets, const std::string& source,
                    Tensor& x, Tensor& y);
 

@@ -1,5 +1,6 @@
-// Building each side's optimiser from an experiment, and the effective settings (defaults filled
-// in from the front-ends' own option structs) that reports and explanations talk about.
+/// @file
+/// Building each side's optimiser from an experiment, and the effective settings (defaults filled
+/// in from the front-ends' own option structs) that reports and explanations talk about.
 #pragma once
 
 #include <memory>
@@ -16,9 +17,9 @@ std::shared_ptr<keras::optimizers::Optimizer> make_keras_optimizer(const KerasOp
 std::unique_ptr<torch::optim::Optimizer> make_torch_optimizer(const TorchOptimizerConfig& config,
                                                               std::vector<Tensor> params);
 
-// One side's optimiser in neutral terms. Fields an optimiser does not have stay at 0 / false.
+/// One side's optimiser in neutral terms. Fields an optimiser does not have stay at 0 / false.
 struct OptimizerSettings {
-  std::string name;  // sgd | adam | rmsprop | adagrad
+  std::string name;  ///< sgd | adam | rmsprop | adagrad
   float learning_rate = 0;
   float momentum = 0;
   bool nesterov = false;
@@ -28,7 +29,7 @@ struct OptimizerSettings {
   float beta1 = 0, beta2 = 0, rho = 0;
   float initial_accumulator = 0;
   bool amsgrad = false, centered = false;
-  std::string text;  // as the framework would print the constructor call
+  std::string text;  ///< as the framework would print the constructor call
 };
 
 OptimizerSettings settings_of(const KerasOptimizerConfig& config);

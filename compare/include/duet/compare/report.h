@@ -1,4 +1,5 @@
-// What one comparison run produced, per side, and how it is shown.
+/// @file
+/// What one comparison run produced, per side, and how it is shown.
 #pragma once
 
 #include <string>
@@ -10,10 +11,10 @@ namespace duet::compare {
 
 struct SideReport {
   std::vector<std::vector<float>> predictions;
-  // Per epoch: batch losses (before each batch's update, in the side's own reduction),
-  // averaged weighted by batch size, as Keras reports its epoch loss.
+  /// Per epoch: batch losses (before each batch's update, in the side's own reduction),
+  /// averaged weighted by batch size, as Keras reports its epoch loss.
   std::vector<double> loss_history;
-  std::vector<LayerWeights> weights;  // Keras layout
+  std::vector<LayerWeights> weights;  ///< Keras layout
   double train_seconds = 0;
 };
 
@@ -27,16 +28,16 @@ SideReport run_keras(const Experiment& e);
 SideReport run_torch(const Experiment& e);
 Report run(const Experiment& e);
 
-// Output formats.
+/// Output formats.
 std::string to_json(const Report& r);
-std::string to_csv(const Report& r);  // epoch,keras_loss,torch_loss
+std::string to_csv(const Report& r);  ///< epoch,keras_loss,torch_loss
 std::string to_table(const Experiment& e, const Report& r);
 
-// The declared final activation that PyTorch's loss takes over (softmax for cross_entropy,
-// sigmoid for bce_with_logits), or "" when none is folded.
+/// The declared final activation that PyTorch's loss takes over (softmax for cross_entropy,
+/// sigmoid for bce_with_logits), or "" when none is folded.
 std::string folded_activation(const Experiment& e);
 
-// Plain-words reasons why the two sides' numbers differ, from their configurations.
+/// Plain-words reasons why the two sides' numbers differ, from their configurations.
 std::vector<std::string> explain_differences(const Experiment& e);
 
 }  // namespace duet::compare

@@ -1,4 +1,5 @@
-// Inverted dropout, shared by both front-ends' Dropout layers.
+/// @file
+/// Inverted dropout, shared by both front-ends' Dropout layers.
 #pragma once
 
 #include "duet/core/random.h"
@@ -6,9 +7,9 @@
 
 namespace duet {
 
-// Zeroes each element with probability p and scales the others by 1 / (1 - p), so the
-// expected value is unchanged; one uniform draw per element from `gen`, in row-major order.
-// p = 1 zeroes everything. The gradient flows through the kept elements, scaled alike.
+/// Zeroes each element with probability p and scales the others by 1 / (1 - p), so the
+/// expected value is unchanged; one uniform draw per element from `gen`, in row-major order.
+/// p = 1 zeroes everything. The gradient flows through the kept elements, scaled alike.
 Tensor dropout(const Tensor& x, float p, Generator& gen);
 
 }  // namespace duet

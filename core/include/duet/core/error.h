@@ -1,5 +1,6 @@
-// The one exception type Duet throws for bad input: a sentence that names what is wrong and
-// where, so a front-end or the comparator can show it as a single line.
+/// @file
+/// The one exception type Duet throws for bad input: a sentence that names what is wrong and
+/// where, so a front-end or the comparator can show it as a single line.
 #pragma once
 
 #include <stdexcept>

@@ -1,5 +1,6 @@
-// Loss functions, shared by both front-ends. Each takes predictions and targets of the same
-// shape and a reduction. The frameworks' names and defaults live in the front-ends.
+/// @file
+/// Loss functions, shared by both front-ends. Each takes predictions and targets of the same
+/// shape and a reduction. The frameworks' names and defaults live in the front-ends.
 #pragma once
 
 #include <cstdint>
@@ -10,65 +11,65 @@
 namespace duet {
 
 enum class Reduction {
-  none,               // per-element losses, input's shape
-  sum,                // PyTorch reduction='sum'
-  mean,               // PyTorch reduction='mean': over every element
-  mean_of_row_means,  // Keras: mean over the last axis per sample, then over the batch
+  none,               ///< per-element losses, input's shape
+  sum,                ///< PyTorch reduction='sum'
+  mean,               ///< PyTorch reduction='mean': over every element
+  mean_of_row_means,  ///< Keras: mean over the last axis per sample, then over the batch
 };
 
-// Apply a reduction to per-element losses.
+/// Apply a reduction to per-element losses.
 template <typename T> BasicTensor<T> reduce(const BasicTensor<T>& losses, Reduction reduction);
 
-// (p - y)^2
+/// (p - y)^2
 template <typename T>
 BasicTensor<T> squared_error(const BasicTensor<T>& pred, const BasicTensor<T>& target, Reduction reduction);
-// |p - y|; the gradient at p = y is 0 (sign(0) = 0).
+/// |p - y|; the gradient at p = y is 0 (sign(0) = 0).
 template <typename T>
 BasicTensor<T> absolute_error(const BasicTensor<T>& pred, const BasicTensor<T>& target, Reduction reduction);
-// Huber: 0.5 d^2 for |d| <= delta, else delta (|d| - 0.5 delta). PyTorch's SmoothL1Loss(beta)
-// is huber(delta = beta) / beta.
+/// Huber: 0.5 d^2 for |d| <= delta, else delta (|d| - 0.5 delta). PyTorch's SmoothL1Loss(beta)
+/// is huber(delta = beta) / beta.
 template <typename T>
 BasicTensor<T> huber(const BasicTensor<T>& pred, const BasicTensor<T>& target, T delta, Reduction reduction);
 
-// How a loss on probabilities keeps log() finite near 0 and 1.
+/// How a loss on probabilities keeps log() finite near 0 and 1.
 enum class ProbabilityGuard {
-  // Keras 3 (keras/src/backend/*/nn.py): clip p to [1e-7, 1 - 1e-7] before the log; the
-  // gradient is 0 where p was clipped. (tf.keras 2 also added 1e-7 inside the log.)
+  /// Keras 3 (keras/src/backend/*/nn.py): clip p to [1e-7, 1 - 1e-7] before the log; the
+  /// gradient is 0 where p was clipped. (tf.keras 2 also added 1e-7 inside the log.)
   clip_epsilon,
-  // PyTorch (aten BCELoss): clamp each log at -100; gradient (p - y) / max(p (1 - p), 1e-12).
+  /// PyTorch (aten BCELoss): clamp each log at -100; gradient (p - y) / max(p (1 - p), 1e-12).
   log_floor,
 };
 
-// The epsilon Keras clips probabilities with (keras.backend.epsilon()).
+/// The epsilon Keras clips probabilities with (keras.backend.epsilon()).
 inline constexpr double kKerasEpsilon = 1e-7;
 
-// -(y log p + (1 - y) log(1 - p)), elementwise, then reduced.
+/// -(y log p + (1 - y) log(1 - p)), elementwise, then reduced.
 template <typename T>
 BasicTensor<T> binary_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, ProbabilityGuard guard,
                                     Reduction reduction);
-// The same on logits z = log(p / (1 - p)), without forming p (stable for any z).
+/// The same on logits z = log(p / (1 - p)), without forming p (stable for any z).
 template <typename T>
 BasicTensor<T> binary_cross_entropy_with_logits(const BasicTensor<T>& logits, const BasicTensor<T>& target,
                                                 Reduction reduction);
 
-// Per-sample losses over classes (last axis); the reduction then runs over samples.
-// Probabilities [N, C] against one-hot or probability targets [N, C]: rows of p are first
-// renormalised to sum to 1 and clipped (Keras' categorical_crossentropy).
+/// Per-sample losses over classes (last axis); the reduction then runs over samples.
+/// Probabilities [N, C] against one-hot or probability targets [N, C]: rows of p are first
+/// renormalised to sum to 1 and clipped (Keras' categorical_crossentropy).
 template <typename T>
 BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, Reduction reduction);
-// The same for class-index targets (Keras' sparse_categorical_crossentropy).
+/// The same for class-index targets (Keras' sparse_categorical_crossentropy).
 template <typename T>
 BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const std::vector<std::int64_t>& classes,
                                          Reduction reduction);
-// Logits [N, C] against probability / one-hot targets [N, C]: -sum(y log_softmax(z)).
+/// Logits [N, C] against probability / one-hot targets [N, C]: -sum(y log_softmax(z)).
 template <typename T>
 BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>& logits, const BasicTensor<T>& target,
                                          Reduction reduction);
-// Logits [N, C] against class indices (PyTorch's CrossEntropyLoss with integer targets).
+/// Logits [N, C] against class indices (PyTorch's CrossEntropyLoss with integer targets).
 template <typename T>
 BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>& logits, const std::vector<std::int64_t>& classes,
                                          Reduction reduction);
-// Log-probabilities [N, C] against class indices: -logp[i, class_i] (PyTorch's NLLLoss).
+/// Log-probabilities [N, C] against class indices: -logp[i, class_i] (PyTorch's NLLLoss).
 template <typename T>
 BasicTensor<T> negative_log_likelihood(const BasicTensor<T>& log_probs, const std::vector<std::int64_t>& classes,
                                        Reduction reduction);

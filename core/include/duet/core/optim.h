@@ -1,6 +1,7 @@
-// Optimiser update rules, applied in place to a parameter's values outside the graph. Both
-// frameworks' variants live here under neutral names; the front-ends pick theirs and hold the
-// defaults. State (momentum buffers and the like) belongs to the caller, one per parameter.
+/// @file
+/// Optimiser update rules, applied in place to a parameter's values outside the graph. Both
+/// frameworks' variants live here under neutral names; the front-ends pick theirs and hold the
+/// defaults. State (momentum buffers and the like) belongs to the caller, one per parameter.
 #pragma once
 
 #include <cstdint>
@@ -11,36 +12,36 @@ namespace duet::optim {
 
 using Array = Tensor::Array;
 
-// Where momentum lives. Both give the same trajectory for a constant learning rate.
+/// Where momentum lives. Both give the same trajectory for a constant learning rate.
 enum class MomentumForm {
-  // PyTorch (torch/optim/sgd.py): b = m b + (1 - dampening) g (b = g on the first step);
-  // nesterov: d = g + m b, else d = b; p -= lr d.
+  /// PyTorch (torch/optim/sgd.py): b = m b + (1 - dampening) g (b = g on the first step);
+  /// nesterov: d = g + m b, else d = b; p -= lr d.
   gradient_buffer,
-  // Keras (keras/src/optimizers/sgd.py): v = m v - lr g; nesterov: p += m v - lr g, else p += v.
+  /// Keras (keras/src/optimizers/sgd.py): v = m v - lr g; nesterov: p += m v - lr g, else p += v.
   velocity,
 };
 
 struct SgdRule {
   float learning_rate = 0.01f;
   float momentum = 0.0f;
-  float dampening = 0.0f;     // gradient_buffer form only
-  float weight_decay = 0.0f;  // L2 added to the gradient (PyTorch's coupled weight_decay)
+  float dampening = 0.0f;     ///< gradient_buffer form only
+  float weight_decay = 0.0f;  ///< L2 added to the gradient (PyTorch's coupled weight_decay)
   bool nesterov = false;
   MomentumForm form = MomentumForm::gradient_buffer;
 };
 
 struct SgdState {
-  Array buffer;  // momentum buffer / velocity; empty until the first momentum step
+  Array buffer;  ///< momentum buffer / velocity; empty until the first momentum step
 };
 
 void sgd_update(Array& param, const Array& grad, const SgdRule& rule, SgdState& state);
 
-// Where Adam's epsilon enters the step.
+/// Where Adam's epsilon enters the step.
 enum class AdamEpsilon {
-  // PyTorch (torch/optim/adam.py): p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+  /// PyTorch (torch/optim/adam.py): p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
   after_bias_correction,
-  // Keras (keras/src/optimizers/adam.py, "epsilon hat" of Kingma & Ba sec. 2):
-  // p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps).
+  /// Keras (keras/src/optimizers/adam.py, "epsilon hat" of Kingma & Ba sec. 2):
+  /// p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps).
   before_bias_correction,
 };
 
@@ -50,31 +51,31 @@ struct AdamRule {
   float beta2 = 0.999f;
   float epsilon = 1e-8f;
   float weight_decay = 0.0f;
-  bool decoupled_weight_decay = false;  // AdamW (Loshchilov & Hutter): p *= 1 - lr wd before the step
-  bool amsgrad = false;                 // use the running maximum of v (Reddi et al. 2018)
+  bool decoupled_weight_decay = false;  ///< AdamW (Loshchilov & Hutter): p *= 1 - lr wd before the step
+  bool amsgrad = false;                 ///< use the running maximum of v (Reddi et al. 2018)
   AdamEpsilon epsilon_placement = AdamEpsilon::after_bias_correction;
 };
 
 struct AdamState {
-  Array m, v, v_max;  // first and second moments; v_max for amsgrad
+  Array m, v, v_max;  ///< first and second moments; v_max for amsgrad
   std::int64_t step = 0;
 };
 
 void adam_update(Array& param, const Array& grad, const AdamRule& rule, AdamState& state);
 
-// Where RMSprop's and Adagrad's epsilon enters the denominator.
+/// Where RMSprop's and Adagrad's epsilon enters the denominator.
 enum class RootEpsilon {
-  outside_sqrt,  // PyTorch: sqrt(v) + eps
-  inside_sqrt,   // Keras: sqrt(v + eps)
+  outside_sqrt,  ///< PyTorch: sqrt(v) + eps
+  inside_sqrt,   ///< Keras: sqrt(v + eps)
 };
 
 struct RmspropRule {
   float learning_rate = 1e-2f;
-  float rho = 0.99f;  // PyTorch's alpha, Keras' rho
+  float rho = 0.99f;  ///< PyTorch's alpha, Keras' rho
   float epsilon = 1e-8f;
   float momentum = 0.0f;
-  bool centered = false;      // divide by the estimated variance instead of the second moment
-  float weight_decay = 0.0f;  // coupled L2 (PyTorch)
+  bool centered = false;      ///< divide by the estimated variance instead of the second moment
+  float weight_decay = 0.0f;  ///< coupled L2 (PyTorch)
   RootEpsilon epsilon_placement = RootEpsilon::outside_sqrt;
 };
 
@@ -82,18 +83,18 @@ struct RmspropState {
   Array square_avg, grad_avg, momentum;
 };
 
-// PyTorch (torch/optim/rmsprop.py): v = a v + (1 - a) g^2; centred: d = sqrt(v - gbar^2) + eps;
-// momentum: b = m b + g / d, p -= lr b; else p -= lr g / d.
-// Keras (keras/src/optimizers/rmsprop.py): the same moments, d = sqrt(v (- gbar^2) + eps);
-// momentum: b = m b + lr g / d, p -= b. Equal for a constant learning rate apart from eps.
+/// PyTorch (torch/optim/rmsprop.py): v = a v + (1 - a) g^2; centred: d = sqrt(v - gbar^2) + eps;
+/// momentum: b = m b + g / d, p -= lr b; else p -= lr g / d.
+/// Keras (keras/src/optimizers/rmsprop.py): the same moments, d = sqrt(v (- gbar^2) + eps);
+/// momentum: b = m b + lr g / d, p -= b. Equal for a constant learning rate apart from eps.
 void rmsprop_update(Array& param, const Array& grad, const RmspropRule& rule, RmspropState& state);
 
 struct AdagradRule {
   float learning_rate = 1e-2f;
   float epsilon = 1e-10f;
   float initial_accumulator_value = 0.0f;
-  float weight_decay = 0.0f;  // coupled L2 (PyTorch)
-  float lr_decay = 0.0f;      // PyTorch: lr / (1 + (t - 1) lr_decay)
+  float weight_decay = 0.0f;  ///< coupled L2 (PyTorch)
+  float lr_decay = 0.0f;      ///< PyTorch: lr / (1 + (t - 1) lr_decay)
   RootEpsilon epsilon_placement = RootEpsilon::outside_sqrt;
 };
 
@@ -102,7 +103,7 @@ struct AdagradState {
   std::int64_t step = 0;
 };
 
-// s += g^2; p -= lr g / (sqrt(s) + eps) (PyTorch) or lr g / sqrt(s + eps) (Keras).
+/// s += g^2; p -= lr g / (sqrt(s) + eps) (PyTorch) or lr g / sqrt(s + eps) (Keras).
 void adagrad_update(Array& param, const Array& grad, const AdagradRule& rule, AdagradState& state);
 
 }  // namespace duet::optim

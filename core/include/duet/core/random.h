@@ -1,9 +1,10 @@
-// A seeded random generator whose numbers are the same on every run, compiler and machine.
-//
-// It is the 32-bit Mersenne Twister (std::mt19937 is specified bit for bit by the standard) and
-// turns its output into floats with PyTorch's CPU formula: uniform = (bits & (2^24 - 1)) * 2^-24,
-// scaled to [low, high). The standard library's distributions are avoided on purpose: their
-// algorithms differ between implementations.
+/// @file
+/// A seeded random generator whose numbers are the same on every run, compiler and machine.
+///
+/// It is the 32-bit Mersenne Twister (std::mt19937 is specified bit for bit by the standard) and
+/// turns its output into floats with PyTorch's CPU formula: uniform = (bits & (2^24 - 1)) * 2^-24,
+/// scaled to [low, high). The standard library's distributions are avoided on purpose: their
+/// algorithms differ between implementations.
 #pragma once
 
 #include <cstdint>
@@ -15,15 +16,15 @@ class Generator {
  public:
   explicit Generator(std::uint64_t seed = 0) { manual_seed(seed); }
 
-  // Like torch.manual_seed: restart the sequence from `seed`.
+  /// Like torch.manual_seed: restart the sequence from `seed`.
   void manual_seed(std::uint64_t seed) { engine_.seed(static_cast<std::uint32_t>(seed)); }
   std::uint32_t next_u32() { return static_cast<std::uint32_t>(engine_()); }
-  // Uniform in [low, high), 24 random bits (one float mantissa) per draw.
+  /// Uniform in [low, high), 24 random bits (one float mantissa) per draw.
   float uniform(float low, float high);
-  // Standard normal by Box-Muller (two uniform draws per value; no cached second value, so
-  // the sequence depends only on how many values were drawn).
+  /// Standard normal by Box-Muller (two uniform draws per value; no cached second value, so
+  /// the sequence depends only on how many values were drawn).
   double normal();
-  // A uniformly random permutation of 0..n-1 (Fisher-Yates from the end).
+  /// A uniformly random permutation of 0..n-1 (Fisher-Yates from the end).
   std::vector<std::int64_t> permutation(std::int64_t n);
 
  private:

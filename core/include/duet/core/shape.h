@@ -1,4 +1,5 @@
-// A tensor's shape: rank 0 to 4, row-major like NumPy and PyTorch. Prints as `[6, 1]`.
+/// @file
+/// A tensor's shape: rank 0 to 4, row-major like NumPy and PyTorch. Prints as `[6, 1]`.
 #pragma once
 
 #include <array>
@@ -12,7 +13,7 @@ class Shape {
  public:
   static constexpr int kMaxRank = 4;
 
-  Shape() = default;  // rank 0: a scalar with one element
+  Shape() = default;  ///< rank 0: a scalar with one element
   Shape(std::initializer_list<std::int64_t> dims);
   template <typename It>
   Shape(It first, It last) {
@@ -27,9 +28,9 @@ class Shape {
   const std::int64_t* end() const { return dims_.data() + rank_; }
 
   void push_back(std::int64_t dim);
-  // The shape with `axis` removed (or set to 1 when keepdim).
+  /// The shape with `axis` removed (or set to 1 when keepdim).
   Shape without_axis(int axis, bool keepdim) const;
-  // `axis` may be negative (counted from the end); throws naming `op` when out of range.
+  /// `axis` may be negative (counted from the end); throws naming `op` when out of range.
   int normalize_axis(int axis, const char* op) const;
 
   std::string str() const;

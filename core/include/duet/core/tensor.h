@@ -1,10 +1,11 @@
-// The tensor: float32 (Tensor) for models, float64 (Tensor64) for gradient checking.
-//
-// A Tensor is a cheap handle: copies share values, gradient and place in the graph, exactly like
-// a PyTorch tensor object; clone() copies the values into a new leaf. Values are stored as one
-// contiguous row-major Eigen array. Ops record a backward closure when gradients are enabled and
-// an input requires them (see autograd.h); optimisers update a parameter's values in place
-// through mutable_data(), outside the graph.
+/// @file
+/// The tensor: float32 (Tensor) for models, float64 (Tensor64) for gradient checking.
+///
+/// A Tensor is a cheap handle: copies share values, gradient and place in the graph, exactly like
+/// a PyTorch tensor object; clone() copies the values into a new leaf. Values are stored as one
+/// contiguous row-major Eigen array. Ops record a backward closure when gradients are enabled and
+/// an input requires them (see autograd.h); optimisers update a parameter's values in place
+/// through mutable_data(), outside the graph.
 #pragma once
 
 #include <Eigen/Core>
@@ -22,7 +23,7 @@ namespace duet {
 template <typename T>
 struct TensorImpl;
 
-// One recorded op: what backward needs to send the output's gradient to the inputs.
+/// One recorded op: what backward needs to send the output's gradient to the inputs.
 template <typename T>
 struct GradNode {
   using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
@@ -31,7 +32,7 @@ struct GradNode {
   const char* op = "";
   std::vector<std::shared_ptr<TensorImpl<T>>> inputs;
   Backward backward;
-  bool released = false;  // set once a backward pass without retain_graph has run through it
+  bool released = false;  ///< set once a backward pass without retain_graph has run through it
 
   void release() {
     inputs.clear();
@@ -46,11 +47,11 @@ struct TensorImpl {
 
   Shape shape;
   Array data;
-  std::shared_ptr<TensorImpl> grad;  // leaves (and non-leaves that retain it) keep .grad here
-  std::shared_ptr<GradNode<T>> grad_fn;  // null for leaves
+  std::shared_ptr<TensorImpl> grad;  ///< leaves (and non-leaves that retain it) keep .grad here
+  std::shared_ptr<GradNode<T>> grad_fn;  ///< null for leaves
   bool requires_grad = false;
   bool retains_grad = false;
-  // Scratch gradient of a non-leaf during one backward pass.
+  /// Scratch gradient of a non-leaf during one backward pass.
   Array pass_grad;
   bool pass_grad_live = false;
 };
@@ -62,17 +63,17 @@ class BasicTensor {
   using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
   using Impl = TensorImpl<T>;
 
-  BasicTensor() = default;  // an undefined tensor (like an empty `.grad`)
+  BasicTensor() = default;  ///< an undefined tensor (like an empty `.grad`)
   explicit BasicTensor(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-  // Factories. Values are row-major; their count must match the shape.
+  /// Factories. Values are row-major; their count must match the shape.
   static BasicTensor from_data(const Shape& shape, std::vector<T> values);
   static BasicTensor from_array(const Shape& shape, Array values);
   static BasicTensor full(const Shape& shape, T value);
   static BasicTensor zeros(const Shape& shape) { return full(shape, T(0)); }
   static BasicTensor ones(const Shape& shape) { return full(shape, T(1)); }
   static BasicTensor scalar(T value) { return full(Shape{}, value); }
-  // A matrix from nested braces: from_rows({{-1}, {0}, {1}}) has shape [3, 1].
+  /// A matrix from nested braces: from_rows({{-1}, {0}, {1}}) has shape [3, 1].
   static BasicTensor from_rows(std::initializer_list<std::initializer_list<T>> rows);
   static BasicTensor from_rows(const std::vector<std::vector<T>>& rows);
 
@@ -83,28 +84,28 @@ class BasicTensor {
   std::int64_t size(int axis) const { return shape()[shape().normalize_axis(axis, "size")]; }
 
   const Array& data() const { return impl().data; }
-  // In-place access for initialisers and optimisers; not recorded in the graph.
+  /// In-place access for initialisers and optimisers; not recorded in the graph.
   Array& mutable_data() { return impl().data; }
-  // The value of a one-element tensor (PyTorch's item()).
+  /// The value of a one-element tensor (PyTorch's item()).
   T item() const;
-  // Element (row, col) of a 2-D tensor.
+  /// Element (row, col) of a 2-D tensor.
   T at(std::int64_t row, std::int64_t col) const;
-  std::vector<std::vector<T>> to_rows() const;  // a 2-D tensor as nested vectors
+  std::vector<std::vector<T>> to_rows() const;  ///< a 2-D tensor as nested vectors
 
-  // Autograd (PyTorch semantics; see autograd.h).
+  /// Autograd (PyTorch semantics; see autograd.h).
   bool requires_grad() const { return impl().requires_grad; }
   BasicTensor& set_requires_grad(bool on = true);
   bool is_leaf() const { return impl().grad_fn == nullptr; }
   BasicTensor grad() const { return BasicTensor(impl().grad); }
-  void zero_grad();  // zero the stored gradient (if any), as optimizer.zero_grad(set_to_none=False)
+  void zero_grad();  ///< zero the stored gradient (if any), as optimizer.zero_grad(set_to_none=False)
   void set_grad_none() { impl().grad.reset(); }
   void retain_grad();
   void backward(bool retain_graph = false) const;
   void backward(const BasicTensor& gradient, bool retain_graph = false) const;
-  BasicTensor detach() const;  // a new leaf holding a copy of the values
+  BasicTensor detach() const;  ///< a new leaf holding a copy of the values
   BasicTensor clone() const { return detach(); }
 
-  std::string str() const;  // "tensor([[0.5], [1]], shape [2, 1])"
+  std::string str() const;  ///< "tensor([[0.5], [1]], shape [2, 1])"
 
   Impl& impl() const;
   const std::shared_ptr<Impl>& impl_ptr() const { return impl_; }
@@ -117,7 +118,7 @@ class BasicTensor {
 using Tensor = BasicTensor<float>;
 using Tensor64 = BasicTensor<double>;
 
-// Gradient recording is on by default; NoGradGuard turns it off for its scope (torch.no_grad).
+/// Gradient recording is on by default; NoGradGuard turns it off for its scope (torch.no_grad).
 bool grad_enabled();
 class NoGradGuard {
  public:

@@ -1,5 +1,6 @@
-// keras.callbacks: hooks into fit(). A callback may stop training by setting
-// model().stop_training, as in Keras.
+/// @file
+/// keras.callbacks: hooks into fit(). A callback may stop training by setting
+/// model().stop_training, as in Keras.
 #pragma once
 
 #include <functional>
@@ -39,12 +40,12 @@ struct EarlyStoppingOptions {
   float min_delta = 0.0f;
   int patience = 0;
   int verbose = 0;
-  std::string mode = "auto";  // auto | min | max (auto: max for accuracy-like names)
+  std::string mode = "auto";  ///< auto | min | max (auto: max for accuracy-like names)
   bool restore_best_weights = false;
 };
 
-// Stops when `monitor` has not improved by more than min_delta for `patience` epochs
-// (keras/src/callbacks/early_stopping.py).
+/// Stops when `monitor` has not improved by more than min_delta for `patience` epochs
+/// (keras/src/callbacks/early_stopping.py).
 class EarlyStopping : public Callback {
  public:
   explicit EarlyStopping(EarlyStoppingOptions options = {});
@@ -67,13 +68,13 @@ class EarlyStopping : public Callback {
   bool warned_ = false;
 };
 
-// Stops training at the first batch whose loss is NaN or infinite.
+/// Stops training at the first batch whose loss is NaN or infinite.
 class TerminateOnNaN : public Callback {
  public:
   void on_train_batch_end(int batch, const Logs& logs) override;
 };
 
-// Callbacks from plain functions (keras.callbacks.LambdaCallback).
+/// Callbacks from plain functions (keras.callbacks.LambdaCallback).
 class LambdaCallback : public Callback {
  public:
   std::function<void(int, const Logs&)> on_epoch_begin_fn, on_epoch_end_fn;

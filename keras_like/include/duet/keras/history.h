@@ -1,4 +1,5 @@
-// keras.callbacks.History: per-epoch values by name ("loss", "val_loss", metrics).
+/// @file
+/// keras.callbacks.History: per-epoch values by name ("loss", "val_loss", metrics).
 #pragma once
 
 #include <map>

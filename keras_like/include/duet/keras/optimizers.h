@@ -1,4 +1,5 @@
-// Keras optimisers with Keras 3 / tf.keras update rules and defaults (keras/src/optimizers/).
+/// @file
+/// Keras optimisers with Keras 3 / tf.keras update rules and defaults (keras/src/optimizers/).
 #pragma once
 
 #include <memory>
@@ -14,15 +15,15 @@ namespace duet::keras::optimizers {
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
-  // Applies one update to each variable from its gradient (Keras' apply_gradients);
-  // variables without a gradient are skipped.
+  /// Applies one update to each variable from its gradient (Keras' apply_gradients);
+  /// variables without a gradient are skipped.
   virtual void apply_gradients(const std::vector<Tensor>& variables) = 0;
   virtual std::string name() const = 0;
   virtual float learning_rate() const = 0;
   virtual void set_learning_rate(float lr) = 0;
 };
 
-// Options and one core rule make an optimiser; state is per variable, created on first use.
+/// Options and one core rule make an optimiser; state is per variable, created on first use.
 template <typename Options, typename State, typename Rule>
 class RuleOptimizer : public Optimizer {
  public:
@@ -54,7 +55,7 @@ struct AdamOptions {
   float learning_rate = 0.001f;
   float beta_1 = 0.9f;
   float beta_2 = 0.999f;
-  float epsilon = 1e-7f;  // added to sqrt(v) before bias correction ("epsilon hat")
+  float epsilon = 1e-7f;  ///< added to sqrt(v) before bias correction ("epsilon hat")
   bool amsgrad = false;
 };
 
@@ -62,14 +63,14 @@ struct RMSpropOptions {
   float learning_rate = 0.001f;
   float rho = 0.9f;
   float momentum = 0.0f;
-  float epsilon = 1e-7f;  // inside the root: sqrt(v + epsilon)
+  float epsilon = 1e-7f;  ///< inside the root: sqrt(v + epsilon)
   bool centered = false;
 };
 
 struct AdagradOptions {
   float learning_rate = 0.001f;
   float initial_accumulator_value = 0.1f;
-  float epsilon = 1e-7f;  // inside the root
+  float epsilon = 1e-7f;  ///< inside the root
 };
 
 struct SGDRule {
@@ -93,13 +94,13 @@ struct AdagradRule {
   static void update(Tensor::Array& v, const Tensor::Array& g, const AdagradOptions& o, duet::optim::AdagradState& s);
 };
 
-// v = momentum v - lr g; w += v (nesterov: w += momentum v - lr g).
+/// v = momentum v - lr g; w += v (nesterov: w += momentum v - lr g).
 using SGD = RuleOptimizer<SGDOptions, duet::optim::SgdState, SGDRule>;
 using Adam = RuleOptimizer<AdamOptions, duet::optim::AdamState, AdamRule>;
 using RMSprop = RuleOptimizer<RMSpropOptions, duet::optim::RmspropState, RMSpropRule>;
 using Adagrad = RuleOptimizer<AdagradOptions, duet::optim::AdagradState, AdagradRule>;
 
-// "sgd", "adam", "rmsprop", "adagrad" with Keras' defaults.
+/// "sgd", "adam", "rmsprop", "adagrad" with Keras' defaults.
 std::shared_ptr<Optimizer> get(const std::string& identifier);
 
 }  // namespace duet::keras::optimizers

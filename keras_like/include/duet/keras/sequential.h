@@ -1,4 +1,5 @@
-// keras.Sequential: a stack of layers with compile / fit / predict / evaluate.
+/// @file
+/// keras.Sequential: a stack of layers with compile / fit / predict / evaluate.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,7 @@ namespace detail {
 class Progbar;
 }
 
-// compile()'s optimizer: a Keras name ("sgd") or a configured optimiser.
+/// compile()'s optimizer: a Keras name ("sgd") or a configured optimiser.
 class OptimizerSpec {
  public:
   OptimizerSpec(const char* name) : OptimizerSpec(std::string(name)) {}  // NOLINT: implicit by design
@@ -40,7 +41,7 @@ class OptimizerSpec {
   std::shared_ptr<optimizers::Optimizer> ptr_;
 };
 
-// compile()'s loss: a Keras name ("mean_squared_error", "mse") or a configured loss.
+/// compile()'s loss: a Keras name ("mean_squared_error", "mse") or a configured loss.
 class LossSpec {
  public:
   LossSpec(const char* name) : loss_(losses::get(name)) {}         // NOLINT: implicit by design
@@ -56,10 +57,10 @@ struct FitOptions {
   int epochs = 1;
   int batch_size = 32;
   bool shuffle = true;
-  int verbose = 1;  // 0 silent, 1 progress bar, 2 one line per epoch
-  // The last fraction of (x, y), taken before shuffling, held out for validation.
+  int verbose = 1;  ///< 0 silent, 1 progress bar, 2 one line per epoch
+  /// The last fraction of (x, y), taken before shuffling, held out for validation.
   float validation_split = 0.0f;
-  // Explicit validation data (x, y); takes precedence over validation_split.
+  /// Explicit validation data (x, y); takes precedence over validation_split.
   std::optional<std::pair<Tensor, Tensor>> validation_data = std::nullopt;
   std::vector<std::shared_ptr<callbacks::Callback>> callbacks = {};
 };
@@ -75,33 +76,33 @@ class Sequential {
   Sequential(std::initializer_list<layers::LayerRef> layers);
 
   void add(layers::LayerRef layer);
-  // Creates every layer's weights for inputs of `input_dim` features (done automatically from
-  // the first layer's input_shape, or on the first fit / predict).
+  /// Creates every layer's weights for inputs of `input_dim` features (done automatically from
+  /// the first layer's input_shape, or on the first fit / predict).
   void build(std::int64_t input_dim, Generator* generator = nullptr);
   bool built() const { return input_dim_.has_value(); }
 
-  // metrics: "accuracy", "mae", "mse", ... (see metrics.h)
+  /// metrics: "accuracy", "mae", "mse", ... (see metrics.h)
   void compile(OptimizerSpec optimizer, LossSpec loss, std::vector<std::string> metrics = {});
   History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
   Tensor predict(const Tensor& x, int batch_size = 32);
-  // The loss and metrics over (x, y), without updating weights ({"loss": ..., "accuracy": ...}).
+  /// The loss and metrics over (x, y), without updating weights ({"loss": ..., "accuracy": ...}).
   Logs evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
 
-  // Keras' table of layers, output shapes and parameter counts; also printed by summary().
+  /// Keras' table of layers, output shapes and parameter counts; also printed by summary().
   std::string summary_text() const;
   void summary() const;
-  // Weights in Duet's tensor file format (docs/file-format.md), written atomically; loading
-  // checks every name and shape before changing anything.
+  /// Weights in Duet's tensor file format (docs/file-format.md), written atomically; loading
+  /// checks every name and shape before changing anything.
   void save_weights(const std::filesystem::path& path) const;
   void load_weights(const std::filesystem::path& path);
 
-  // Set by a callback (or by you, from one) to end fit() after the current batch.
+  /// Set by a callback (or by you, from one) to end fit() after the current batch.
   bool stop_training = false;
 
   Tensor call(const Tensor& x, bool training = false);
-  // Kernels and biases in layer order, as copies (Keras' get_weights).
+  /// Kernels and biases in layer order, as copies (Keras' get_weights).
   std::vector<Tensor> get_weights() const;
-  // Replaces every weight; shapes must match get_weights().
+  /// Replaces every weight; shapes must match get_weights().
   void set_weights(const std::vector<Tensor>& weights);
   std::vector<Tensor> trainable_weights() const;
   const std::vector<std::shared_ptr<layers::Layer>>& layers() const { return layers_; }
@@ -111,7 +112,7 @@ class Sequential {
   void ensure_built(const Tensor& x);
   void require_compiled(const char* what) const;
   std::int64_t output_dim() const;
-  // Loss and metric sums over (x, y) in batches, without gradients: the epoch's validation logs.
+  /// Loss and metric sums over (x, y) in batches, without gradients: the epoch's validation logs.
   Logs measure(const Tensor& x, const Tensor& y, int batch_size, detail::Progbar* progbar);
 
   std::vector<std::shared_ptr<layers::Layer>> layers_;

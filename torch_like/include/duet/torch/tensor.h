@@ -1,4 +1,5 @@
-// PyTorch's tensor-level names: torch.tensor, torch.manual_seed, torch.no_grad.
+/// @file
+/// PyTorch's tensor-level names: torch.tensor, torch.manual_seed, torch.no_grad.
 #pragma once
 
 #include <cstdint>
@@ -12,18 +13,18 @@
 namespace duet::torch {
 
 using duet::Tensor;
-using NoGradGuard = duet::NoGradGuard;  // `with torch.no_grad():`
+using NoGradGuard = duet::NoGradGuard;  ///< `with torch.no_grad():`
 
-// torch.tensor([[...], ...]) for a 2-D float tensor.
+/// torch.tensor([[...], ...]) for a 2-D float tensor.
 Tensor tensor(std::initializer_list<std::initializer_list<float>> rows);
 Tensor tensor(const std::vector<std::vector<float>>& rows);
 
-// The process-wide generator behind default initialisers and shuffling. As in Python's
-// PyTorch it starts from a random seed; call manual_seed for repeatable runs.
+/// The process-wide generator behind default initialisers and shuffling. As in Python's
+/// PyTorch it starts from a random seed; call manual_seed for repeatable runs.
 Generator& default_generator();
-// torch.manual_seed(n)
+/// torch.manual_seed(n)
 void manual_seed(std::uint64_t seed);
-// torch.initial_seed(): the seed the default generator was last seeded with.
+/// torch.initial_seed(): the seed the default generator was last seeded with.
 std::uint64_t initial_seed();
 
 }  // namespace duet::torch

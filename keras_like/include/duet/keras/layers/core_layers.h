@@ -1,4 +1,5 @@
-// Layers without weights: keras.Input, keras.layers.Activation and keras.layers.Dropout.
+/// @file
+/// Layers without weights: keras.Input, keras.layers.Activation and keras.layers.Dropout.
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@
 
 namespace duet::keras::layers {
 
-// keras.Input(shape=(features,)): declares the model's input width; computes nothing.
+/// keras.Input(shape=(features,)): declares the model's input width; computes nothing.
 class Input : public Layer {
  public:
   explicit Input(std::vector<std::int64_t> shape);
@@ -18,7 +19,7 @@ class Input : public Layer {
   std::string class_name() const override { return "InputLayer"; }
 };
 
-// Applies an activation by name: linear | relu | sigmoid | tanh | softmax.
+/// Applies an activation by name: linear | relu | sigmoid | tanh | softmax.
 class Activation : public Layer {
  public:
   explicit Activation(std::string activation);
@@ -31,8 +32,8 @@ class Activation : public Layer {
   std::string activation_;
 };
 
-// Zeroes inputs with probability `rate` during training and scales the rest by 1 / (1 - rate);
-// the identity at inference. Masks come from keras.utils' generator (set_random_seed).
+/// Zeroes inputs with probability `rate` during training and scales the rest by 1 / (1 - rate);
+/// the identity at inference. Masks come from keras.utils' generator (set_random_seed).
 class Dropout : public Layer {
  public:
   explicit Dropout(float rate);

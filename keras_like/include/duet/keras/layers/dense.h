@@ -1,4 +1,5 @@
-// keras.layers.Dense: outputs = activation(inputs @ kernel + bias), kernel [in, out].
+/// @file
+/// keras.layers.Dense: outputs = activation(inputs @ kernel + bias), kernel [in, out].
 #pragma once
 
 #include <string>
@@ -8,11 +9,11 @@
 namespace duet::keras::layers {
 
 struct DenseOptions {
-  std::string activation = "linear";  // linear | relu | sigmoid | tanh | softmax
+  std::string activation = "linear";  ///< linear | relu | sigmoid | tanh | softmax
   bool use_bias = true;
   std::string kernel_initializer = "glorot_uniform";
   std::string bias_initializer = "zeros";
-  std::vector<std::int64_t> input_shape = {};  // on the first layer: the feature shape, e.g. {1}
+  std::vector<std::int64_t> input_shape = {};  ///< on the first layer: the feature shape, e.g. {1}
 };
 
 class Dense : public Layer {
@@ -27,17 +28,17 @@ class Dense : public Layer {
 
   std::int64_t units() const { return units_; }
   const DenseOptions& options() const { return options_; }
-  Tensor kernel;  // [input_dim, units]
-  Tensor bias;    // [units], undefined without use_bias
+  Tensor kernel;  ///< [input_dim, units]
+  Tensor bias;    ///< [units], undefined without use_bias
 
  private:
   std::int64_t units_;
   DenseOptions options_;
 };
 
-// Applies a Keras activation by name ("linear", "relu", "sigmoid", "tanh", "softmax").
+/// Applies a Keras activation by name ("linear", "relu", "sigmoid", "tanh", "softmax").
 Tensor activation(const std::string& name, const Tensor& x);
-// Throws naming the allowed activations when `name` is not one of them.
+/// Throws naming the allowed activations when `name` is not one of them.
 void check_activation_name(const std::string& name);
 
 }  // namespace duet::keras::layers

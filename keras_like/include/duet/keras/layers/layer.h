@@ -1,4 +1,5 @@
-// keras.layers.Layer: built lazily once the input width is known, then called on batches.
+/// @file
+/// keras.layers.Layer: built lazily once the input width is known, then called on batches.
 #pragma once
 
 #include <cstdint>
@@ -16,18 +17,18 @@ class Layer {
  public:
   virtual ~Layer() = default;
 
-  // Creates the weights for inputs of `input_dim` features (Keras' build(input_shape)).
+  /// Creates the weights for inputs of `input_dim` features (Keras' build(input_shape)).
   virtual void build(std::int64_t input_dim, Generator& generator) = 0;
   virtual Tensor call(const Tensor& inputs, bool training) = 0;
   virtual std::int64_t output_dim(std::int64_t input_dim) const = 0;
-  // Trainable weights in Keras' order (kernel, then bias).
+  /// Trainable weights in Keras' order (kernel, then bias).
   virtual std::vector<Tensor> weights() const { return {}; }
   virtual std::string class_name() const = 0;
 
   bool built() const { return built_; }
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
-  // The `input_shape` given to the first layer, if any (features only, no batch axis).
+  /// The `input_shape` given to the first layer, if any (features only, no batch axis).
   const std::optional<std::vector<std::int64_t>>& input_shape() const { return input_shape_; }
 
  protected:
@@ -39,7 +40,7 @@ class Layer {
   std::string name_;
 };
 
-// Holds any layer by value or shared pointer, so Sequential({Dense(...), Dense(...)}) works.
+/// Holds any layer by value or shared pointer, so Sequential({Dense(...), Dense(...)}) works.
 class LayerRef {
  public:
   template <typename L>

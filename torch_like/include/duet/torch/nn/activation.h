@@ -1,4 +1,5 @@
-// Parameter-free layers: torch.nn.ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, Identity.
+/// @file
+/// Parameter-free layers: torch.nn.ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, Identity.
 #pragma once
 
 #include "duet/torch/nn/module.h"
@@ -51,7 +52,7 @@ class Identity : public Module {
   std::string type_name() const override { return "Identity"; }
 };
 
-// Flattens every axis after the first: [N, ...] -> [N, features].
+/// Flattens every axis after the first: [N, ...] -> [N, features].
 class Flatten : public Module {
  public:
   Tensor forward(const Tensor& input) override;
@@ -59,8 +60,8 @@ class Flatten : public Module {
   std::string extra_repr() const override { return "start_dim=1, end_dim=-1"; }
 };
 
-// Zeroes each element with probability p in training mode and scales the rest by 1 / (1 - p);
-// the identity in eval mode. Masks come from the default generator (torch::manual_seed).
+/// Zeroes each element with probability p in training mode and scales the rest by 1 / (1 - p);
+/// the identity in eval mode. Masks come from the default generator (torch::manual_seed).
 class Dropout : public Module {
  public:
   explicit Dropout(float p = 0.5f);

@@ -1,4 +1,5 @@
-// torch.nn.Sequential: children named "0", "1", ... applied in order.
+/// @file
+/// torch.nn.Sequential: children named "0", "1", ... applied in order.
 #pragma once
 
 #include <memory>

@@ -1,4 +1,5 @@
-// torch.optim.Adagrad with PyTorch's rule (torch/optim/adagrad.py) and defaults.
+/// @file
+/// torch.optim.Adagrad with PyTorch's rule (torch/optim/adagrad.py) and defaults.
 #pragma once
 
 #include "duet/core/optim.h"

@@ -1,4 +1,5 @@
-// torch.optim.Adam and AdamW with PyTorch's rules (torch/optim/adam.py, adamw.py) and defaults.
+/// @file
+/// torch.optim.Adam and AdamW with PyTorch's rules (torch/optim/adam.py, adamw.py) and defaults.
 #pragma once
 
 #include <utility>
@@ -11,8 +12,8 @@ namespace duet::torch::optim {
 struct AdamOptions {
   float lr = 1e-3f;
   std::pair<float, float> betas = {0.9f, 0.999f};
-  float eps = 1e-8f;  // added after bias correction: sqrt(v_hat) + eps
-  float weight_decay = 0.0f;  // L2, added to the gradient
+  float eps = 1e-8f;  ///< added after bias correction: sqrt(v_hat) + eps
+  float weight_decay = 0.0f;  ///< L2, added to the gradient
   bool amsgrad = false;
 };
 
@@ -20,7 +21,7 @@ struct AdamWOptions {
   float lr = 1e-3f;
   std::pair<float, float> betas = {0.9f, 0.999f};
   float eps = 1e-8f;
-  float weight_decay = 1e-2f;  // decoupled: p *= 1 - lr * weight_decay
+  float weight_decay = 1e-2f;  ///< decoupled: p *= 1 - lr * weight_decay
   bool amsgrad = false;
 };
 

@@ -1,4 +1,5 @@
-// torch.optim.lr_scheduler: StepLR and ExponentialLR, stepped once per epoch.
+/// @file
+/// torch.optim.lr_scheduler: StepLR and ExponentialLR, stepped once per epoch.
 #pragma once
 
 #include <vector>
@@ -11,13 +12,13 @@ class LRScheduler {
  public:
   explicit LRScheduler(Optimizer& optimizer);
   virtual ~LRScheduler() = default;
-  // Advances one epoch and sets each group's lr.
+  /// Advances one epoch and sets each group's lr.
   void step();
   std::vector<float> get_last_lr() const;
   int last_epoch() const { return last_epoch_; }
 
  protected:
-  // The lr of a group at `epoch`, from its initial lr (closed form, as PyTorch's _get_closed_form_lr).
+  /// The lr of a group at `epoch`, from its initial lr (closed form, as PyTorch's _get_closed_form_lr).
   virtual float lr_at(float base_lr, int epoch) const = 0;
 
  private:
@@ -26,7 +27,7 @@ class LRScheduler {
   int last_epoch_ = 0;
 };
 
-// lr = base_lr * gamma^(epoch // step_size)
+/// lr = base_lr * gamma^(epoch // step_size)
 class StepLR : public LRScheduler {
  public:
   StepLR(Optimizer& optimizer, int step_size, float gamma = 0.1f);
@@ -39,7 +40,7 @@ class StepLR : public LRScheduler {
   float gamma_;
 };
 
-// lr = base_lr * gamma^epoch
+/// lr = base_lr * gamma^epoch
 class ExponentialLR : public LRScheduler {
  public:
   ExponentialLR(Optimizer& optimizer, float gamma);

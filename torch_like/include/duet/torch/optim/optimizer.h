@@ -1,4 +1,5 @@
-// torch.optim.Optimizer: parameter groups with their own options, zero_grad() and step().
+/// @file
+/// torch.optim.Optimizer: parameter groups with their own options, zero_grad() and step().
 #pragma once
 
 #include <cmath>
@@ -14,35 +15,35 @@ namespace duet::torch::optim {
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
-  // Zeroes the .grad of every parameter (PyTorch 1.13's default set_to_none=False).
+  /// Zeroes the .grad of every parameter (PyTorch 1.13's default set_to_none=False).
   void zero_grad();
-  // One update of every parameter that has a gradient; parameters without one are skipped.
+  /// One update of every parameter that has a gradient; parameters without one are skipped.
   virtual void step() = 0;
 
-  // Learning rates per group, for schedulers (param_groups[i]["lr"]).
+  /// Learning rates per group, for schedulers (param_groups[i]["lr"]).
   virtual std::size_t group_count() const = 0;
   virtual float lr(std::size_t group) const = 0;
   virtual void set_lr(std::size_t group, float lr) = 0;
 
  protected:
-  // Derived constructors hand every parameter they update to the base, for zero_grad().
+  /// Derived constructors hand every parameter they update to the base, for zero_grad().
   void track(const std::vector<Tensor>& params) { params_.insert(params_.end(), params.begin(), params.end()); }
 
  private:
   std::vector<Tensor> params_;
 };
 
-// A parameter group: parameters with their own options (e.g. a different lr).
+/// A parameter group: parameters with their own options (e.g. a different lr).
 template <typename Options>
 struct ParamGroup {
   std::vector<Tensor> params;
   Options options;
 };
 
-// The machinery every optimiser shares: groups, options checked once, per-parameter state
-// created on first use and keyed by the parameter. `Rule` supplies
-//   static void validate(const Options&), and
-//   static void update(Tensor::Array& param, const Tensor::Array& grad, const Options&, State&).
+/// The machinery every optimiser shares: groups, options checked once, per-parameter state
+/// created on first use and keyed by the parameter. `Rule` supplies
+///   static void validate(const Options&), and
+///   static void update(Tensor::Array& param, const Tensor::Array& grad, const Options&, State&).
 template <typename Options, typename State, typename Rule>
 class GroupedOptimizer : public Optimizer {
  public:

@@ -1,4 +1,5 @@
-// torch.optim.RMSprop with PyTorch's rule (torch/optim/rmsprop.py) and defaults.
+/// @file
+/// torch.optim.RMSprop with PyTorch's rule (torch/optim/rmsprop.py) and defaults.
 #pragma once
 
 #include "duet/core/optim.h"
@@ -9,7 +10,7 @@ namespace duet::torch::optim {
 struct RMSpropOptions {
   float lr = 1e-2f;
   float alpha = 0.99f;
-  float eps = 1e-8f;  // outside the root: sqrt(v) + eps
+  float eps = 1e-8f;  ///< outside the root: sqrt(v) + eps
   float weight_decay = 0.0f;
   float momentum = 0.0f;
   bool centered = false;

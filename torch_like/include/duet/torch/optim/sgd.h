@@ -1,4 +1,5 @@
-// torch.optim.SGD with PyTorch's update rule (torch/optim/sgd.py) and defaults.
+/// @file
+/// torch.optim.SGD with PyTorch's update rule (torch/optim/sgd.py) and defaults.
 #pragma once
 
 #include <limits>
@@ -9,7 +10,7 @@
 namespace duet::torch::optim {
 
 struct SGDOptions {
-  float lr = std::numeric_limits<float>::quiet_NaN();  // required, as in PyTorch
+  float lr = std::numeric_limits<float>::quiet_NaN();  ///< required, as in PyTorch
   float momentum = 0.0f;
   float dampening = 0.0f;
   float weight_decay = 0.0f;

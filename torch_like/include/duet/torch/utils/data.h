@@ -1,7 +1,8 @@
-// torch.utils.data: TensorDataset and a DataLoader yielding (x, y) mini-batches.
-//   for (const auto& [xb, yb] : DataLoader(dataset, {.batch_size = 4, .shuffle = true})) ...
-// A shuffled loader draws a new order from the default generator (torch::manual_seed) each
-// time iteration starts, i.e. once per epoch, as PyTorch's RandomSampler does.
+/// @file
+/// torch.utils.data: TensorDataset and a DataLoader yielding (x, y) mini-batches.
+///   for (const auto& [xb, yb] : DataLoader(dataset, {.batch_size = 4, .shuffle = true})) ...
+/// A shuffled loader draws a new order from the default generator (torch::manual_seed) each
+/// time iteration starts, i.e. once per epoch, as PyTorch's RandomSampler does.
 #pragma once
 
 #include <cstdint>
@@ -46,13 +47,13 @@ class DataLoader {
 
    private:
     const DataLoader* loader_;
-    std::vector<std::int64_t> order_;  // empty: in order
+    std::vector<std::int64_t> order_;  ///< empty: in order
     std::int64_t position_;
   };
 
   Iterator begin() const;
   Iterator end() const;
-  // Number of batches per epoch (len(loader)).
+  /// Number of batches per epoch (len(loader)).
   std::int64_t size() const;
 
  private:
