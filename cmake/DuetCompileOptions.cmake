@@ -7,6 +7,12 @@ if(DUET_WERROR)
 endif()
 set(DUET_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 
+if(DUET_FUZZ)
+  # Coverage instrumentation for libFuzzer everywhere; the fuzz targets add the fuzzer main.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 function(duet_target_defaults target)
   target_compile_options(${target} PRIVATE ${DUET_WARNING_FLAGS})
   if(DUET_SANITIZE)

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "duet/core/checks.h"
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 #include "duet/keras/utils.h"
@@ -33,14 +34,7 @@ void require_matrix(const Tensor& t, const char* method, const char* what) {
     throw Error(fmt::format("{}: {} must be 2-D [samples, features], got shape {}", method, what, t.shape().str()));
   }
   if (t.shape()[0] == 0) throw Error(fmt::format("{}: {} is empty (shape {})", method, what, t.shape().str()));
-  const auto cols = t.shape()[1];
-  const auto& v = t.data();
-  for (Eigen::Index i = 0; i < v.size(); ++i) {
-    if (!std::isfinite(v[i])) {
-      throw Error(fmt::format("{}: {} has a non-finite value ({}) at row {}, column {}", method, what, v[i],
-                              i / cols, i % cols));
-    }
-  }
+  require_finite(t, fmt::format("{}: {}", method, what));
 }
 
 }  // namespace

@@ -139,6 +139,9 @@ TEST(DataLoader, BatchesInOrderAndDropLast) {
   EXPECT_EQ(utils::data::DataLoader(ds, {.batch_size = 2, .drop_last = true}).size(), 2);
   EXPECT_NE(error_of([&] { utils::data::TensorDataset bad(x, Tensor::zeros({4, 1})); }).find("Size mismatch"),
             std::string::npos);
+  const Tensor with_inf = Tensor::from_rows({{0}, {1}, {INFINITY}, {3}, {4}});
+  EXPECT_NE(error_of([&] { utils::data::TensorDataset bad(with_inf, y); }).find("x has a non-finite value (inf) at row 2, column 0"),
+            std::string::npos);
 }
 
 TEST(DataLoader, ShuffleVisitsEveryRowOnceAndIsSeeded) {

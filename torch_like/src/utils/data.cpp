@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "duet/core/checks.h"
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 #include "duet/torch/tensor.h"
@@ -13,6 +14,8 @@ TensorDataset::TensorDataset(Tensor x, Tensor y) : x_(std::move(x)), y_(std::mov
     throw Error(fmt::format("TensorDataset: Size mismatch between tensors: x {} and y {} need the same first dimension",
                             x_.shape().str(), y_.shape().str()));
   }
+  require_finite(x_, "TensorDataset: x");
+  require_finite(y_, "TensorDataset: y");
 }
 
 DataLoader::DataLoader(const TensorDataset& dataset, DataLoaderOptions options) : dataset_(dataset), options_(options) {
