@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libeigen3-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev doxygen
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -79,8 +79,10 @@ void Module::load_state_dict(const std::vector<std::pair<std::string, Tensor>>& 
   auto params = named_parameters();
   std::vector<std::string> missing, unexpected, mismatched;
   std::vector<std::pair<Tensor, const Tensor*>> copies;
-  for (auto& [name, p] : params) {
-    auto it = std::find_if(state.begin(), state.end(), [&](const auto& kv) { return kv.first == name; });
+  for (auto& entry : params) {
+    const std::string& name = entry.first;
+    Tensor& p = entry.second;
+    auto it = std::find_if(state.begin(), state.end(), [&name](const auto& kv) { return kv.first == name; });
     if (it == state.end()) {
       missing.push_back(name);
     } else if (!(it->second.shape() == p.shape())) {
@@ -91,8 +93,9 @@ void Module::load_state_dict(const std::vector<std::pair<std::string, Tensor>>& 
       copies.emplace_back(p, &it->second);
     }
   }
-  for (const auto& [name, _] : state) {
-    if (std::none_of(params.begin(), params.end(), [&](const auto& kv) { return kv.first == name; })) {
+  for (const auto& entry : state) {
+    const std::string& name = entry.first;
+    if (std::none_of(params.begin(), params.end(), [&name](const auto& kv) { return kv.first == name; })) {
       unexpected.push_back(name);
     }
   }

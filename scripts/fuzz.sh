@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for SECONDS (default 60),
+# two at a time, on a scratch copy of its seed corpus. Fails on any crash, leak, timeout or
+# sanitizer report; the failing input is left in build/fuzz/findings/<target>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+work=build/fuzz/findings
+rm -rf "$work"
+run() {
+  local t=$1
+  mkdir -p "$work/$t/corpus"
+  cp fuzz/corpus/"$t"/* "$work/$t/corpus/"
+  if ! (cd "$work/$t" && ../../fuzz/"${t}"_fuzz corpus -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 > log.txt 2>&1); then
+    echo "fuzz: $t FAILED; see $work/$t/log.txt"
+    tail -40 "$work/$t/log.txt"
+    return 1
+  fi
+  echo "fuzz: $t ok ($(grep -Eo 'Done [0-9]+ runs' "$work/$t/log.txt"))"
+}
+status=0
+run experiment & a=$!
+run csv & b=$!
+wait $a || status=1
+wait $b || status=1
+run state & a=$!
+run weights & b=$!
+wait $a || status=1
+wait $b || status=1
+exit $status
