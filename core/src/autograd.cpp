@@ -4,7 +4,6 @@
 // the pass unless retain_graph, and a second pass through a released node is an error.
 #include <fmt/format.h>
 
-#include <unordered_set>
 #include <vector>
 
 #include "autograd.h"
@@ -14,27 +13,35 @@ namespace duet {
 
 namespace {
 
-// Non-leaf tensors reachable from `root`, ordered so that each comes before its inputs. The
-// order holds owning pointers: releasing a node during the sweep must not free a tensor that
-// is still to be visited.
+// Non-leaf tensors reachable from `root` in post-order (each after its inputs; the sweep walks
+// it backwards). The order holds owning pointers: releasing a node during the sweep must not
+// free a tensor still to be visited. Visited nodes are marked with the pass number rather than
+// kept in a set, and the buffers are reused across passes: a training step's backward
+// allocates nothing here once warm.
 template <typename T>
-std::vector<std::shared_ptr<TensorImpl<T>>> reverse_topological(const std::shared_ptr<TensorImpl<T>>& root) {
-  std::vector<std::shared_ptr<TensorImpl<T>>> post_order;
-  std::unordered_set<TensorImpl<T>*> seen{root.get()};
+void post_order_from(const std::shared_ptr<TensorImpl<T>>& root, std::vector<std::shared_ptr<TensorImpl<T>>>& out) {
+  thread_local std::uint64_t pass = 0;
+  thread_local std::vector<std::pair<std::shared_ptr<TensorImpl<T>>, std::size_t>> stack;
+  const std::uint64_t mark = ++pass;
+  out.clear();
+  stack.clear();
+  root->visit_mark = mark;
   // Iterative DFS (a deep graph must not overflow the stack): (node, next input to visit).
-  std::vector<std::pair<std::shared_ptr<TensorImpl<T>>, std::size_t>> stack{{root, 0}};
+  stack.emplace_back(root, 0);
   while (!stack.empty()) {
     auto& [impl, next] = stack.back();
     const auto& inputs = impl->grad_fn->inputs;
     if (next < inputs.size()) {
       const auto& in = inputs[next++];
-      if (in->grad_fn && in->requires_grad && seen.insert(in.get()).second) stack.emplace_back(in, 0);
+      if (in->grad_fn && in->requires_grad && in->visit_mark != mark) {
+        in->visit_mark = mark;
+        stack.emplace_back(in, 0);
+      }
     } else {
-      post_order.push_back(std::move(impl));
+      out.push_back(std::move(impl));
       stack.pop_back();
     }
   }
-  return {post_order.rbegin(), post_order.rend()};
 }
 
 template <typename T>
@@ -59,11 +66,18 @@ void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename
                             "its buffers were freed by the first backward, pass retain_graph=true there",
                             root.grad_fn->op));
   }
-  const auto order = reverse_topological(root_ptr);
+  thread_local std::vector<std::shared_ptr<TensorImpl<T>>> order;
+  // Drop the references when the pass ends, however it ends, so the graph is not kept alive.
+  struct ClearOnExit {
+    std::vector<std::shared_ptr<TensorImpl<T>>>& v;
+    ~ClearOnExit() { v.clear(); }
+  } clear_on_exit{order};
+  post_order_from(root_ptr, order);
   root.pass_grad = seed;
   root.pass_grad_live = true;
   NoGradGuard no_grad;  // gradients themselves are not recorded
-  for (const auto& impl : order) {
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const auto& impl = *it;
     GradNode<T>& node = *impl->grad_fn;
     if (node.released) {
       throw Error(fmt::format("backward: trying to backward through the graph a second time (op '{}'); "

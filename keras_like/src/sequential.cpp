@@ -113,6 +113,10 @@ std::int64_t Sequential::output_dim() const {
 Tensor Sequential::call(const Tensor& x, bool training) {
   require_matrix(x, "call", "x");
   ensure_built(x);
+  return forward(x, training);
+}
+
+Tensor Sequential::forward(const Tensor& x, bool training) {
   Tensor h = x;
   for (auto& l : layers_) h = l->call(h, training);
   return h;
@@ -167,7 +171,7 @@ Logs Sequential::measure(const Tensor& x, const Tensor& y, int batch_size, detai
   for (int step = 0; step < steps; ++step) {
     const std::int64_t begin = step * std::int64_t{batch_size}, end = std::min<std::int64_t>(n, begin + batch_size);
     const Tensor xb = batch_rows(x, {}, begin, end, steps == 1), yb = batch_rows(y, {}, begin, end, steps == 1);
-    const Tensor pred = call(xb, false);
+    const Tensor pred = forward(xb, false);
     std::vector<double> values{static_cast<double>(loss_->fn(yb, pred).item())};
     for (const auto& m : metrics_) values.push_back(m.batch_mean(yb, pred));
     means.add(values, end - begin);
@@ -210,6 +214,7 @@ History Sequential::fit(const Tensor& x_all, const Tensor& y_all, FitOptions opt
   if (validation) {
     require_matrix(validation->first, "fit", "validation_data x");
     require_matrix(validation->second, "fit", "validation_data y");
+    ensure_built(validation->first);  // checks its width against the model's input
     check_targets(validation->second, "validation_data y");
   } else if (options.validation_split > 0) {
     const std::int64_t n_all = x_all.shape()[0];
@@ -247,7 +252,7 @@ History Sequential::fit(const Tensor& x_all, const Tensor& y_all, FitOptions opt
       const std::int64_t begin = step * batch, end = std::min(n, begin + batch);
       const bool whole = steps == 1 && order.empty();
       const Tensor xb = batch_rows(x, order, begin, end, whole), yb = batch_rows(y, order, begin, end, whole);
-      const Tensor pred = call(xb, true);
+      const Tensor pred = forward(xb, true);  // x was checked once, before the first epoch
       Tensor loss = loss_->fn(yb, pred);
       for (auto w : weights) w.zero_grad();
       loss.backward();
@@ -260,10 +265,13 @@ History Sequential::fit(const Tensor& x_all, const Tensor& y_all, FitOptions opt
         for (const auto& m : metrics_) values.push_back(m.batch_mean(yb, pred));
       }
       means.add(values, end - begin);
-      Logs batch_logs;
-      for (const auto& [k, v] : means.means()) batch_logs[k] = v;
-      for (auto& cb : options.callbacks) cb->on_train_batch_end(step, batch_logs);
+      if (!options.callbacks.empty()) {
+        Logs batch_logs;
+        for (const auto& [k, v] : means.means()) batch_logs[k] = v;
+        for (auto& cb : options.callbacks) cb->on_train_batch_end(step, batch_logs);
+      }
       const bool last = step + 1 == steps || stop_training;
+      if (!last && options.verbose == 0) continue;  // running means are only for display
       auto shown = means.means();
       if (last && validation) {
         for (const auto& [k, v] : measure(validation->first, validation->second, options.batch_size, nullptr)) {

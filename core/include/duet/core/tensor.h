@@ -54,6 +54,7 @@ struct TensorImpl {
   /// Scratch gradient of a non-leaf during one backward pass.
   Array pass_grad;
   bool pass_grad_live = false;
+  std::uint64_t visit_mark = 0;  ///< the backward pass that last visited it (topological sort)
 };
 
 template <typename T>

@@ -110,6 +110,8 @@ class Sequential {
 
  private:
   void ensure_built(const Tensor& x);
+  /// The layers applied in order, without the input checks of call().
+  Tensor forward(const Tensor& x, bool training);
   void require_compiled(const char* what) const;
   std::int64_t output_dim() const;
   /// Loss and metric sums over (x, y) in batches, without gradients: the epoch's validation logs.
