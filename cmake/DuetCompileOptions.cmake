@@ -13,6 +13,20 @@ if(DUET_FUZZ)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# -march=native for Release builds of this machine (AVX2/AVX-512 and FMA in Eigen's kernels).
+# Set for the whole tree so that Eigen code inlined into every target agrees on the ISA.
+if(DUET_NATIVE AND CMAKE_BUILD_TYPE STREQUAL "Release")
+  add_compile_options(-march=native)
+  # GCC 12 reports a false "may be used uninitialized" inside its own avx512fintrin.h when Eigen's
+  # AVX-512 packets are inlined (GCC bug 105593); it is not about Duet's code.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    list(APPEND DUET_WARNING_FLAGS -Wno-maybe-uninitialized)
+  endif()
+endif()
+if(NOT DUET_THREADS)
+  add_compile_definitions(EIGEN_DONT_PARALLELIZE)
+endif()
+
 function(duet_target_defaults target)
   target_compile_options(${target} PRIVATE ${DUET_WARNING_FLAGS})
   if(DUET_SANITIZE)

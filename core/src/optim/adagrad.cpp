@@ -5,7 +5,8 @@ namespace duet::optim {
 
 void adagrad_update(Array& param, const Array& grad, const AdagradRule& rule, AdagradState& state) {
   detail::require_matching_gradient(param, grad, "adagrad");
-  const Array g = rule.weight_decay != 0.0f ? Array(grad + rule.weight_decay * param) : grad;
+  Array scratch;
+  const Array& g = detail::decayed_gradient(grad, param, rule.weight_decay, scratch);
   Array& sum = detail::buffer(state.sum, param, rule.initial_accumulator_value);
   ++state.step;
   // torch/optim/adagrad.py: clr = lr / (1 + (step - 1) * lr_decay)

@@ -11,8 +11,9 @@ void adam_update(Array& param, const Array& grad, const AdamRule& rule, AdamStat
   if (rule.decoupled_weight_decay) {
     param *= 1.0f - lr * rule.weight_decay;  // torch/optim/adamw.py: before the moments
   }
-  const Array g = (!rule.decoupled_weight_decay && rule.weight_decay != 0.0f) ? Array(grad + rule.weight_decay * param)
-                                                                               : grad;
+  Array scratch;
+  const Array& g =
+      detail::decayed_gradient(grad, param, rule.decoupled_weight_decay ? 0.0f : rule.weight_decay, scratch);
   Array& m = detail::buffer(state.m, param);
   Array& v = detail::buffer(state.v, param);
   ++state.step;

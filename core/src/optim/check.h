@@ -20,4 +20,11 @@ inline Array& buffer(Array& slot, const Array& param, float initial = 0.0f) {
   return slot;
 }
 
+// The gradient with coupled L2 weight decay added (g + wd p), without a copy when wd is 0.
+inline const Array& decayed_gradient(const Array& grad, const Array& param, float weight_decay, Array& scratch) {
+  if (weight_decay == 0.0f) return grad;
+  scratch = grad + weight_decay * param;
+  return scratch;
+}
+
 }  // namespace duet::optim::detail

@@ -14,7 +14,8 @@ void sgd_update(Array& param, const Array& grad, const SgdRule& rule, SgdState& 
     param -= lr * grad;
     return;
   }
-  Array g = rule.weight_decay != 0.0f ? Array(grad + rule.weight_decay * param) : grad;
+  Array scratch;
+  const Array& g = detail::decayed_gradient(grad, param, rule.weight_decay, scratch);
   if (m == 0.0f) {
     param -= lr * g;
     return;
