@@ -40,6 +40,20 @@ void BM_ArticleTorchLoop500(benchmark::State& state) {
 }
 BENCHMARK(BM_ArticleTorchLoop500)->Unit(benchmark::kMicrosecond);
 
+// Keras' per-epoch cost inside one fit call: 500 epochs in order, reported per epoch.
+void BM_ArticleKerasEpochInsideFit(benchmark::State& state) {
+  namespace keras = duet::keras;
+  keras::Sequential model({keras::layers::Dense(1, {.input_shape = {1}})});
+  model.compile(keras::optimizers::SGD({.learning_rate = 0.001f}), "mean_squared_error");
+  for (auto _ : state) {
+    auto h = model.fit(kX, kY, {.epochs = 500, .shuffle = false, .verbose = 0});
+    benchmark::DoNotOptimize(h);
+  }
+  state.counters["per_epoch"] = benchmark::Counter(500.0 * static_cast<double>(state.iterations()),
+                                                   benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_ArticleKerasEpochInsideFit)->Unit(benchmark::kMicrosecond);
+
 // One Keras epoch (fit with epochs=1 includes fit's per-call set-up, as Keras' does).
 void BM_ArticleKerasStep(benchmark::State& state) {
   namespace keras = duet::keras;

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <optional>
 
 #include "duet/core/checks.h"
 #include "duet/core/error.h"
@@ -134,19 +135,24 @@ namespace {
 // Running sums of the loss and metrics, weighted by batch size (Keras' Mean metrics).
 class EpochMeans {
  public:
-  explicit EpochMeans(std::vector<std::string> names) : names_(std::move(names)), sums_(names_.size(), 0.0) {}
+  explicit EpochMeans(const std::vector<std::string>& names) : names_(names), sums_(names.size(), 0.0) {}
+  void reset() {
+    std::fill(sums_.begin(), sums_.end(), 0.0);
+    seen_ = 0;
+  }
   void add(const std::vector<double>& values, std::int64_t batch) {
     for (std::size_t i = 0; i < values.size(); ++i) sums_[i] += values[i] * static_cast<double>(batch);
     seen_ += batch;
   }
-  std::vector<std::pair<std::string, double>> means(const std::string& prefix = "") const {
+  double mean(std::size_t i) const { return sums_[i] / static_cast<double>(seen_); }
+  std::vector<std::pair<std::string, double>> means() const {
     std::vector<std::pair<std::string, double>> out;
-    for (std::size_t i = 0; i < names_.size(); ++i) out.emplace_back(prefix + names_[i], sums_[i] / static_cast<double>(seen_));
+    for (std::size_t i = 0; i < names_.size(); ++i) out.emplace_back(names_[i], mean(i));
     return out;
   }
 
  private:
-  std::vector<std::string> names_;
+  const std::vector<std::string>& names_;
   std::vector<double> sums_;
   std::int64_t seen_ = 0;
 };
@@ -180,6 +186,13 @@ Logs Sequential::measure(const Tensor& x, const Tensor& y, int batch_size, detai
   Logs logs;
   for (const auto& [k, v] : means.means()) logs[k] = v;
   return logs;
+}
+
+void Sequential::check_finite_epoch_loss(double loss, int epoch, bool stopping) const {
+  if (std::isfinite(loss) || stopping) return;
+  throw Error(fmt::format("fit: the loss became {} in epoch {}: training diverged (is the learning rate of {:g} too "
+                          "high?)",
+                          loss, epoch + 1, optimizer_->learning_rate()));
 }
 
 History Sequential::fit(const Tensor& x_all, const Tensor& y_all, FitOptions options) {
@@ -241,13 +254,21 @@ History Sequential::fit(const Tensor& x_all, const Tensor& y_all, FitOptions opt
   History history;
   for (auto& cb : options.callbacks) cb->on_train_begin({});
 
+  // The plain case (nothing displayed, no callbacks, no validation) appends straight to History.
+  const bool plain = options.verbose == 0 && options.callbacks.empty() && !validation;
+  std::vector<std::vector<double>*> plain_history;
+  for (const auto& name : names) plain_history.push_back(&history.history[name]);
+  EpochMeans means(names);
+  std::vector<double> values(names.size());
+  std::vector<std::int64_t> order;
+
   for (int epoch = 0; epoch < options.epochs && !stop_training; ++epoch) {
     for (auto& cb : options.callbacks) cb->on_epoch_begin(epoch, {});
     if (options.verbose > 0) log->info("Epoch {}/{}\n", epoch + 1, options.epochs);
-    std::vector<std::int64_t> order;
     if (options.shuffle) order = utils::default_generator().permutation(n);
-    detail::Progbar progbar(steps, options.verbose, dynamic);
-    EpochMeans means(names);
+    std::optional<detail::Progbar> progbar;
+    if (options.verbose > 0) progbar.emplace(steps, options.verbose, dynamic);
+    means.reset();
     for (int step = 0; step < steps && !stop_training; ++step) {
       const std::int64_t begin = step * batch, end = std::min(n, begin + batch);
       const bool whole = steps == 1 && order.empty();
@@ -259,10 +280,10 @@ History Sequential::fit(const Tensor& x_all, const Tensor& y_all, FitOptions opt
       optimizer_->apply_gradients(weights);
       // Keras' epoch loss: the mean of batch losses weighted by batch size, each taken before
       // its batch's update; metrics likewise on the same predictions.
-      std::vector<double> values{static_cast<double>(loss.item())};
-      {
+      values[0] = static_cast<double>(loss.item());
+      if (!metrics_.empty()) {
         NoGradGuard no_grad;
-        for (const auto& m : metrics_) values.push_back(m.batch_mean(yb, pred));
+        for (std::size_t m = 0; m < metrics_.size(); ++m) values[m + 1] = metrics_[m].batch_mean(yb, pred);
       }
       means.add(values, end - begin);
       if (!options.callbacks.empty()) {
@@ -272,24 +293,25 @@ History Sequential::fit(const Tensor& x_all, const Tensor& y_all, FitOptions opt
       }
       const bool last = step + 1 == steps || stop_training;
       if (!last && options.verbose == 0) continue;  // running means are only for display
+      if (last && plain) {
+        for (std::size_t i = 0; i < names.size(); ++i) plain_history[i]->push_back(means.mean(i));
+        history.epoch.push_back(epoch);
+        check_finite_epoch_loss(means.mean(0), epoch, stop_training);
+        continue;
+      }
       auto shown = means.means();
       if (last && validation) {
         for (const auto& [k, v] : measure(validation->first, validation->second, options.batch_size, nullptr)) {
           shown.emplace_back("val_" + k, v);
         }
       }
-      progbar.update(step + 1, shown, last);
+      if (progbar) progbar->update(step + 1, shown, last);
       if (last) {
         Logs epoch_logs;
         for (const auto& [k, v] : shown) epoch_logs[k] = v;
         for (const auto& [k, v] : epoch_logs) history.history[k].push_back(v);
         history.epoch.push_back(epoch);
-        const double epoch_loss = epoch_logs["loss"];
-        if (!std::isfinite(epoch_loss) && !stop_training) {
-          throw Error(fmt::format("fit: the loss became {} in epoch {}: training diverged (is the learning rate of "
-                                  "{:g} too high?)",
-                                  epoch_loss, epoch + 1, optimizer_->learning_rate()));
-        }
+        check_finite_epoch_loss(epoch_logs["loss"], epoch, stop_training);
         for (auto& cb : options.callbacks) cb->on_epoch_end(epoch, epoch_logs);
       }
     }

@@ -110,6 +110,8 @@ class Sequential {
 
  private:
   void ensure_built(const Tensor& x);
+  /// Throws the divergence error unless `loss` is finite or a callback is stopping training.
+  void check_finite_epoch_loss(double loss, int epoch, bool stopping) const;
   /// The layers applied in order, without the input checks of call().
   Tensor forward(const Tensor& x, bool training);
   void require_compiled(const char* what) const;
