@@ -6,21 +6,14 @@
 #include <sstream>
 
 #include "duet/core/error.h"
+#include "support/test_helpers.h"
 #include "duet/keras.h"
 #include "progbar.h"  // internal: the value formatting rule
 
 namespace duet::keras {
 namespace {
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 const Tensor kXs = Tensor::from_rows({{-1}, {0}, {1}, {2}, {3}, {4}});
 const Tensor kYs = Tensor::from_rows({{-3}, {-1}, {1}, {3}, {5}, {7}});

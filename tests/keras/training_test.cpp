@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "duet/core/error.h"
+#include "support/test_helpers.h"
 #include "duet/core/ops.h"
 #include "duet/core/tensor_file.h"
 #include "duet/keras.h"
@@ -18,15 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 // A 2-feature, 2-class toy set, linearly separable on x1 + x2.
 struct Blobs {
@@ -162,8 +155,7 @@ TEST(Summary, KerasTable) {
 }
 
 TEST(Weights, SaveLoadRoundTripAndMismatch) {
-  const fs::path dir = fs::temp_directory_path() / ("duet_keras_w_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const test::TempDir dir("duet_keras_w");
   utils::set_random_seed(1);
   Sequential a({layers::Dense(3, {.input_shape = {2}}), layers::Dense(1)});
   utils::set_random_seed(2);
@@ -178,7 +170,6 @@ TEST(Weights, SaveLoadRoundTripAndMismatch) {
   EXPECT_TRUE((c.get_weights()[0].data() == before[0].data()).all());
   tensor_file::save(dir / "t.pt", "torch.state_dict", {});
   EXPECT_NE(error_of([&] { c.load_weights(dir / "t.pt"); }).find("expected 'keras.weights'"), std::string::npos);
-  fs::remove_all(dir);
 }
 
 TEST(Layers, DropoutOnlyWhileTraining) {

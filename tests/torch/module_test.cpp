@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "duet/core/error.h"
+#include "support/test_helpers.h"
 #include "duet/torch.h"
 
 namespace duet::torch {
@@ -13,15 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 class TwoLayer : public nn::Module {
  public:

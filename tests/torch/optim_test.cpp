@@ -4,20 +4,13 @@
 #include <cmath>
 
 #include "duet/core/error.h"
+#include "support/test_helpers.h"
 #include "duet/torch.h"
 
 namespace duet::torch {
 namespace {
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 // One parameter w = 0 with gradient 2 (from loss = 2 w), stepped once.
 template <typename Opt, typename Options>

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "duet/core/error.h"
+#include "support/test_helpers.h"
 #include "duet/torch.h"
 
 namespace duet::torch {
@@ -12,27 +13,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("duet_state_" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 std::string read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -1,0 +1,40 @@
+// Small helpers shared by the test suites.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "duet/core/error.h"
+
+namespace duet::test {
+
+// The message of the duet::Error that `f` throws, or "(no error)".
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// A scratch folder, removed with everything in it when the object goes away.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag = "duet")
+      : path_(std::filesystem::temp_directory_path() / (tag + "_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace duet::test
