@@ -31,7 +31,7 @@ class Progbar {
   int verbose_;
   bool dynamic_;
   std::chrono::steady_clock::time_point start_;
-  double last_update_ = 0;
+  double last_update_ = -1e9;  // the first update always draws, as in Keras
   double time_after_first_step_ = -1;
   std::size_t previous_width_ = 0;
 };

@@ -97,6 +97,20 @@ TEST(Progress, VerboseOnePrintsKerasLinesWhenNotATerminal) {
   EXPECT_TRUE(std::regex_match(out.text(), expected)) << out.text();
 }
 
+TEST(Progress, LiveBarRedrawsItsLineOnATerminal) {
+  // What fit() draws when stdout is a terminal: each update returns to the start of the line
+  // ("\r"), shows the bar with an ETA while running, and ends with the final line and a newline.
+  CapturedOutput out;
+  detail::Progbar bar(40, 1, /*dynamic_display=*/true);
+  bar.update(1, {{"loss", 0.5}});  // the first update always draws
+  bar.update(40, {{"loss", 0.1234}}, /*finalize=*/true);
+  const std::string text = out.text();
+  EXPECT_EQ(text.rfind("\r 1/40 [..............................] - ETA: ", 0), 0u) << text;
+  EXPECT_NE(text.find("\r40/40 [==============================] - 0s "), std::string::npos) << text;
+  EXPECT_EQ(text.back(), '\n');
+  EXPECT_NE(text.find("loss: 0.1234"), std::string::npos);
+}
+
 TEST(Progress, SmallLossesUseScientificNotation) {
   EXPECT_EQ(detail::Progbar::format_value(5.1584e-05), " 5.1584e-05");
   EXPECT_EQ(detail::Progbar::format_value(0.12345), " 0.1235");
