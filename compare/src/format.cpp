@@ -57,9 +57,14 @@ std::string row_text(const std::vector<float>& row) {
   return row.size() == 1 ? s : "[" + s + "]";
 }
 
+// A weight tensor's values for the table; large layers are cut after a few values (the JSON
+// report has them all).
 std::string values_text(const Tensor& t) {
+  constexpr Eigen::Index kShown = 4;
+  const Eigen::Index n = t.data().size();
   std::string s;
-  for (Eigen::Index i = 0; i < t.data().size(); ++i) s += fmt::format("{}{}", i ? ", " : "", t.data()[i]);
+  for (Eigen::Index i = 0; i < std::min(n, kShown); ++i) s += fmt::format("{}{}", i ? ", " : "", t.data()[i]);
+  if (n > kShown) s += fmt::format(", ... ({} values)", n);
   return "[" + s + "]";
 }
 

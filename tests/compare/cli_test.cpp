@@ -150,6 +150,32 @@ TEST(Cli, PlotWritesAnSvgWithBothCurves) {
   EXPECT_EQ(run("--plot /nonexistent-dir/x.svg").status, 1);
 }
 
+TEST(Cli, EveryExampleExperimentRunsInEachFormat) {
+  int seen = 0;
+  for (const auto& f : fs::directory_iterator(DUET_EXAMPLE_EXPERIMENTS)) {
+    if (f.path().extension() != ".json") continue;
+    ++seen;
+    const std::string path = f.path().string();
+    const Result json = run("--experiment " + path + " --format json");
+    ASSERT_EQ(json.status, 0) << path << ": " << json.err;
+    const auto j = nlohmann::json::parse(json.out);
+    for (const char* side : {"keras", "torch"}) {
+      EXPECT_FALSE(j[side]["predictions"].empty()) << path;
+      EXPECT_FALSE(j[side]["loss_history"].empty()) << path;
+      // Training lowers the loss on every example.
+      EXPECT_LT(j[side]["loss_history"].back().get<double>(), j[side]["loss_history"].front().get<double>()) << path;
+    }
+    const Result csv = run("--experiment " + path + " --format csv");
+    ASSERT_EQ(csv.status, 0) << path;
+    EXPECT_EQ(static_cast<std::size_t>(std::count(csv.out.begin(), csv.out.end(), '\n')),
+              j["keras"]["loss_history"].size() + 1);
+    const Result table = run("--experiment " + path);
+    ASSERT_EQ(table.status, 0) << path;
+    EXPECT_NE(table.out.find("Why the numbers differ"), std::string::npos) << path;
+  }
+  EXPECT_GE(seen, 5);
+}
+
 TEST(Cli, HelpDocumentsTheOptions) {
   const Result r = run("--help");
   EXPECT_EQ(r.status, 0);
