@@ -140,6 +140,10 @@ def main(out):
          {"name": "rmsprop", "lr": 0.005, "centered": True, "momentum": 0.5}),
         ("adagrad", "Adagrad: Keras starts the accumulator at 0.1, PyTorch at 0; same learning rate.",
          {"name": "adagrad", "learning_rate": 0.1}, {"name": "adagrad", "lr": 0.1}),
+        ("adam-large-epsilon", "Adam with epsilon 0.1 on both sides, so that where epsilon enters shows: Keras "
+         "adds it to sqrt(v) before bias correction, PyTorch to sqrt(v_hat) after it (Keras golden from "
+         "gen_keras_rules.py, since TensorFlow.js uses PyTorch's placement).",
+         {"name": "adam", "learning_rate": 0.01, "epsilon": 0.1}, {"name": "adam", "lr": 0.01, "eps": 0.1}),
     ]
     for name, note, k_opt, t_opt in adaptive:
         scenarios.append(scenario(

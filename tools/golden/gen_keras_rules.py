@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""Keras goldens where TensorFlow.js is not Keras: Keras 3's update rules re-implemented in float32.
+
+TensorFlow.js departs from Keras 3 for Adam (epsilon placement) and centred RMSprop, so
+gen_keras.mjs writes no Keras golden there. This script computes the forward pass and gradients
+with PyTorch's autograd in float32 (the same arithmetic as any framework) and applies the update
+rules exactly as keras/src/optimizers/{sgd,adam,rmsprop,adagrad}.py write them, in float32.
+Validation: pointed at the scenarios that TensorFlow.js does cover, it must reproduce those
+goldens within the test tolerances (--check DIR does that).
+
+    /usr/bin/python3 tools/golden/gen_keras_rules.py tests/golden/scenarios/duet/{adam,rmsprop-centered}.json \
+        --out tests/golden/expected/duet
+    /usr/bin/python3 tools/golden/gen_keras_rules.py tests/golden/scenarios/duet/*.json --check tests/golden/expected/duet
+"""
+import argparse
+import json
+import os
+
+import torch
+
+from common import batch_size, load_experiment, write_report
+
+ACT = {"linear": lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
+       "softmax": lambda t: torch.softmax(t, dim=-1)}
+
+
+class KerasRules:
+    """keras/src/optimizers/*.py update_step, float32, one state slot per variable."""
+
+    def __init__(self, cfg):
+        self.name = cfg["name"]
+        defaults = {"sgd": {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False},
+                    "adam": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False},
+                    "rmsprop": {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-7, "centered": False},
+                    "adagrad": {"learning_rate": 0.001, "initial_accumulator_value": 0.1, "epsilon": 1e-7}}[self.name]
+        self.c = {**defaults, **{k: v for k, v in cfg.items() if k != "name"}}
+        self.state = {}
+        self.iterations = 0
+
+    def f(self, v):
+        return torch.tensor(v, dtype=torch.float32)
+
+    def apply(self, variables):
+        self.iterations += 1
+        for i, var in enumerate(variables):
+            g = var.grad
+            s = self.state.setdefault(i, {})
+            with torch.no_grad():
+                getattr(self, "_" + self.name)(var, g, s)
+
+    def _sgd(self, var, g, s):
+        lr, m = self.f(self.c["learning_rate"]), self.f(self.c["momentum"])
+        if self.c["momentum"] == 0:
+            var -= lr * g
+            return
+        v = s.setdefault("v", torch.zeros_like(var))
+        v.copy_(m * v - lr * g)
+        var += (m * v - lr * g) if self.c["nesterov"] else v
+
+    def _adam(self, var, g, s):
+        lr = self.f(self.c["learning_rate"])
+        b1, b2, eps = self.f(self.c["beta_1"]), self.f(self.c["beta_2"]), self.f(self.c["epsilon"])
+        step = self.f(self.iterations)
+        b1p, b2p = torch.pow(b1, step), torch.pow(b2, step)
+        m = s.setdefault("m", torch.zeros_like(var))
+        v = s.setdefault("v", torch.zeros_like(var))
+        alpha = lr * torch.sqrt(1 - b2p) / (1 - b1p)
+        m += (g - m) * (1 - b1)
+        v += (g * g - v) * (1 - b2)
+        if self.c["amsgrad"]:
+            vh = s.setdefault("vh", torch.zeros_like(var))
+            vh.copy_(torch.maximum(vh, v))
+            v = vh
+        var -= (m * alpha) / (torch.sqrt(v) + eps)
+
+    def _rmsprop(self, var, g, s):
+        lr, rho = self.f(self.c["learning_rate"]), self.f(self.c["rho"])
+        mom, eps = self.f(self.c["momentum"]), self.f(self.c["epsilon"])
+        vel = s.setdefault("vel", torch.zeros_like(var))
+        vel.copy_(rho * vel + (1 - rho) * g * g)
+        if self.c["centered"]:
+            ag = s.setdefault("ag", torch.zeros_like(var))
+            ag.copy_(rho * ag + (1 - rho) * g)
+            denom = vel - ag * ag + eps
+        else:
+            denom = vel + eps
+        inc = lr * g / torch.sqrt(denom)
+        if self.c["momentum"] > 0:
+            mb = s.setdefault("mb", torch.zeros_like(var))
+            mb.copy_(mom * mb + inc)
+            var -= mb
+        else:
+            var -= inc
+
+    def _adagrad(self, var, g, s):
+        lr, eps = self.f(self.c["learning_rate"]), self.f(self.c["epsilon"])
+        acc = s.setdefault("acc", torch.full_like(var, self.c["initial_accumulator_value"]))
+        acc += g * g
+        var -= lr * g / torch.sqrt(acc + eps)
+
+
+def keras_loss(name, y_true, y_pred):
+    """Per sample over the last axis, then the batch mean (regression losses)."""
+    if name in ("mse", "mean_squared_error"):
+        return ((y_pred - y_true) ** 2).mean(dim=-1).mean()
+    if name in ("mae", "mean_absolute_error"):
+        return (y_pred - y_true).abs().mean(dim=-1).mean()
+    raise SystemExit("gen_keras_rules.py covers regression losses only, not " + name)
+
+
+def run(e):
+    weights = []
+    for w in e["initial_weights"]:
+        weights.append(torch.tensor(w["kernel"], dtype=torch.float32, requires_grad=True))
+        weights.append(torch.tensor(w["bias"], dtype=torch.float32, requires_grad=True))
+    acts = [layer.get("activation", "linear") for layer in e["layers"]]
+
+    def model(x):
+        for i, act in enumerate(acts):
+            x = ACT[act](x @ weights[2 * i] + weights[2 * i + 1])
+        return x
+
+    loss_name = e["keras"].get("loss", "mean_squared_error")
+    opt = KerasRules(e["keras"].get("optimizer", {"name": "sgd"}))
+    x = torch.tensor(e["data"]["x"], dtype=torch.float32)
+    y = torch.tensor(e["data"]["y"], dtype=torch.float32)
+    n, bs = x.shape[0], batch_size(e, "keras")
+    history = []
+    for _ in range(e["epochs"]):
+        total = 0.0
+        for start in range(0, n, bs):
+            xb, yb = x[start:start + bs], y[start:start + bs]
+            for w in weights:
+                w.grad = None
+            loss = keras_loss(loss_name, yb, model(xb))
+            loss.backward()
+            opt.apply(weights)
+            total += loss.item() * xb.shape[0]
+        history.append(total / n)
+    with torch.no_grad():
+        pred = model(torch.tensor(e.get("predict", e["data"]["x"]), dtype=torch.float32))
+    return {"predictions": pred.tolist(), "loss_history": history,
+            "weights": [{"kernel": weights[i].detach().tolist(), "bias": weights[i + 1].detach().tolist()}
+                        for i in range(0, len(weights), 2)]}
+
+
+def close(a, b, rel):
+    if isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y, rel) for x, y in zip(a, b))
+    return abs(a - b) <= rel * max(1.0, abs(b))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("scenarios", nargs="+")
+    ap.add_argument("--out")
+    ap.add_argument("--check", help="compare with the Keras goldens in this folder instead of writing")
+    a = ap.parse_args()
+    for path in a.scenarios:
+        name = os.path.splitext(os.path.basename(path))[0]
+        e = load_experiment(path)
+        loss = e["keras"].get("loss", "mean_squared_error")
+        if isinstance(loss, dict) or loss not in ("mse", "mean_squared_error", "mae", "mean_absolute_error"):
+            print("skip", name, "(not a regression loss)")
+            continue
+        result = run(e)
+        if a.check:
+            golden = os.path.join(a.check, name + ".keras.json")
+            if not os.path.exists(golden):
+                print("skip", name, "(no TensorFlow.js golden)")
+                continue
+            with open(golden) as f:
+                want = json.load(f)
+            ok = close(result["predictions"], want["predictions"], 1e-4) and all(
+                close(g["kernel"], w["kernel"], 1e-4) and close(g["bias"], w["bias"], 1e-4)
+                for g, w in zip(result["weights"], want["weights"]))
+            print("ok  " if ok else "FAIL", name, "matches the TensorFlow.js golden" if ok else "differs")
+            continue
+        report = {"scenario": name, "side": "keras",
+                  "framework": "Keras 3 update rules re-implemented in float32 on PyTorch %s autograd" % torch.__version__,
+                  "generator": "gen_keras_rules.py", "dtype": "float32"}
+        report.update(result)
+        write_report(os.path.join(a.out, name + ".keras.json"), report)
+        print("wrote", name)
+
+
+if __name__ == "__main__":
+    main()
