@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
+cmake --build --preset fuzz --target experiment_fuzz csv_fuzz state_fuzz weights_fuzz
 work=build/fuzz/findings
 rm -rf "$work"
 run() {
