@@ -86,12 +86,18 @@ void Sequential::ensure_built(const Tensor& x) {
 
 void Sequential::compile(OptimizerSpec optimizer, LossSpec loss, std::vector<std::string> metrics) {
   if (!optimizer.get()) throw Error("compile: the optimizer is null");
-  std::vector<metrics::Metric> resolved;
-  const std::int64_t units = layers_.empty() ? 0 : (built() ? output_dim() : 0);
-  for (const auto& m : metrics) resolved.push_back(metrics::get(m, loss.get().name, units));
+  for (const auto& m : metrics) metrics::get(m, loss.get().name, 1);  // unknown names fail here
   optimizer_ = optimizer.get();
   loss_ = loss.get();
-  metrics_ = std::move(resolved);
+  metric_ids_ = std::move(metrics);
+  metrics_.clear();
+}
+
+void Sequential::resolve_metrics() {
+  // "accuracy" depends on the output width, known once the model is built (as in Keras, which
+  // resolves compiled metrics on the first batch).
+  metrics_.clear();
+  for (const auto& id : metric_ids_) metrics_.push_back(metrics::get(id, loss_->name, output_dim()));
 }
 
 void Sequential::require_compiled(const char* what) const {
@@ -212,6 +218,7 @@ History Sequential::fit(const Tensor& x_all, const Tensor& y_all, FitOptions opt
     throw Error(fmt::format("fit: validation_split must be in [0, 1), got {:g}", options.validation_split));
   }
   ensure_built(x_all);
+  resolve_metrics();
   const auto check_targets = [&](const Tensor& y, const char* what) {
     const bool sparse = loss_->name == "sparse_categorical_crossentropy";
     if (!sparse && y.shape()[1] != output_dim()) {
@@ -342,6 +349,8 @@ Logs Sequential::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions opti
                             x.shape().str(), y.shape().str()));
   }
   if (options.batch_size <= 0) throw Error(fmt::format("evaluate: batch_size must be positive, got {}", options.batch_size));
+  ensure_built(x);  // builds an unbuilt model and checks the input width
+  resolve_metrics();
   const int steps = static_cast<int>((x.shape()[0] + options.batch_size - 1) / options.batch_size);
   detail::Progbar progbar(steps, options.verbose == 0 ? 0 : 1, options.verbose == 1 && detail::stdout_is_terminal());
   return measure(x, y, options.batch_size, &progbar);

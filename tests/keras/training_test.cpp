@@ -89,6 +89,18 @@ TEST(Fit, BinaryClassifierReportsAccuracy) {
   EXPECT_GT(logs.at("accuracy"), 0.9);
 }
 
+TEST(Fit, AccuracyIsResolvedForTheBuiltModelsWidth) {
+  // Compiled before the model is built: with one output, Keras' "accuracy" is binary accuracy.
+  // Predictions -0.4 and 0.6 threshold (> 0.5) to 0 and 1 against labels 1 and 0: accuracy 0 (a
+  // categorical argmax over one column would wrongly say 1).
+  Sequential model({layers::Dense(1)});
+  model.compile(optimizers::SGD({.learning_rate = 0}), "mse", {"accuracy"});
+  model.build(1);
+  model.set_weights({Tensor::from_rows({{1}}), Tensor::from_data({1}, {-1.4f})});
+  const Logs logs = model.evaluate(Tensor::from_rows({{1}, {2}}), Tensor::from_rows({{1}, {0}}), {.verbose = 0});
+  EXPECT_DOUBLE_EQ(logs.at("accuracy"), 0.0);
+}
+
 TEST(Fit, SoftmaxWithSparseLabels) {
   utils::set_random_seed(0);
   const Blobs b = blobs();

@@ -110,6 +110,7 @@ class Sequential {
 
  private:
   void ensure_built(const Tensor& x);
+  void resolve_metrics();
   /// Throws the divergence error unless `loss` is finite or a callback is stopping training.
   void check_finite_epoch_loss(double loss, int epoch, bool stopping) const;
   /// The layers applied in order, without the input checks of call().
@@ -123,7 +124,8 @@ class Sequential {
   std::optional<std::int64_t> input_dim_;
   std::shared_ptr<optimizers::Optimizer> optimizer_;
   std::optional<losses::Loss> loss_;
-  std::vector<metrics::Metric> metrics_;
+  std::vector<std::string> metric_ids_;  // as given to compile()
+  std::vector<metrics::Metric> metrics_;  // resolved for the built model's output width
 };
 
 }  // namespace duet::keras
