@@ -358,6 +358,9 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
   }
   e.epochs = integer(doc["epochs"], "epochs");
   if (e.epochs < 0) fail("epochs", fmt::format("must not be negative, got {}", e.epochs));
+  // A typo like 5000000 would look like a hang; a comparison never needs this many epochs.
+  constexpr int kMaxEpochs = 1'000'000;
+  if (e.epochs > kMaxEpochs) fail("epochs", fmt::format("{} is more than the {} a comparison allows", e.epochs, kMaxEpochs));
   if (doc.contains("batch_size")) e.batch_size = integer(doc["batch_size"], "batch_size");
   if (doc.contains("shuffle")) e.shuffle = boolean(doc["shuffle"], "shuffle");
   require_positive_batch(e.batch_size, "batch_size");

@@ -193,6 +193,7 @@ TEST(Cli, BadInputGivesOneLine) {
   expect_one_line_error(with("[[0], [1], [2]]", "[[0], [1, 2], [2]]"), "data.x[1]: has 2 values but row 0 has 1");
   expect_one_line_error(with("[[0.0]]", "[[0.0], [1.0]]"), "initial_weights[0].kernel: has shape [2, 1]");
   expect_one_line_error(with("\"epochs\": 5", "\"epochs\": -5"), "epochs: must not be negative, got -5");
+  expect_one_line_error(with("\"epochs\": 5", "\"epochs\": 50000000"), "epochs: 50000000 is more than the 1000000");
   expect_one_line_error(with("\"epochs\": 5", "\"epochs\": 5, \"batch_size\": 0"), "batch_size: must be a positive");
   expect_one_line_error(with("\"name\": \"sgd\", \"learning_rate\"", "\"name\": \"sgdd\", \"learning_rate\""),
                         "unknown optimizer 'sgdd'");
