@@ -44,6 +44,21 @@ void post_order_from(const std::shared_ptr<TensorImpl<T>>& root, std::vector<std
   }
 }
 
+// Anomaly mode: the gradients `node` just produced must be finite (PyTorch's wording).
+template <typename T>
+void check_gradients(GradNode<T>& node) {
+  for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+    if (!detail::wants_grad(node, i)) continue;
+    const TensorImpl<T>& in = *node.inputs[i];
+    const auto& g = in.grad_fn ? in.pass_grad : in.grad->data;
+    if (!g.allFinite()) {
+      throw Error(fmt::format("backward: function '{}' returned nan or inf values in its {}th output (input of shape "
+                              "{}); the loss or a learning rate is likely too large",
+                              node.op, i, in.shape.str()));
+    }
+  }
+}
+
 template <typename T>
 void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename TensorImpl<T>::Array& seed, bool retain_graph) {
   TensorImpl<T>& root = *root_ptr;
@@ -86,6 +101,7 @@ void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename
     }
     if (impl->pass_grad_live) {
       node.backward(node, *impl, impl->pass_grad);
+      if (is_anomaly_enabled()) check_gradients(node);
       if (impl->retains_grad) {
         if (!impl->grad) {
           impl->grad = std::make_shared<TensorImpl<T>>();

@@ -8,9 +8,12 @@ namespace duet {
 
 namespace {
 thread_local bool g_grad_enabled = true;
-}
+bool g_detect_anomaly = false;
+}  // namespace
 
 bool grad_enabled() { return g_grad_enabled; }
+void set_detect_anomaly(bool on) { g_detect_anomaly = on; }
+bool is_anomaly_enabled() { return g_detect_anomaly; }
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
 

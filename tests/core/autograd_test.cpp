@@ -1,6 +1,8 @@
 // Autograd semantics, each rule with its own test (PyTorch's behaviour is the reference).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 
@@ -110,6 +112,26 @@ TEST(Autograd, InPlaceParameterUpdateOutsideTheGraph) {
   EXPECT_FLOAT_EQ(w.item(), 0.8f);
   EXPECT_TRUE(w.is_leaf());
   EXPECT_TRUE(w.requires_grad());
+}
+
+TEST(Autograd, AnomalyModeNamesTheOpThatProducedNaN) {
+  Tensor w = Tensor::from_data({1}, {0.0f}).set_requires_grad(true);
+  set_detect_anomaly(true);
+  // d sqrt(w) / dw at 0 is infinite.
+  EXPECT_THROW(
+      {
+        try {
+          sum(sqrt(w)).backward();
+        } catch (const Error& e) {
+          EXPECT_NE(std::string(e.what()).find("function 'sqrt' returned nan or inf"), std::string::npos) << e.what();
+          throw;
+        }
+      },
+      Error);
+  set_detect_anomaly(false);
+  Tensor v = Tensor::from_data({1}, {0.0f}).set_requires_grad(true);
+  sum(sqrt(v)).backward();  // off: the infinity passes through, as in PyTorch
+  EXPECT_TRUE(std::isinf(v.grad().data()[0]));
 }
 
 TEST(Autograd, DeepChainDoesNotOverflowTheStack) {

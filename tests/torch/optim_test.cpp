@@ -90,6 +90,26 @@ TEST(Losses, ClassificationModules) {
   EXPECT_NEAR(nn::BCEWithLogitsLoss()(tensor({{0.0f}}), tensor({{1}})).item(), std::log(2.0), 1e-6);
 }
 
+TEST(Anomaly, ADivergingLoopStopsWithOneMessage) {
+  // torch.autograd.set_detect_anomaly(True): the first non-finite gradient ends the loop.
+  torch::autograd::set_detect_anomaly(true);
+  nn::Linear model(1, 1);
+  nn::MSELoss criterion("sum");
+  optim::SGD optimizer(model.parameters(), {.lr = 10.0f});
+  const Tensor x = tensor({{1}, {2}, {3}}), y = tensor({{1}, {2}, {3}});
+  const std::string msg = error_of([&] {
+    for (int step = 0; step < 1000; ++step) {
+      Tensor loss = criterion(model(x), y);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+    }
+  });
+  torch::autograd::set_detect_anomaly(false);
+  EXPECT_NE(msg.find("returned nan or inf values"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("likely too large"), std::string::npos) << msg;
+}
+
 TEST(Dropout, OnlyInTrainingMode) {
   manual_seed(0);
   nn::Dropout drop(0.5f);

@@ -121,6 +121,12 @@ using Tensor64 = BasicTensor<double>;
 
 /// Gradient recording is on by default; NoGradGuard turns it off for its scope (torch.no_grad).
 bool grad_enabled();
+
+/// Anomaly detection (torch.autograd.set_detect_anomaly): when on, backward checks every
+/// gradient an op produces and throws at the first NaN or infinity, naming the op, instead of
+/// letting it spread into the parameters. Off by default: it costs a pass over each gradient.
+void set_detect_anomaly(bool on);
+bool is_anomaly_enabled();
 class NoGradGuard {
  public:
   NoGradGuard();

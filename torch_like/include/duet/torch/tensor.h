@@ -22,6 +22,13 @@ Tensor tensor(const std::vector<std::vector<float>>& rows);
 /// The process-wide generator behind default initialisers and shuffling. As in Python's
 /// PyTorch it starts from a random seed; call manual_seed for repeatable runs.
 Generator& default_generator();
+
+namespace autograd {
+/// torch.autograd.set_detect_anomaly(True): backward throws at the first NaN/inf gradient,
+/// naming the op, so a diverging loop stops with one message instead of training on NaN.
+inline void set_detect_anomaly(bool on) { duet::set_detect_anomaly(on); }
+}  // namespace autograd
+
 /// torch.manual_seed(n)
 void manual_seed(std::uint64_t seed);
 /// torch.initial_seed(): the seed the default generator was last seeded with.
