@@ -46,7 +46,7 @@ TEST(Module, NamedParametersUseDottedPaths) {
 TEST(Module, PrintsTheTreeLikePyTorch) {
   TwoLayer net;
   EXPECT_EQ(net.to_string(),
-            "Module(\n"
+            "TwoLayer(\n"
             "  (fc1): Linear(in_features=3, out_features=4, bias=True)\n"
             "  (act): Tanh()\n"
             "  (layers): Sequential(\n"
@@ -67,7 +67,8 @@ TEST(Module, TrainAndEvalReachEveryDescendant) {
 
 TEST(Module, ForwardIsRequired) {
   nn::Module m;
-  EXPECT_NE(error_of([&] { m(Tensor::zeros({1, 1})); }).find("forward() is not implemented"), std::string::npos);
+  EXPECT_NE(error_of([&] { m(Tensor::zeros({1, 1})); }).find("Module: forward() is not implemented"),
+            std::string::npos);
 }
 
 TEST(Module, DuplicateNamesAreRejected) {

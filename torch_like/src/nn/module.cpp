@@ -2,11 +2,28 @@
 
 #include <fmt/format.h>
 
+#include <cxxabi.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <typeinfo>
 
 #include "duet/core/error.h"
 
 namespace duet::torch::nn {
+
+std::string Module::type_name() const {
+  std::string name = typeid(*this).name();
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status),
+                                                   std::free);
+  if (status == 0 && demangled) name = demangled.get();
+  // Keep the class's own name: drop namespaces and enclosing scopes ("duet::torch::nn::Linear",
+  // "(anonymous namespace)::Net").
+  const auto scope = name.rfind("::");
+  return scope == std::string::npos ? name : name.substr(scope + 2);
+}
 
 Tensor Module::forward(const Tensor&) {
   throw Error(fmt::format("{}: forward() is not implemented; override it in your module", type_name()));

@@ -46,8 +46,10 @@ class Module {
   /// exactly; otherwise missing and unexpected names are skipped.
   void load_state_dict(const std::vector<std::pair<std::string, Tensor>>& state, bool strict = true);
 
-  /// The class name shown by to_string(), and what goes between its parentheses.
-  virtual std::string type_name() const { return "Module"; }
+  /// The class name shown by to_string(): by default the dynamic type's own name without its
+  /// namespaces, as PyTorch prints `LinearRegressionModel(...)` for a user's subclass.
+  virtual std::string type_name() const;
+  /// What goes between the parentheses after the class name.
   virtual std::string extra_repr() const { return ""; }
   /// The module tree as PyTorch prints it: "Net(\n  (linear): Linear(in_features=1, ...)\n)".
   std::string to_string() const;
