@@ -100,7 +100,7 @@ void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename
                               node.op));
     }
     if (impl->pass_grad_live) {
-      node.backward(node, *impl, impl->pass_grad);
+      node.backward(*impl, impl->pass_grad);
       if (is_anomaly_enabled()) check_gradients(node);
       if (impl->retains_grad) {
         if (!impl->grad) {

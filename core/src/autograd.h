@@ -2,6 +2,10 @@
 #pragma once
 
 #include <initializer_list>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <vector>
 #include <utility>
 
 #include "duet/core/tensor.h"
@@ -17,6 +21,27 @@ bool needs_graph(std::initializer_list<const BasicTensor<T>*> inputs) {
   return false;
 }
 
+// A node holding its op's backward closure `F(node, out, grad_out)`.
+template <typename T, typename F>
+struct ClosureNode final : GradNode<T> {
+  explicit ClosureNode(F f) : closure(std::move(f)) {}
+  void backward(const TensorImpl<T>& out, const typename GradNode<T>::Array& grad_out) override {
+    (*closure)(*this, out, grad_out);
+  }
+  void free_saved() override { closure.reset(); }
+  std::optional<F> closure;
+};
+
+// A node for `backward` over `inputs` (in that order).
+template <typename T, typename Backward>
+std::shared_ptr<GradNode<T>> make_node(const char* op, std::vector<std::shared_ptr<TensorImpl<T>>> inputs,
+                                       Backward&& backward) {
+  auto node = std::make_shared<ClosureNode<T, std::decay_t<Backward>>>(std::forward<Backward>(backward));
+  node->op = op;
+  node->inputs = std::move(inputs);
+  return node;
+}
+
 // Builds the result tensor of an op; records `backward` when the graph is needed.
 // `backward(node, out, grad_out)` adds each input's gradient into grad_sink(node, i).
 template <typename T, typename Backward>
@@ -24,12 +49,10 @@ BasicTensor<T> make_result(const char* op, const Shape& shape, typename BasicTen
                            std::initializer_list<const BasicTensor<T>*> inputs, Backward&& backward) {
   auto result = BasicTensor<T>::from_array(shape, std::move(values));
   if (needs_graph<T>(inputs)) {
-    auto node = std::make_shared<GradNode<T>>();
-    node->op = op;
-    node->inputs.reserve(inputs.size());
-    for (const auto* t : inputs) node->inputs.push_back(t->impl_ptr());
-    node->backward = std::forward<Backward>(backward);
-    result.impl().grad_fn = std::move(node);
+    std::vector<std::shared_ptr<TensorImpl<T>>> impls;
+    impls.reserve(inputs.size());
+    for (const auto* t : inputs) impls.push_back(t->impl_ptr());
+    result.impl().grad_fn = make_node<T>(op, std::move(impls), std::forward<Backward>(backward));
     result.impl().requires_grad = true;
   }
   return result;

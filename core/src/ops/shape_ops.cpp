@@ -120,10 +120,9 @@ BasicTensor<T> concat(const std::vector<BasicTensor<T>>& xs, int axis) {
   bool any = false;
   for (const auto& x : xs) any = any || x.requires_grad();
   if (grad_enabled() && any) {
-    auto node = std::make_shared<GradNode<T>>();
-    node->op = "concat";
-    for (const auto& x : xs) node->inputs.push_back(x.impl_ptr());
-    node->backward = [out_view, offsets](GradNode<T>& n, const TensorImpl<T>&, const auto& g) {
+    std::vector<std::shared_ptr<TensorImpl<T>>> impls;
+    for (const auto& x : xs) impls.push_back(x.impl_ptr());
+    auto backward = [out_view, offsets](GradNode<T>& n, const TensorImpl<T>&, const auto& g) {
       for (std::size_t t = 0; t < n.inputs.size(); ++t) {
         if (!wants_grad(n, t)) continue;
         // Each input contributes one contiguous run of `len` values per outer index.
@@ -133,7 +132,7 @@ BasicTensor<T> concat(const std::vector<BasicTensor<T>>& xs, int axis) {
           s.segment(o * len, len) += g.segment(out_view.index(o, offsets[t], 0), len);
       }
     };
-    result.impl().grad_fn = std::move(node);
+    result.impl().grad_fn = detail::make_node<T>("concat", std::move(impls), std::move(backward));
     result.impl().requires_grad = true;
   }
   return result;

@@ -10,7 +10,6 @@
 
 #include <Eigen/Core>
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -23,22 +22,29 @@ namespace duet {
 template <typename T>
 struct TensorImpl;
 
-/// One recorded op: what backward needs to send the output's gradient to the inputs.
+/// One recorded op: what backward needs to send the output's gradient to the inputs. Each op
+/// stores its backward closure in a subclass (detail::ClosureNode), so a node and its captured
+/// state take one allocation.
 template <typename T>
 struct GradNode {
   using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
-  using Backward = std::function<void(GradNode& node, const TensorImpl<T>& out, const Array& grad_out)>;
 
   const char* op = "";
   std::vector<std::shared_ptr<TensorImpl<T>>> inputs;
-  Backward backward;
   bool released = false;  ///< set once a backward pass without retain_graph has run through it
 
+  virtual ~GradNode() = default;
+  /// Adds each input's gradient, given the output and its gradient.
+  virtual void backward(const TensorImpl<T>& out, const Array& grad_out) = 0;
+  /// Frees the inputs and whatever the closure saved; the node stays as a marker.
   void release() {
     inputs.clear();
-    backward = nullptr;
+    free_saved();
     released = true;
   }
+
+ protected:
+  virtual void free_saved() = 0;
 };
 
 template <typename T>
