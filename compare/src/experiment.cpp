@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "duet/compare/csv.h"
+#include "duet/core/checks.h"
 #include "duet/core/error.h"
 
 namespace duet::compare {
@@ -336,11 +337,9 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
   parse_torch(doc["torch"], e.torch);
   if (e.class_index_targets()) {
     const auto classes = e.layers.back().units;
-    for (std::int64_t r = 0; r < e.y.shape()[0]; ++r) {
-      const float v = e.y.at(r, 0);
-      if (!(v >= 0 && v < static_cast<float>(classes)) || v != std::floor(v)) {
-        fail(fmt::format("data.y[{}]", r), fmt::format("class index {:g} is not a whole number in [0, {})", v, classes));
-      }
+    if (const auto bad = first_invalid_class_index(e.y, classes); bad >= 0) {
+      fail(fmt::format("data.y[{}]", bad),
+           fmt::format("class index {:g} is not a whole number in [0, {})", e.y.data()[bad], classes));
     }
   } else if (e.layers.back().units != e.y.shape()[1]) {
     fail("layers", fmt::format("the last layer has {} units but y has {} columns per row", e.layers.back().units,

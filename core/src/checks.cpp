@@ -20,4 +20,18 @@ void require_finite(const Tensor& t, const std::string& what) {
   }
 }
 
+std::int64_t first_invalid_class_index(const Tensor& labels, std::int64_t classes) {
+  const auto& v = labels.data();
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    if (!(v[i] >= 0 && v[i] < static_cast<float>(classes)) || v[i] != std::floor(v[i])) return i;
+  }
+  return -1;
+}
+
+std::vector<std::int64_t> as_class_indices(const Tensor& labels) {
+  std::vector<std::int64_t> out(static_cast<std::size_t>(labels.numel()));
+  for (Eigen::Index i = 0; i < labels.data().size(); ++i) out[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(labels.data()[i]);
+  return out;
+}
+
 }  // namespace duet

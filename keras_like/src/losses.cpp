@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "duet/core/checks.h"
 #include "duet/core/error.h"
 #include "duet/core/loss.h"
 
@@ -52,16 +53,11 @@ std::vector<std::int64_t> sparse_labels(const Tensor& y_true, std::int64_t class
     throw Error(fmt::format("sparse_categorical_crossentropy: labels must have shape [N] or [N, 1], got {}",
                             y_true.shape().str()));
   }
-  std::vector<std::int64_t> out;
-  for (Eigen::Index i = 0; i < y_true.data().size(); ++i) {
-    const float v = y_true.data()[i];
-    if (!(v >= 0 && v < static_cast<float>(classes)) || v != std::floor(v)) {
-      throw Error(fmt::format("Received a label value of {:g} (sample {}) which is outside the valid range of [0, {})",
-                              v, i, classes));
-    }
-    out.push_back(static_cast<std::int64_t>(v));
+  if (const auto bad = first_invalid_class_index(y_true, classes); bad >= 0) {
+    throw Error(fmt::format("Received a label value of {:g} (sample {}) which is outside the valid range of [0, {})",
+                            y_true.data()[bad], bad, classes));
   }
-  return out;
+  return as_class_indices(y_true);
 }
 
 Loss SparseCategoricalCrossentropy(bool from_logits) {

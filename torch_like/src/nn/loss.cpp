@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "duet/core/checks.h"
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 
@@ -55,16 +56,11 @@ std::vector<std::int64_t> class_indices(const Tensor& target, std::int64_t class
   if (target.rank() != 1) {
     throw Error(fmt::format("{}: class-index targets must have shape [N], got {}", loss, target.shape().str()));
   }
-  std::vector<std::int64_t> out;
-  for (Eigen::Index i = 0; i < target.data().size(); ++i) {
-    const float v = target.data()[i];
-    if (!(v >= 0 && v < static_cast<float>(classes)) || v != std::floor(v)) {
-      throw Error(fmt::format("{}: Target {:g} at position {} is out of bounds (classes are 0..{})", loss, v, i,
-                              classes - 1));
-    }
-    out.push_back(static_cast<std::int64_t>(v));
+  if (const auto bad = first_invalid_class_index(target, classes); bad >= 0) {
+    throw Error(fmt::format("{}: Target {:g} at position {} is out of bounds (classes are 0..{})", loss,
+                            target.data()[bad], bad, classes - 1));
   }
-  return out;
+  return as_class_indices(target);
 }
 
 Tensor CrossEntropyLoss::forward(const Tensor& input, const Tensor& target) const {
