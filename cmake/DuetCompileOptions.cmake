@@ -34,3 +34,14 @@ function(duet_target_defaults target)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
 endfunction()
+
+# One of Duet's libraries: duet_<name>, aliased and exported as Duet::<name>, with its headers
+# under <folder>/include. Extra arguments are its sources.
+function(duet_library name)
+  add_library(duet_${name} ${ARGN})
+  add_library(Duet::${name} ALIAS duet_${name})
+  target_include_directories(duet_${name} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>)
+  duet_target_defaults(duet_${name})
+  set_target_properties(duet_${name} PROPERTIES EXPORT_NAME ${name})
+endfunction()
