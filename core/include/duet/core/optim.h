@@ -2,6 +2,9 @@
 /// Optimiser update rules, applied in place to a parameter's values outside the graph. Both
 /// frameworks' variants live here under neutral names; the front-ends pick theirs and hold the
 /// defaults. State (momentum buffers and the like) belongs to the caller, one per parameter.
+/// Fields where the frameworks' defaults differ (learning rates, betas, rho, epsilon, the form
+/// or placement) have no default here, so a caller must say which framework's value it means;
+/// only the neutral "off" settings (no momentum, no weight decay, ...) default.
 #pragma once
 
 #include <cstdint>
@@ -22,12 +25,12 @@ enum class MomentumForm {
 };
 
 struct SgdRule {
-  float learning_rate = 0.01f;
+  float learning_rate;
   float momentum = 0.0f;
   float dampening = 0.0f;     ///< gradient_buffer form only
   float weight_decay = 0.0f;  ///< L2 added to the gradient (PyTorch's coupled weight_decay)
   bool nesterov = false;
-  MomentumForm form = MomentumForm::gradient_buffer;
+  MomentumForm form;
 };
 
 struct SgdState {
@@ -46,14 +49,14 @@ enum class AdamEpsilon {
 };
 
 struct AdamRule {
-  float learning_rate = 1e-3f;
-  float beta1 = 0.9f;
-  float beta2 = 0.999f;
-  float epsilon = 1e-8f;
+  float learning_rate;
+  float beta1;
+  float beta2;
+  float epsilon;
   float weight_decay = 0.0f;
   bool decoupled_weight_decay = false;  ///< AdamW (Loshchilov & Hutter): p *= 1 - lr wd before the step
   bool amsgrad = false;                 ///< use the running maximum of v (Reddi et al. 2018)
-  AdamEpsilon epsilon_placement = AdamEpsilon::after_bias_correction;
+  AdamEpsilon epsilon_placement;
 };
 
 struct AdamState {
@@ -70,13 +73,13 @@ enum class RootEpsilon {
 };
 
 struct RmspropRule {
-  float learning_rate = 1e-2f;
-  float rho = 0.99f;  ///< PyTorch's alpha, Keras' rho
-  float epsilon = 1e-8f;
+  float learning_rate;
+  float rho;  ///< PyTorch's alpha, Keras' rho
+  float epsilon;
   float momentum = 0.0f;
   bool centered = false;      ///< divide by the estimated variance instead of the second moment
   float weight_decay = 0.0f;  ///< coupled L2 (PyTorch)
-  RootEpsilon epsilon_placement = RootEpsilon::outside_sqrt;
+  RootEpsilon epsilon_placement;
 };
 
 struct RmspropState {
@@ -90,12 +93,12 @@ struct RmspropState {
 void rmsprop_update(Array& param, const Array& grad, const RmspropRule& rule, RmspropState& state);
 
 struct AdagradRule {
-  float learning_rate = 1e-2f;
-  float epsilon = 1e-10f;
-  float initial_accumulator_value = 0.0f;
+  float learning_rate;
+  float epsilon;
+  float initial_accumulator_value;
   float weight_decay = 0.0f;  ///< coupled L2 (PyTorch)
   float lr_decay = 0.0f;      ///< PyTorch: lr / (1 + (t - 1) lr_decay)
-  RootEpsilon epsilon_placement = RootEpsilon::outside_sqrt;
+  RootEpsilon epsilon_placement;
 };
 
 struct AdagradState {
