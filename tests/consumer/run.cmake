@@ -1,5 +1,8 @@
 # CTest driver: install the build tree into a scratch prefix, then configure, build and run the
-# consumer project against it. Usage: cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... -P run.cmake
+# consumer project against it once per set of compiler flags a user might pick. The library is
+# built for this machine (-march=native); a consumer built with other flags must still agree with
+# it on every object layout and allocation (see docs/design.md, "ABI").
+# Usage: cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... [-DVARIANTS=a;b] -P run.cmake
 file(REMOVE_RECURSE ${WORK_DIR})
 function(step)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -8,10 +11,27 @@ function(step)
   endif()
   message("${out}")
 endfunction()
+
+# variant name -> compiler flags of the consumer (the library's flags are not changed).
+set(FLAGS_default "")
+set(FLAGS_native "-O2 -march=native")
+set(FLAGS_asan "-O0 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer")
+if(NOT VARIANTS)
+  set(VARIANTS default native asan)
+endif()
+
 step(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
-step(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -G Ninja -DCMAKE_BUILD_TYPE=Release
-     -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
-step(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
-step(${WORK_DIR}/build/keras_consumer)
-step(${WORK_DIR}/build/torch_consumer)
+foreach(variant IN LISTS VARIANTS)
+  set(dir ${WORK_DIR}/build-${variant})
+  message("consumer: building with flags '${FLAGS_${variant}}'")
+  # No CMAKE_BUILD_TYPE: exactly the flags above, as a user's plain project gets.
+  step(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${dir} -G Ninja -DCMAKE_BUILD_TYPE=
+       "-DCMAKE_CXX_FLAGS=${FLAGS_${variant}}" "-DCMAKE_EXE_LINKER_FLAGS=${FLAGS_${variant}}"
+       -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
+  step(${CMAKE_COMMAND} --build ${dir})
+  step(${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
+       ${dir}/keras_consumer)
+  step(${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
+       ${dir}/torch_consumer)
+endforeach()
 step(${WORK_DIR}/prefix/bin/duet-compare --format csv)

@@ -34,6 +34,16 @@ TEST(Optimizers, DefaultsArePyTorchs) {
   EXPECT_FLOAT_EQ(optim::AdagradOptions{}.eps, 1e-10f);
 }
 
+TEST(Optimizers, AnEmptyParameterListIsPyTorchsError) {
+  // As torch/optim/optimizer.py; also what a module with unregistered layers gives.
+  EXPECT_EQ(error_of([] { optim::SGD opt(std::vector<Tensor>{}, {.lr = 0.1f}); }),
+            "SGD: optimizer got an empty parameter list");
+  EXPECT_EQ(error_of([] { optim::Adam opt(std::vector<optim::ParamGroup<optim::AdamOptions>>{{{}, {}}}); }),
+            "Adam: optimizer got an empty parameter list");
+  nn::Module unregistered;
+  EXPECT_EQ(error_of([&] { optim::Adam opt(unregistered.parameters(), {}); }), "Adam: optimizer got an empty parameter list");
+}
+
 TEST(Optimizers, FirstStepsFollowTheRules) {
   // Adam's first step is lr * g / (|g| + eps) ~ lr; RMSprop's lr * g / (sqrt(0.01 g^2) + eps) =
   // 10 lr; Adagrad's lr * g / (|g| + eps) = lr.

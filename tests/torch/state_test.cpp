@@ -148,5 +148,15 @@ TEST(DataLoader, ShuffleVisitsEveryRowOnceAndIsSeeded) {
   for (int i = 0; i < 20; ++i) EXPECT_EQ(sorted[static_cast<std::size_t>(i)], static_cast<float>(i));
 }
 
+TEST(DataLoader, OwnsATemporaryDataset) {
+  // The dataset is a temporary that dies before the loop; the loader must not refer to it.
+  const Tensor x = Tensor::from_rows({{0}, {1}, {2}});
+  utils::data::DataLoader loader(utils::data::TensorDataset(x, mul_scalar(x, 2.0f)), {.batch_size = 2});
+  std::vector<float> ys;
+  for (const auto& [xb, yb] : loader)
+    for (Eigen::Index i = 0; i < yb.data().size(); ++i) ys.push_back(yb.data()[i]);
+  EXPECT_EQ(ys, (std::vector<float>{0, 2, 4}));
+}
+
 }  // namespace
 }  // namespace duet::torch

@@ -36,7 +36,9 @@ struct Batch {
 
 class DataLoader {
  public:
-  DataLoader(const TensorDataset& dataset, DataLoaderOptions options = {});
+  /// The loader keeps its own copy of the dataset (two tensor handles sharing the values), so
+  /// `DataLoader(TensorDataset(x, y), {...})` is safe.
+  DataLoader(TensorDataset dataset, DataLoaderOptions options = {});
 
   class Iterator {
    public:
@@ -59,7 +61,7 @@ class DataLoader {
  private:
   std::int64_t usable_rows() const;
 
-  const TensorDataset& dataset_;
+  TensorDataset dataset_;  ///< a copy of the handles: the loader may outlive the dataset object it was given
   DataLoaderOptions options_;
 };
 
