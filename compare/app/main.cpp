@@ -9,6 +9,7 @@
 
 #include "duet/compare/analysis.h"
 #include "duet/compare/experiment.h"
+#include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
 #include "duet/core/error.h"
 
@@ -20,6 +21,7 @@ struct Options {
   std::string plot_path;
   bool explain = false;
   int seeds = 0;
+  bool list_optimizers = false;
 };
 
 nlohmann::json spread_json(const duet::compare::SeedSpread::Stats& s) {
@@ -28,6 +30,10 @@ nlohmann::json spread_json(const duet::compare::SeedSpread::Stats& s) {
 
 int run(const Options& o) {
   using namespace duet::compare;
+  if (o.list_optimizers) {
+    std::cout << optimizer_table_markdown();
+    return 0;
+  }
   const Experiment experiment = o.experiment_path.empty() ? article_experiment() : load_experiment(o.experiment_path);
   const Report report = run(experiment);
   std::optional<Ablation> ablation;
@@ -84,6 +90,8 @@ int main(int argc, char** argv) {
                                      "spread (min, median, max) of predictions and final losses")
       ->check(CLI::Range(1, 1000));
   app.add_option("--plot", o.plot_path, "Write both loss curves (log scale) to this SVG file");
+  app.add_flag("--list-optimizers", o.list_optimizers,
+               "Print every optimiser of both sides with its options and defaults (Markdown) and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -42,29 +42,13 @@ std::vector<Alignment> alignments() {
        }},
       {"same learning rate",
        [](Experiment& e) {
-         const auto k = settings_of(e.keras.optimizer), t = settings_of(e.torch.optimizer);
-         if (k.name != t.name || k.learning_rate == t.learning_rate) return false;
-         e.torch.optimizer.lr = k.learning_rate;
-         return true;
+         if (e.keras.optimizer.name != e.torch.optimizer.name) return false;
+         return align_torch_to_keras(e.keras.optimizer, e.torch.optimizer, AlignedOptions::learning_rate);
        }},
       {"same optimiser constants",
        [](Experiment& e) {
-         const auto k = settings_of(e.keras.optimizer), t = settings_of(e.torch.optimizer);
-         if (k.name != t.name) return false;
-         auto& o = e.torch.optimizer;
-         bool changed = false;
-         const auto set = [&changed](std::optional<float>& slot, float current, float wanted) {
-           if (current != wanted) slot = wanted, changed = true;
-         };
-         set(o.momentum, t.momentum, k.momentum);
-         set(o.dampening, t.dampening, 0.0f);
-         set(o.weight_decay, t.weight_decay, 0.0f);
-         if (k.name != "sgd") set(o.eps, t.epsilon, k.epsilon);
-         if (k.name == "rmsprop") set(o.alpha, t.rho, k.rho);
-         if (k.name == "adagrad") set(o.initial_accumulator_value, t.initial_accumulator, k.initial_accumulator);
-         if (k.name == "adam" && (t.beta1 != k.beta1 || t.beta2 != k.beta2)) o.betas = std::pair{k.beta1, k.beta2}, changed = true;
-         if (t.nesterov != k.nesterov) o.nesterov = k.nesterov, changed = true;
-         return changed;
+         if (e.keras.optimizer.name != e.torch.optimizer.name) return false;
+         return align_torch_to_keras(e.keras.optimizer, e.torch.optimizer, AlignedOptions::constants);
        }},
       {"same batches (size and order)",
        [](Experiment& e) {

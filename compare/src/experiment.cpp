@@ -14,6 +14,8 @@
 #include "duet/compare/csv.h"
 #include "duet/core/checks.h"
 #include "duet/core/error.h"
+#include "duet/keras/optimizers.h"
+#include "duet/torch/optim/registry.h"
 
 namespace duet::compare {
 
@@ -169,67 +171,50 @@ void parse_initial_weights(const json& j, Experiment& e) {
   e.initial_weights = std::move(weights);
 }
 
-// Optimiser parameters a framework accepts, by optimiser name.
-const std::map<std::string, std::set<std::string>>& keras_optimizer_keys() {
-  static const std::map<std::string, std::set<std::string>> keys{
-      {"sgd", {"name", "learning_rate", "momentum", "nesterov"}},
-      {"adam", {"name", "learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad"}},
-      {"rmsprop", {"name", "learning_rate", "rho", "momentum", "epsilon", "centered"}},
-      {"adagrad", {"name", "learning_rate", "initial_accumulator_value", "epsilon"}}};
-  return keys;
-}
-
-const std::map<std::string, std::set<std::string>>& torch_optimizer_keys() {
-  static const std::map<std::string, std::set<std::string>> keys{
-      {"sgd", {"name", "lr", "momentum", "dampening", "weight_decay", "nesterov"}},
-      {"adam", {"name", "lr", "betas", "eps", "weight_decay", "amsgrad"}},
-      {"rmsprop", {"name", "lr", "alpha", "eps", "weight_decay", "momentum", "centered"}},
-      {"adagrad", {"name", "lr", "weight_decay", "initial_accumulator_value", "eps"}}};
-  return keys;
-}
-
-// The optimiser's name, after checking it and the keys that go with it.
-std::string optimizer_name(const json& o, const std::map<std::string, std::set<std::string>>& keys,
-                           const std::string& path) {
+// An optimiser from the front-end's own list: its name, then each option by the kind the
+// descriptor gives (number, flag or pair); the front-end's constructor checks the values, with
+// their wording, so no rule is repeated here.
+template <typename Descriptor>
+OptimizerConfig parse_optimizer(const json& o, const std::vector<Descriptor>& all, const std::string& path) {
   require_object(o, path);
-  if (!o.contains("name")) fail(path, "needs \"name\" (sgd, adam, rmsprop or adagrad)");
-  const std::string name = string(o["name"], path + ".name");
-  auto it = keys.find(name);
-  if (it == keys.end()) fail(path + ".name", fmt::format("unknown optimizer '{}' (sgd, adam, rmsprop or adagrad)", name));
-  check_keys(o, it->second, path);
-  return name;
-}
-
-std::optional<float> opt_number(const json& o, const char* key, const std::string& path) {
-  if (!o.contains(key)) return std::nullopt;
-  return positive_or_zero(o[key], join(path, key));
-}
-std::optional<bool> opt_bool(const json& o, const char* key, const std::string& path) {
-  if (!o.contains(key)) return std::nullopt;
-  return boolean(o[key], join(path, key));
+  std::string names;
+  for (const auto& d : all) names += (names.empty() ? "" : ", ") + d.name;
+  if (!o.contains("name")) fail(path, fmt::format("needs \"name\" ({})", names));
+  OptimizerConfig c{string(o["name"], path + ".name"), {}};
+  const Descriptor* d = nullptr;
+  for (const auto& candidate : all) d = candidate.name == c.name ? &candidate : d;
+  if (!d) fail(path + ".name", fmt::format("unknown optimizer '{}' ({})", c.name, names));
+  std::set<std::string> allowed{"name"};
+  for (const auto& f : d->fields) allowed.insert(f.key);
+  check_keys(o, allowed, path);
+  for (const auto& f : d->fields) {
+    const std::string at = join(path, f.key);
+    if (!o.contains(f.key)) {
+      const auto* number = std::get_if<float>(&f.default_value);
+      if (number && std::isnan(*number)) fail(at, fmt::format("is required ({} has no default)", d->class_name));
+      continue;
+    }
+    const json& v = o[f.key];
+    if (std::holds_alternative<float>(f.default_value)) {
+      c.given.emplace_back(f.key, positive_or_zero(v, at));
+    } else if (std::holds_alternative<bool>(f.default_value)) {
+      c.given.emplace_back(f.key, boolean(v, at));
+    } else {
+      if (!v.is_array() || v.size() != 2) fail(at, "must be a list of two numbers, e.g. [0.9, 0.999]");
+      c.given.emplace_back(f.key, std::pair{positive_or_zero(v[0], at + "[0]"), positive_or_zero(v[1], at + "[1]")});
+    }
+  }
+  try {
+    d->resolve(c.given);
+  } catch (const Error& e) {
+    fail(path, e.what());
+  }
+  return c;
 }
 
 void parse_keras(const json& j, KerasConfig& k) {
   check_keys(j, {"optimizer", "loss", "batch_size", "shuffle"}, "keras");
-  if (j.contains("optimizer")) {
-    const auto& o = j["optimizer"];
-    const std::string p = "keras.optimizer";
-    auto& c = k.optimizer;
-    c.name = optimizer_name(o, keras_optimizer_keys(), p);
-    c.learning_rate = opt_number(o, "learning_rate", p);
-    c.momentum = opt_number(o, "momentum", p);
-    c.beta_1 = opt_number(o, "beta_1", p);
-    c.beta_2 = opt_number(o, "beta_2", p);
-    c.epsilon = opt_number(o, "epsilon", p);
-    c.rho = opt_number(o, "rho", p);
-    c.initial_accumulator_value = opt_number(o, "initial_accumulator_value", p);
-    c.nesterov = opt_bool(o, "nesterov", p);
-    c.amsgrad = opt_bool(o, "amsgrad", p);
-    c.centered = opt_bool(o, "centered", p);
-    for (const auto& [key, v] : {std::pair{"momentum", c.momentum}, {"beta_1", c.beta_1}, {"beta_2", c.beta_2}, {"rho", c.rho}}) {
-      if (v && *v > 1) fail(join(p, key), fmt::format("must be between 0 and 1, got {:g}", *v));
-    }
-  }
+  if (j.contains("optimizer")) k.optimizer = parse_optimizer(j["optimizer"], keras::optimizers::all(), "keras.optimizer");
   if (j.contains("loss")) {
     const auto& l = j["loss"];
     if (l.is_object()) {
@@ -256,32 +241,7 @@ void parse_keras(const json& j, KerasConfig& k) {
 void parse_torch(const json& j, TorchConfig& t) {
   check_keys(j, {"optimizer", "loss", "batch_size", "shuffle"}, "torch");
   if (!j.contains("optimizer")) fail("torch.optimizer", "is required (PyTorch's SGD needs lr)");
-  {
-    const auto& o = j["optimizer"];
-    const std::string p = "torch.optimizer";
-    auto& c = t.optimizer;
-    c.name = optimizer_name(o, torch_optimizer_keys(), p);
-    c.lr = opt_number(o, "lr", p);
-    c.momentum = opt_number(o, "momentum", p);
-    c.dampening = opt_number(o, "dampening", p);
-    c.weight_decay = opt_number(o, "weight_decay", p);
-    c.eps = opt_number(o, "eps", p);
-    c.alpha = opt_number(o, "alpha", p);
-    c.initial_accumulator_value = opt_number(o, "initial_accumulator_value", p);
-    c.nesterov = opt_bool(o, "nesterov", p);
-    c.amsgrad = opt_bool(o, "amsgrad", p);
-    c.centered = opt_bool(o, "centered", p);
-    if (o.contains("betas")) {
-      const auto& b = o["betas"];
-      if (!b.is_array() || b.size() != 2) fail(p + ".betas", "must be a list of two numbers, e.g. [0.9, 0.999]");
-      c.betas = std::pair{positive_or_zero(b[0], p + ".betas[0]"), positive_or_zero(b[1], p + ".betas[1]")};
-      if (c.betas->first >= 1 || c.betas->second >= 1) fail(p + ".betas", "each beta must be below 1");
-    }
-    if (c.name == "sgd" && !c.lr) fail(p + ".lr", "is required (torch.optim.SGD has no default learning rate)");
-    if (c.nesterov.value_or(false) && (c.momentum.value_or(0) <= 0 || c.dampening.value_or(0) != 0)) {
-      fail(p + ".nesterov", "Nesterov momentum requires a momentum and zero dampening");
-    }
-  }
+  t.optimizer = parse_optimizer(j["optimizer"], torch::optim::all(), "torch.optimizer");
   if (j.contains("loss")) {
     const auto& l = j["loss"];
     check_keys(l, {"name", "reduction", "delta", "beta"}, "torch.loss");

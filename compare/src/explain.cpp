@@ -33,7 +33,7 @@ std::vector<std::string> explain_differences(const Experiment& e) {
   const std::int64_t rows = e.x.shape()[0];
   const auto torch_batch = std::min<std::int64_t>(e.torch_batch_size(), rows);
   const auto keras_batch = std::min<std::int64_t>(e.keras_batch_size(), rows);
-  const OptimizerSettings ko = settings_of(e.keras.optimizer), to = settings_of(e.torch.optimizer);
+  const OptimizerSettings ko = keras_settings(e.keras.optimizer), to = torch_settings(e.torch.optimizer);
 
   if (!same_loss_function(e)) {
     reasons.push_back(fmt::format("Different loss functions: Keras '{}' vs PyTorch '{}'. They define different "
@@ -65,7 +65,7 @@ std::vector<std::string> explain_differences(const Experiment& e) {
   } else {
     if (ko.learning_rate != to.learning_rate) {
       reasons.push_back(fmt::format("Learning rates differ: Keras learning_rate={:g}, PyTorch lr={:g}{}.", ko.learning_rate,
-                                    to.learning_rate, e.keras.optimizer.learning_rate ? "" : " (Keras' default)"));
+                                    to.learning_rate, options::find(e.keras.optimizer.given, "learning_rate") ? "" : " (Keras' default)"));
     }
     if (ko.momentum != to.momentum || ko.nesterov != to.nesterov) {
       reasons.push_back(fmt::format("Momentum differs: Keras momentum={:g}{}, PyTorch momentum={:g}{}.", ko.momentum,
@@ -75,6 +75,11 @@ std::vector<std::string> explain_differences(const Experiment& e) {
       reasons.push_back(fmt::format("PyTorch applies dampening={:g} and weight_decay={:g}, which the Keras side has no "
                                     "counterpart for here.",
                                     to.dampening, to.weight_decay));
+    }
+    if (to.lr_decay != 0) {
+      reasons.push_back(fmt::format("PyTorch's Adagrad decays its learning rate (lr_decay={:g}: lr / (1 + (t - 1) "
+                                    "lr_decay) at step t); Keras' Adagrad has no such option.",
+                                    to.lr_decay));
     }
     if (to.name == "adam") {
       reasons.push_back(fmt::format(

@@ -153,7 +153,7 @@ std::string to_table(const Experiment& e, const Report& r) {
   TextTable t;
   t.row("", "Keras-style", "PyTorch-style", "difference");
   t.row("loss", e.keras.loss + " (batch mean)", torch_loss_name(e.torch));
-  t.row("optimizer", settings_of(e.keras.optimizer).text, settings_of(e.torch.optimizer).text);
+  t.row("optimizer", keras_settings(e.keras.optimizer).text, torch_settings(e.torch.optimizer).text);
   t.row("batches", batches_text(e.keras_batch_size(), e.keras_shuffle(), e.x.shape()[0]),
         batches_text(e.torch_batch_size(), e.torch_shuffle(), e.x.shape()[0]));
   t.row("initial weights", e.initial_weights ? "given" : "glorot_uniform / zeros",

@@ -2,171 +2,140 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "duet/core/error.h"
-#include "duet/torch/optim/adagrad.h"
-#include "duet/torch/optim/adam.h"
-#include "duet/torch/optim/rmsprop.h"
-#include "duet/torch/optim/sgd.h"
 
 namespace duet::compare {
 
 namespace {
 
-namespace ko = keras::optimizers;
-namespace to = torch::optim;
-
-ko::SGDOptions keras_sgd(const KerasOptimizerConfig& c) {
-  ko::SGDOptions o;
-  o.learning_rate = c.learning_rate.value_or(o.learning_rate);
-  o.momentum = c.momentum.value_or(o.momentum);
-  o.nesterov = c.nesterov.value_or(o.nesterov);
-  return o;
-}
-ko::AdamOptions keras_adam(const KerasOptimizerConfig& c) {
-  ko::AdamOptions o;
-  o.learning_rate = c.learning_rate.value_or(o.learning_rate);
-  o.beta_1 = c.beta_1.value_or(o.beta_1);
-  o.beta_2 = c.beta_2.value_or(o.beta_2);
-  o.epsilon = c.epsilon.value_or(o.epsilon);
-  o.amsgrad = c.amsgrad.value_or(o.amsgrad);
-  return o;
-}
-ko::RMSpropOptions keras_rmsprop(const KerasOptimizerConfig& c) {
-  ko::RMSpropOptions o;
-  o.learning_rate = c.learning_rate.value_or(o.learning_rate);
-  o.rho = c.rho.value_or(o.rho);
-  o.momentum = c.momentum.value_or(o.momentum);
-  o.epsilon = c.epsilon.value_or(o.epsilon);
-  o.centered = c.centered.value_or(o.centered);
-  return o;
-}
-ko::AdagradOptions keras_adagrad(const KerasOptimizerConfig& c) {
-  ko::AdagradOptions o;
-  o.learning_rate = c.learning_rate.value_or(o.learning_rate);
-  o.initial_accumulator_value = c.initial_accumulator_value.value_or(o.initial_accumulator_value);
-  o.epsilon = c.epsilon.value_or(o.epsilon);
-  return o;
+template <typename Descriptor>
+const Descriptor& find_descriptor(const std::vector<Descriptor>& all, const std::string& side, const std::string& name) {
+  std::string known;
+  for (const auto& d : all) {
+    if (d.name == name) return d;
+    known += (known.empty() ? "" : ", ") + d.name;
+  }
+  throw Error(fmt::format("{}.optimizer.name: unknown optimizer '{}' ({})", side, name, known));
 }
 
-to::SGDOptions torch_sgd(const TorchOptimizerConfig& c) {
-  to::SGDOptions o;
-  o.lr = c.lr.value_or(o.lr);
-  o.momentum = c.momentum.value_or(o.momentum);
-  o.dampening = c.dampening.value_or(o.dampening);
-  o.weight_decay = c.weight_decay.value_or(o.weight_decay);
-  o.nesterov = c.nesterov.value_or(o.nesterov);
-  return o;
-}
-to::AdamOptions torch_adam(const TorchOptimizerConfig& c) {
-  to::AdamOptions o;
-  o.lr = c.lr.value_or(o.lr);
-  o.betas = c.betas.value_or(o.betas);
-  o.eps = c.eps.value_or(o.eps);
-  o.weight_decay = c.weight_decay.value_or(o.weight_decay);
-  o.amsgrad = c.amsgrad.value_or(o.amsgrad);
-  return o;
-}
-to::RMSpropOptions torch_rmsprop(const TorchOptimizerConfig& c) {
-  to::RMSpropOptions o;
-  o.lr = c.lr.value_or(o.lr);
-  o.alpha = c.alpha.value_or(o.alpha);
-  o.eps = c.eps.value_or(o.eps);
-  o.weight_decay = c.weight_decay.value_or(o.weight_decay);
-  o.momentum = c.momentum.value_or(o.momentum);
-  o.centered = c.centered.value_or(o.centered);
-  return o;
-}
-to::AdagradOptions torch_adagrad(const TorchOptimizerConfig& c) {
-  to::AdagradOptions o;
-  o.lr = c.lr.value_or(o.lr);
-  o.weight_decay = c.weight_decay.value_or(o.weight_decay);
-  o.initial_accumulator_value = c.initial_accumulator_value.value_or(o.initial_accumulator_value);
-  o.eps = c.eps.value_or(o.eps);
-  return o;
+template <typename Descriptor>
+OptimizerSettings settings(const Descriptor& d, const OptimizerConfig& c) {
+  using options::Meaning;
+  const options::Values effective = d.resolve(c.given);
+  OptimizerSettings s;
+  s.name = d.name;
+  s.text = options::constructor_text(d.class_name, d.fields, effective);
+  for (const auto& f : d.fields) {
+    const options::Value& v = *options::find(effective, f.key);
+    if (const auto* pair = std::get_if<std::pair<float, float>>(&v)) {
+      s.beta1 = pair->first, s.beta2 = pair->second;  // the only pair: PyTorch's betas
+      continue;
+    }
+    const float number = std::holds_alternative<float>(v) ? std::get<float>(v) : 0.0f;
+    const bool flag = std::holds_alternative<bool>(v) && std::get<bool>(v);
+    switch (f.meanings.front()) {
+      case Meaning::learning_rate: s.learning_rate = number; break;
+      case Meaning::momentum: s.momentum = number; break;
+      case Meaning::dampening: s.dampening = number; break;
+      case Meaning::nesterov: s.nesterov = flag; break;
+      case Meaning::weight_decay: s.weight_decay = number; break;
+      case Meaning::epsilon: s.epsilon = number; break;
+      case Meaning::beta1: s.beta1 = number; break;
+      case Meaning::beta2: s.beta2 = number; break;
+      case Meaning::rho: s.rho = number; break;
+      case Meaning::initial_accumulator: s.initial_accumulator = number; break;
+      case Meaning::lr_decay: s.lr_decay = number; break;
+      case Meaning::amsgrad: s.amsgrad = flag; break;
+      case Meaning::centered: s.centered = flag; break;
+    }
+  }
+  return s;
 }
 
-[[noreturn]] void unknown(const std::string& side, const std::string& name) {
-  throw Error(fmt::format("{}.optimizer.name: unknown optimizer '{}' (sgd, adam, rmsprop or adagrad)", side, name));
+void put(options::Values& given, const std::string& key, options::Value value) {
+  for (auto& [k, v] : given) {
+    if (k == key) {
+      v = std::move(value);
+      return;
+    }
+  }
+  given.emplace_back(key, std::move(value));
 }
 
 }  // namespace
 
-std::shared_ptr<ko::Optimizer> make_keras_optimizer(const KerasOptimizerConfig& c) {
-  if (c.name == "sgd") return std::make_shared<ko::SGD>(keras_sgd(c));
-  if (c.name == "adam") return std::make_shared<ko::Adam>(keras_adam(c));
-  if (c.name == "rmsprop") return std::make_shared<ko::RMSprop>(keras_rmsprop(c));
-  if (c.name == "adagrad") return std::make_shared<ko::Adagrad>(keras_adagrad(c));
-  unknown("keras", c.name);
+const keras::optimizers::Descriptor& keras_descriptor(const std::string& name) {
+  return find_descriptor(keras::optimizers::all(), "keras", name);
+}
+const torch::optim::Descriptor& torch_descriptor(const std::string& name) {
+  return find_descriptor(torch::optim::all(), "torch", name);
 }
 
-std::unique_ptr<to::Optimizer> make_torch_optimizer(const TorchOptimizerConfig& c, std::vector<Tensor> params) {
-  if (c.name == "sgd") return std::make_unique<to::SGD>(std::move(params), torch_sgd(c));
-  if (c.name == "adam") return std::make_unique<to::Adam>(std::move(params), torch_adam(c));
-  if (c.name == "rmsprop") return std::make_unique<to::RMSprop>(std::move(params), torch_rmsprop(c));
-  if (c.name == "adagrad") return std::make_unique<to::Adagrad>(std::move(params), torch_adagrad(c));
-  unknown("torch", c.name);
+std::shared_ptr<keras::optimizers::Optimizer> make_keras_optimizer(const OptimizerConfig& c) {
+  return keras_descriptor(c.name).make(c.given);
 }
 
-OptimizerSettings settings_of(const KerasOptimizerConfig& c) {
-  OptimizerSettings s;
-  s.name = c.name;
-  if (c.name == "sgd") {
-    const auto o = keras_sgd(c);
-    s.learning_rate = o.learning_rate, s.momentum = o.momentum, s.nesterov = o.nesterov;
-    s.text = fmt::format("SGD(learning_rate={:g}, momentum={:g}{})", o.learning_rate, o.momentum,
-                         o.nesterov ? ", nesterov=True" : "");
-  } else if (c.name == "adam") {
-    const auto o = keras_adam(c);
-    s.learning_rate = o.learning_rate, s.beta1 = o.beta_1, s.beta2 = o.beta_2, s.epsilon = o.epsilon, s.amsgrad = o.amsgrad;
-    s.text = fmt::format("Adam(learning_rate={:g}, beta_1={:g}, beta_2={:g}, epsilon={:g}{})", o.learning_rate, o.beta_1,
-                         o.beta_2, o.epsilon, o.amsgrad ? ", amsgrad=True" : "");
-  } else if (c.name == "rmsprop") {
-    const auto o = keras_rmsprop(c);
-    s.learning_rate = o.learning_rate, s.rho = o.rho, s.momentum = o.momentum, s.epsilon = o.epsilon, s.centered = o.centered;
-    s.text = fmt::format("RMSprop(learning_rate={:g}, rho={:g}, momentum={:g}, epsilon={:g}{})", o.learning_rate, o.rho,
-                         o.momentum, o.epsilon, o.centered ? ", centered=True" : "");
-  } else if (c.name == "adagrad") {
-    const auto o = keras_adagrad(c);
-    s.learning_rate = o.learning_rate, s.initial_accumulator = o.initial_accumulator_value, s.epsilon = o.epsilon;
-    s.text = fmt::format("Adagrad(learning_rate={:g}, initial_accumulator_value={:g}, epsilon={:g})", o.learning_rate,
-                         o.initial_accumulator_value, o.epsilon);
-  } else {
-    unknown("keras", c.name);
+std::unique_ptr<torch::optim::Optimizer> make_torch_optimizer(const OptimizerConfig& c, std::vector<Tensor> params) {
+  return torch_descriptor(c.name).make(c.given, std::move(params));
+}
+
+OptimizerSettings keras_settings(const OptimizerConfig& c) { return settings(keras_descriptor(c.name), c); }
+OptimizerSettings torch_settings(const OptimizerConfig& c) { return settings(torch_descriptor(c.name), c); }
+
+namespace {
+template <typename Descriptor>
+void table_rows(std::string& out, const char* side, const std::vector<Descriptor>& all) {
+  for (const auto& d : all) {
+    std::string cells;
+    for (const auto& f : d.fields) {
+      const auto* number = std::get_if<float>(&f.default_value);
+      const std::string value = number && std::isnan(*number) ? "required" : options::python_repr(f.default_value);
+      cells += fmt::format("{}`{}` = {} ({})", cells.empty() ? "" : "; ", f.key, value, f.doc);
+    }
+    out += fmt::format("| `{}` | `{}` | {} | {} |\n", side, d.name, d.class_name, cells);
   }
-  return s;
+}
+}  // namespace
+
+std::string optimizer_table_markdown() {
+  std::string out = "| side | `name` | class | options: key = default (meaning) |\n|---|---|---|---|\n";
+  table_rows(out, "keras", keras::optimizers::all());
+  table_rows(out, "torch", torch::optim::all());
+  return out;
 }
 
-OptimizerSettings settings_of(const TorchOptimizerConfig& c) {
-  OptimizerSettings s;
-  s.name = c.name;
-  if (c.name == "sgd") {
-    const auto o = torch_sgd(c);
-    s.learning_rate = o.lr, s.momentum = o.momentum, s.nesterov = o.nesterov, s.dampening = o.dampening;
-    s.weight_decay = o.weight_decay;
-    s.text = fmt::format("SGD(lr={:g}, momentum={:g}, dampening={:g}, weight_decay={:g}{})", o.lr, o.momentum,
-                         o.dampening, o.weight_decay, o.nesterov ? ", nesterov=True" : "");
-  } else if (c.name == "adam") {
-    const auto o = torch_adam(c);
-    s.learning_rate = o.lr, s.beta1 = o.betas.first, s.beta2 = o.betas.second, s.epsilon = o.eps;
-    s.weight_decay = o.weight_decay, s.amsgrad = o.amsgrad;
-    s.text = fmt::format("Adam(lr={:g}, betas=({:g}, {:g}), eps={:g}, weight_decay={:g}{})", o.lr, o.betas.first,
-                         o.betas.second, o.eps, o.weight_decay, o.amsgrad ? ", amsgrad=True" : "");
-  } else if (c.name == "rmsprop") {
-    const auto o = torch_rmsprop(c);
-    s.learning_rate = o.lr, s.rho = o.alpha, s.momentum = o.momentum, s.epsilon = o.eps, s.centered = o.centered;
-    s.weight_decay = o.weight_decay;
-    s.text = fmt::format("RMSprop(lr={:g}, alpha={:g}, eps={:g}, weight_decay={:g}, momentum={:g}{})", o.lr, o.alpha,
-                         o.eps, o.weight_decay, o.momentum, o.centered ? ", centered=True" : "");
-  } else if (c.name == "adagrad") {
-    const auto o = torch_adagrad(c);
-    s.learning_rate = o.lr, s.initial_accumulator = o.initial_accumulator_value, s.epsilon = o.eps;
-    s.weight_decay = o.weight_decay;
-    s.text = fmt::format("Adagrad(lr={:g}, weight_decay={:g}, initial_accumulator_value={:g}, eps={:g})", o.lr,
-                         o.weight_decay, o.initial_accumulator_value, o.eps);
-  } else {
-    unknown("torch", c.name);
+bool align_torch_to_keras(const OptimizerConfig& keras, OptimizerConfig& torch, AlignedOptions which) {
+  using options::Meaning;
+  const auto& kd = keras_descriptor(keras.name);
+  const auto& td = torch_descriptor(torch.name);
+  const options::Values k = kd.resolve(keras.given), t = td.resolve(torch.given);
+  // Keras' value for a meaning, or the neutral "off" (0 / false) where Keras has no such option.
+  const auto keras_value = [&](Meaning m, const options::Value& like) -> options::Value {
+    if (const options::FieldInfo* f = kd.field(m)) {
+      const options::Value& v = *options::find(k, f->key);
+      if (const auto* pair = std::get_if<std::pair<float, float>>(&v)) return m == f->meanings.front() ? pair->first : pair->second;
+      return v;
+    }
+    return std::holds_alternative<bool>(like) ? options::Value(false) : options::Value(0.0f);
+  };
+  bool changed = false;
+  for (const auto& f : td.fields) {
+    const bool is_lr = f.meanings.front() == Meaning::learning_rate;
+    if (is_lr != (which == AlignedOptions::learning_rate)) continue;
+    const options::Value current = *options::find(t, f.key);
+    options::Value wanted;
+    if (std::holds_alternative<std::pair<float, float>>(current)) {
+      wanted = std::pair{std::get<float>(keras_value(f.meanings[0], 0.0f)), std::get<float>(keras_value(f.meanings[1], 0.0f))};
+    } else {
+      wanted = keras_value(f.meanings.front(), current);
+    }
+    if (wanted == current) continue;
+    put(torch.given, f.key, wanted);
+    changed = true;
   }
-  return s;
+  return changed;
 }
 
 }  // namespace duet::compare

@@ -4,6 +4,10 @@
 
 #include "duet/core/error.h"
 
+#include <cctype>
+#include <type_traits>
+#include <utility>
+
 namespace duet::keras::optimizers {
 
 namespace {
@@ -87,15 +91,31 @@ void AdagradRule::update(Tensor::Array& v, const Tensor::Array& g, const Adagrad
                               s);
 }
 
+const std::vector<Descriptor>& all() {
+  static const std::vector<Descriptor> list = [] {
+    const auto build = [](auto optimizer) -> std::shared_ptr<Optimizer> {
+      return std::make_shared<decltype(optimizer)>(std::move(optimizer));
+    };
+    const auto of = [&](std::string name, auto tag) {
+      using Opt = typename decltype(tag)::type;
+      return options::describe<std::shared_ptr<Optimizer>, typename Opt::Options, typename Opt::Rule>(
+          std::move(name), [build](const typename Opt::Options& o) { return build(Opt(o)); });
+    };
+    return std::vector<Descriptor>{of("sgd", std::type_identity<SGD>{}), of("adam", std::type_identity<Adam>{}),
+                                   of("rmsprop", std::type_identity<RMSprop>{}),
+                                   of("adagrad", std::type_identity<Adagrad>{})};
+  }();
+  return list;
+}
+
 std::shared_ptr<Optimizer> get(const std::string& identifier) {
-  std::string id;
+  std::string id, known;
   for (char c : identifier) id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (id == "sgd") return std::make_shared<SGD>();
-  if (id == "adam") return std::make_shared<Adam>();
-  if (id == "rmsprop") return std::make_shared<RMSprop>();
-  if (id == "adagrad") return std::make_shared<Adagrad>();
-  throw Error(fmt::format("Could not interpret optimizer identifier: '{}' (known: sgd, adam, rmsprop, adagrad)",
-                          identifier));
+  for (const auto& d : all()) {
+    if (d.name == id) return d.make({});
+    known += (known.empty() ? "" : ", ") + d.name;
+  }
+  throw Error(fmt::format("Could not interpret optimizer identifier: '{}' (known: {})", identifier, known));
 }
 
 }  // namespace duet::keras::optimizers

@@ -6,10 +6,6 @@
 
 namespace duet::torch::optim {
 
-void Optimizer::zero_grad() {
-  for (auto& p : params_) p.zero_grad();
-}
-
 // The checks of torch/optim/sgd.py's constructor, with its wording.
 void SGDRule::validate(const SGDOptions& o) {
   if (std::isnan(o.lr)) throw Error("SGD: lr is required (for example {.lr = 0.01f})");

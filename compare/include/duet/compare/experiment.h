@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "duet/core/option_fields.h"
 #include "duet/core/tensor.h"
 
 namespace duet::compare {
@@ -27,12 +28,15 @@ struct LayerWeights {
   Tensor bias;
 };
 
-/// Keras' optimiser names and parameters; absent values take Keras' defaults for that optimiser.
-struct KerasOptimizerConfig {
-  std::string name = "sgd";  ///< sgd | adam | rmsprop | adagrad
-  std::optional<float> learning_rate, momentum, beta_1, beta_2, epsilon, rho, initial_accumulator_value;
-  std::optional<bool> nesterov, amsgrad, centered;
+/// One side's optimiser as the experiment gives it: a name from the front-end's list of
+/// optimisers (keras::optimizers::all(), torch::optim::all()) and the values given for its
+/// options, in that framework's words; absent options take that framework's defaults.
+struct OptimizerConfig {
+  std::string name = "sgd";
+  options::Values given;
 };
+using KerasOptimizerConfig = OptimizerConfig;
+using TorchOptimizerConfig = OptimizerConfig;
 
 struct KerasConfig {
   KerasOptimizerConfig optimizer;
@@ -42,15 +46,6 @@ struct KerasConfig {
   float huber_delta = 1.0f;
   std::optional<int> batch_size;  ///< overrides the shared value
   std::optional<bool> shuffle;
-};
-
-/// PyTorch's optimiser names and parameters; absent values take PyTorch's defaults.
-struct TorchOptimizerConfig {
-  std::string name = "sgd";  ///< sgd | adam | rmsprop | adagrad
-  std::optional<float> lr;   ///< required for sgd, as in torch.optim.SGD
-  std::optional<float> momentum, dampening, weight_decay, eps, alpha, initial_accumulator_value;
-  std::optional<std::pair<float, float>> betas;
-  std::optional<bool> nesterov, amsgrad, centered;
 };
 
 struct TorchConfig {

@@ -2,6 +2,8 @@
 /// torch.optim.Adam and AdamW with PyTorch's rules (torch/optim/adam.py, adamw.py) and defaults.
 #pragma once
 
+#include <vector>
+
 #include <utility>
 
 #include "duet/core/optim.h"
@@ -15,6 +17,13 @@ struct AdamOptions {
   float eps = 1e-8f;  ///< added after bias correction: sqrt(v_hat) + eps
   float weight_decay = 0.0f;  ///< L2, added to the gradient
   bool amsgrad = false;
+  static std::vector<Field<AdamOptions>> fields() {
+    return {{"lr", {Meaning::learning_rate}, &AdamOptions::lr, Show::always, "step size"},
+            {"betas", {Meaning::beta1, Meaning::beta2}, &AdamOptions::betas, Show::always, "moment decays"},
+            {"eps", {Meaning::epsilon}, &AdamOptions::eps, Show::always, "added to the bias-corrected sqrt(v)"},
+            {"weight_decay", {Meaning::weight_decay}, &AdamOptions::weight_decay, Show::always, "L2 penalty added to the gradient"},
+            {"amsgrad", {Meaning::amsgrad}, &AdamOptions::amsgrad, Show::when_changed, "use the maximum of v"}};
+  }
 };
 
 struct AdamWOptions {
@@ -23,6 +32,13 @@ struct AdamWOptions {
   float eps = 1e-8f;
   float weight_decay = 1e-2f;  ///< decoupled: p *= 1 - lr * weight_decay
   bool amsgrad = false;
+  static std::vector<Field<AdamWOptions>> fields() {
+    return {{"lr", {Meaning::learning_rate}, &AdamWOptions::lr, Show::always, "step size"},
+            {"betas", {Meaning::beta1, Meaning::beta2}, &AdamWOptions::betas, Show::always, "moment decays"},
+            {"eps", {Meaning::epsilon}, &AdamWOptions::eps, Show::always, "added to the bias-corrected sqrt(v)"},
+            {"weight_decay", {Meaning::weight_decay}, &AdamWOptions::weight_decay, Show::always, "decoupled: p *= 1 - lr wd"},
+            {"amsgrad", {Meaning::amsgrad}, &AdamWOptions::amsgrad, Show::when_changed, "use the maximum of v"}};
+  }
 };
 
 struct AdamRule {

@@ -3,11 +3,12 @@
 #pragma once
 
 #include <cmath>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "duet/core/error.h"
+#include "duet/core/option_fields.h"
+#include "duet/core/optimizer_loop.h"
 #include "duet/core/tensor.h"
 
 namespace duet::torch::optim {
@@ -33,6 +34,10 @@ class Optimizer {
   std::vector<Tensor> params_;
 };
 
+using options::Field;
+using options::Meaning;
+using options::Show;
+
 /// A parameter group: parameters with their own options (e.g. a different lr).
 template <typename Options>
 struct ParamGroup {
@@ -44,9 +49,11 @@ struct ParamGroup {
 /// created on first use and keyed by the parameter. `Rule` supplies
 ///   static void validate(const Options&), and
 ///   static void update(Tensor::Array& param, const Tensor::Array& grad, const Options&, State&).
-template <typename Options, typename State, typename Rule>
+template <typename OptionsT, typename State, typename RuleT>
 class GroupedOptimizer : public Optimizer {
  public:
+  using Options = OptionsT;
+  using Rule = RuleT;
   GroupedOptimizer(std::vector<Tensor> params, Options options)
       : GroupedOptimizer(std::vector<ParamGroup<Options>>{{std::move(params), options}}) {}
   explicit GroupedOptimizer(std::vector<ParamGroup<Options>> groups) : groups_(std::move(groups)) {
@@ -65,11 +72,10 @@ class GroupedOptimizer : public Optimizer {
   }
 
   void step() override {
-    for (auto& group : groups_) {
-      for (auto& p : group.params) {
-        if (!p.grad().defined()) continue;
-        Rule::update(p.mutable_data(), p.grad().data(), group.options, state_[p.impl_ptr().get()]);
-      }
+    for (const auto& group : groups_) {
+      duet::optim::update_each(group.params, states_, [&group](Tensor::Array& p, const Tensor::Array& g, State& s) {
+        Rule::update(p, g, group.options, s);
+      });
     }
   }
 
@@ -80,7 +86,7 @@ class GroupedOptimizer : public Optimizer {
 
  private:
   std::vector<ParamGroup<Options>> groups_;
-  std::unordered_map<const void*, State> state_;
+  duet::optim::StateTable<State> states_;
 };
 
 }  // namespace duet::torch::optim

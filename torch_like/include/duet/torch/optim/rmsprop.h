@@ -2,6 +2,8 @@
 /// torch.optim.RMSprop with PyTorch's rule (torch/optim/rmsprop.py) and defaults.
 #pragma once
 
+#include <vector>
+
 #include "duet/core/optim.h"
 #include "duet/torch/optim/optimizer.h"
 
@@ -14,6 +16,14 @@ struct RMSpropOptions {
   float weight_decay = 0.0f;
   float momentum = 0.0f;
   bool centered = false;
+  static std::vector<Field<RMSpropOptions>> fields() {
+    return {{"lr", {Meaning::learning_rate}, &RMSpropOptions::lr, Show::always, "step size"},
+            {"alpha", {Meaning::rho}, &RMSpropOptions::alpha, Show::always, "square-average decay"},
+            {"eps", {Meaning::epsilon}, &RMSpropOptions::eps, Show::always, "outside the root: sqrt(v) + eps"},
+            {"weight_decay", {Meaning::weight_decay}, &RMSpropOptions::weight_decay, Show::always, "L2 penalty added to the gradient"},
+            {"momentum", {Meaning::momentum}, &RMSpropOptions::momentum, Show::always, "momentum factor"},
+            {"centered", {Meaning::centered}, &RMSpropOptions::centered, Show::when_changed, "divide by the variance"}};
+  }
 };
 
 struct RMSpropRule {
