@@ -44,7 +44,6 @@ std::int64_t row_width(const BasicTensor<T>& x, const char* op) {
   if (x.rank() == 0) throw Error(fmt::format("{}: a scalar has no rows", op));
   return x.numel() / std::max<std::int64_t>(x.shape()[0], 1);
 }
-template <typename T>
 Shape with_rows(const Shape& s, std::int64_t rows) {
   Shape out = s;
   out[0] = rows;
@@ -60,7 +59,7 @@ BasicTensor<T> slice_rows(const BasicTensor<T>& x, std::int64_t begin, std::int6
                             x.shape()[0], x.shape().str()));
   }
   typename BasicTensor<T>::Array out = x.data().segment(begin * width, (end - begin) * width);
-  return make_result<T>("slice_rows", with_rows<T>(x.shape(), end - begin), std::move(out), {&x},
+  return make_result<T>("slice_rows", with_rows(x.shape(), end - begin), std::move(out), {&x},
                         [begin, width](GradNode<T>& node, const TensorImpl<T>&, const auto& g) {
                           grad_sink(node, 0).segment(begin * width, g.size()) += g;
                         });
@@ -78,7 +77,7 @@ BasicTensor<T> gather_rows(const BasicTensor<T>& x, const std::vector<std::int64
     }
     out.segment(static_cast<Eigen::Index>(r) * width, width) = x.data().segment(index[r] * width, width);
   }
-  return make_result<T>("gather_rows", with_rows<T>(x.shape(), static_cast<std::int64_t>(index.size())),
+  return make_result<T>("gather_rows", with_rows(x.shape(), static_cast<std::int64_t>(index.size())),
                         std::move(out), {&x},
                         [index, width](GradNode<T>& node, const TensorImpl<T>&, const auto& g) {
                           auto& s = grad_sink(node, 0);
