@@ -4,6 +4,7 @@
 // the epoch's logs (progress line, History, callbacks).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -29,14 +30,23 @@ namespace {
 class RunningMeans {
  public:
   explicit RunningMeans(std::size_t count) : sums_(count, 0.0) {}
+  void reset() {
+    std::fill(sums_.begin(), sums_.end(), 0.0);
+    seen_ = 0;
+  }
   void add(const std::vector<double>& values, std::int64_t batch) {
     for (std::size_t i = 0; i < values.size(); ++i) sums_[i] += values[i] * static_cast<double>(batch);
     seen_ += batch;
   }
   std::vector<double> means() const {
-    std::vector<double> out(sums_.size());
-    for (std::size_t i = 0; i < sums_.size(); ++i) out[i] = sums_[i] / static_cast<double>(seen_);
+    std::vector<double> out;
+    write_means(out);
     return out;
+  }
+  // Into `out`, reusing its storage.
+  void write_means(std::vector<double>& out) const {
+    out.resize(sums_.size());
+    for (std::size_t i = 0; i < sums_.size(); ++i) out[i] = sums_[i] / static_cast<double>(seen_);
   }
 
  private:
@@ -74,6 +84,19 @@ void check_fit_options(const FitOptions& options) {
 }
 
 }  // namespace
+
+// What run_epoch keeps from one epoch to the next: set up once per fit.
+struct Sequential::EpochRun {
+  EpochRun(std::vector<std::string> names_, std::vector<Tensor> weights_)
+      : names(std::move(names_)), weights(std::move(weights_)), means(names.size()), values(names.size()) {}
+
+  std::vector<std::string> names;  // loss and metrics, as logged
+  std::vector<Tensor> weights;     // the trainable weights the optimiser updates
+  RunningMeans means;
+  std::vector<double> values;
+  int steps_run = 0;
+  std::vector<double> logs;  // the epoch's means, then the validation values
+};
 
 Tensor Sequential::checked_targets(const char* method, const Tensor& x, const Tensor& y, const char* x_name,
                                    const char* y_name) {
@@ -131,11 +154,11 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
   check_fit_options(options);
   const TrainingData data = training_data(x, y, options);
   resolve_metrics();
-  const std::vector<std::string> train_names = metrics_names();
+  EpochRun run{metrics_names(), trainable_weights()};
   // Keras' epoch logs: loss and metrics, then the same prefixed with "val_".
-  std::vector<std::string> names = train_names;
+  std::vector<std::string> names = run.names;
   if (data.validation) {
-    for (const auto& name : train_names) names.push_back("val_" + name);
+    for (const auto& name : run.names) names.push_back("val_" + name);
   }
   detail::CallbackList callbacks(options.callbacks, *this);
   History history;
@@ -151,13 +174,13 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
     if (options.verbose > 0) utils::logger()->info("Epoch {}/{}\n", epoch + 1, options.epochs);
     std::optional<detail::Progbar> progbar;
     if (options.verbose > 0) progbar.emplace(steps, options.verbose, dynamic);
-    int steps_run = 0;
-    std::vector<double> logs = run_epoch(data, options, train_names, progbar ? &*progbar : nullptr, callbacks, steps_run);
+    run_epoch(data, options, run, progbar ? &*progbar : nullptr, callbacks);
+    std::vector<double>& logs = run.logs;
     if (data.validation) {
       const auto val = measure(data.validation->first, data.validation->second, options.batch_size, nullptr);
       logs.insert(logs.end(), val.begin(), val.end());
     }
-    if (progbar) progbar->update(steps_run, zip(names, logs), /*finalize=*/true);
+    if (progbar) progbar->update(run.steps_run, zip(names, logs), /*finalize=*/true);
     history.epoch.push_back(epoch);
     for (std::size_t i = 0; i < names.size(); ++i) columns[i]->push_back(logs[i]);
     check_finite_epoch_loss(logs[0], epoch, stop_training);
@@ -167,27 +190,28 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
   return history;
 }
 
-std::vector<double> Sequential::run_epoch(const TrainingData& data, const FitOptions& options,
-                                          const std::vector<std::string>& names, detail::Progbar* progbar,
-                                          detail::CallbackList& callbacks, int& steps_run) {
+void Sequential::run_epoch(const TrainingData& data, const FitOptions& options, EpochRun& run,
+                                          detail::Progbar* progbar, detail::CallbackList& callbacks) {
   const std::int64_t n = data.x.shape()[0];
   const std::int64_t batch = std::min<std::int64_t>(options.batch_size, n);
   const int steps = step_count(n, batch);
-  const auto weights = trainable_weights();
   const std::vector<std::int64_t> order =
       options.shuffle ? utils::default_generator().permutation(n) : std::vector<std::int64_t>{};
   const bool whole = steps == 1 && order.empty();
-  RunningMeans means(names.size());
-  std::vector<double> values(names.size());
+  const auto& names = run.names;
+  auto& means = run.means;
+  auto& values = run.values;
+  int& steps_run = run.steps_run;
+  means.reset();
   steps_run = 0;
   while (steps_run < steps && !stop_training) {
     const std::int64_t begin = steps_run * batch, end = std::min(n, begin + batch);
     const Tensor xb = batch_rows(data.x, order, begin, end, whole), yb = batch_rows(data.y, order, begin, end, whole);
     const Tensor pred = forward(xb, true);  // x was checked once, before the first epoch
     Tensor loss = loss_->fn(yb, pred);
-    for (auto w : weights) w.zero_grad();
+    for (auto w : run.weights) w.zero_grad();
     loss.backward();
-    optimizer_->apply_gradients(weights);
+    optimizer_->apply_gradients(run.weights);
     // Keras' epoch loss: the mean of batch losses weighted by batch size, each taken before
     // its batch's update; metrics likewise on the same predictions.
     values[0] = static_cast<double>(loss.item());
@@ -201,7 +225,7 @@ std::vector<double> Sequential::run_epoch(const TrainingData& data, const FitOpt
     // The final line of the epoch, with validation values, is drawn by fit.
     if (progbar && steps_run < steps && !stop_training) progbar->update(steps_run, zip(names, means.means()));
   }
-  return means.means();
+  means.write_means(run.logs);
 }
 
 std::vector<double> Sequential::measure(const Tensor& x, const Tensor& y, int batch_size, detail::Progbar* progbar) {

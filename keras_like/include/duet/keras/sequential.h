@@ -141,6 +141,7 @@ class Sequential {
 
  private:
   struct TrainingData;  // training.cpp
+  struct EpochRun;      // training.cpp
 
   void ensure_built(const Tensor& x);
   /// Builds `layer` for `input_dim` features, or checks that a built layer was built for them.
@@ -161,11 +162,10 @@ class Sequential {
                          const char* y_name);
   /// The training rows and the validation set (validation_data, or the validation_split's last rows).
   TrainingData training_data(const Tensor& x, const Tensor& y, const FitOptions& options);
-  /// One pass of updates over the training batches; returns the batch-size weighted means of the
-  /// loss and metrics (metrics_names() order) and sets `steps_run`.
-  std::vector<double> run_epoch(const TrainingData& data, const FitOptions& options,
-                                const std::vector<std::string>& names, detail::Progbar* progbar,
-                                detail::CallbackList& callbacks, int& steps_run);
+  /// One pass of updates over the training batches; leaves the batch-size weighted means of the
+  /// loss and metrics (metrics_names() order) in run.logs. `run` holds what lasts the whole fit.
+  void run_epoch(const TrainingData& data, const FitOptions& options, EpochRun& run, detail::Progbar* progbar,
+                 detail::CallbackList& callbacks);
   /// The loss and metrics over (x, y) in batches, without gradients, in metrics_names() order.
   std::vector<double> measure(const Tensor& x, const Tensor& y, int batch_size, detail::Progbar* progbar);
 
