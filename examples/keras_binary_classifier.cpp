@@ -8,30 +8,21 @@
 //   loss, accuracy = model.evaluate(x, y)
 //
 // The data: two noisy blobs centred at (-1, -1) (label 0) and (1, 1) (label 1).
+#include <duet/core/datasets.h>
 #include <duet/keras.h>
 #include <fmt/core.h>
 
 using namespace duet::keras;
-using duet::Tensor;
 
 int main() {
   utils::set_random_seed(0);
-  auto& gen = utils::default_generator();
-  std::vector<std::vector<float>> xs, ys;
-  for (int i = 0; i < 200; ++i) {
-    const float label = static_cast<float>(i % 2);
-    const float centre = label == 1 ? 1.0f : -1.0f;
-    xs.push_back({centre + 0.7f * static_cast<float>(gen.normal()), centre + 0.7f * static_cast<float>(gen.normal())});
-    ys.push_back({label});
-  }
-  const Tensor x = Tensor::from_rows(xs), y = Tensor::from_rows(ys);
+  const auto [x, y] = duet::datasets::blobs(200, {{-1, -1}, {1, 1}}, 0.7f, utils::default_generator());
 
   Sequential model({layers::Dense(8, {.activation = "relu", .input_shape = {2}}),
                     layers::Dense(1, {.activation = "sigmoid"})});
   model.compile("adam", "binary_crossentropy", {"accuracy"});
-  auto early_stopping = std::make_shared<callbacks::EarlyStopping>(callbacks::EarlyStoppingOptions{.monitor = "loss", .patience = 5});
-  model.fit(x, y, {.epochs = 100, .verbose = 0, .callbacks = {early_stopping}});
+  model.fit(x, y, {.epochs = 100, .verbose = 0, .callbacks = {callbacks::EarlyStopping({.monitor = "loss", .patience = 5})}});
 
-  const Logs result = model.evaluate(x, y);
-  fmt::print("loss {:.4f}, accuracy {:.3f}\n", result.at("loss"), result.at("accuracy"));
+  const auto [loss, accuracy] = model.evaluate(x, y).unpack<2>();
+  fmt::print("loss {:.4f}, accuracy {:.3f}\n", loss, accuracy);
 }

@@ -7,24 +7,15 @@
 //   history = model.fit(x, y, epochs=200, batch_size=16, validation_split=0.2, verbose=0)
 //
 // The data: y = sin(x1) + 0.5 x2^2 on 160 points drawn uniformly from [-2, 2]^2.
+#include <duet/core/datasets.h>
 #include <duet/keras.h>
 #include <fmt/core.h>
 
-#include <cmath>
-
 using namespace duet::keras;
-using duet::Tensor;
 
 int main() {
   utils::set_random_seed(0);
-  auto& gen = utils::default_generator();
-  std::vector<std::vector<float>> xs, ys;
-  for (int i = 0; i < 160; ++i) {
-    const float x1 = gen.uniform(-2, 2), x2 = gen.uniform(-2, 2);
-    xs.push_back({x1, x2});
-    ys.push_back({std::sin(x1) + 0.5f * x2 * x2});
-  }
-  const Tensor x = Tensor::from_rows(xs), y = Tensor::from_rows(ys);
+  const auto [x, y] = duet::datasets::sine_regression(160, utils::default_generator());
 
   Sequential model({layers::Input({2}), layers::Dense(16, {.activation = "tanh"}), layers::Dense(1)});
   model.compile(optimizers::Adam({.learning_rate = 0.01f}), "mse", {"mae"});

@@ -1,26 +1,17 @@
 /// @file
-/// A small CSV reader for experiment data: a header row, then numeric cells.
+/// The CSV reader the experiment files use; it lives in the core (duet/core/csv.h), so either
+/// front-end can read data, and is named here for compare's code.
 #pragma once
 
-#include <filesystem>
-#include <string>
-#include <vector>
-
-#include "duet/core/tensor.h"
+#include "duet/core/csv.h"
 
 namespace duet::compare {
 
-struct CsvTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<float>> rows;
-};
-
-/// Parses CSV text; `source` names the file in error messages ("data.csv:4: ...").
-CsvTable parse_csv(const std::string& text, const std::string& source);
-CsvTable read_csv(const std::filesystem::path& path);
-
-/// Splits a table into features (every column not in `targets`) and targets (in that order).
-void split_columns(const CsvTable& table, const std::vector<std::string>& targets, const std::string& source,
-                   Tensor& x, Tensor& y);
+using duet::CsvData;
+using duet::CsvTable;
+using duet::load_csv;
+using duet::parse_csv;
+using duet::read_csv;
+using duet::split_columns;
 
 }  // namespace duet::compare

@@ -6,7 +6,9 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -86,6 +88,23 @@ class LambdaCallback : public Callback {
   void on_epoch_begin(int e, const Logs& l) override { if (on_epoch_begin_fn) on_epoch_begin_fn(e, l); }
   void on_epoch_end(int e, const Logs& l) override { if (on_epoch_end_fn) on_epoch_end_fn(e, l); }
   void on_train_batch_end(int b, const Logs& l) override { if (on_batch_end_fn) on_batch_end_fn(b, l); }
+};
+
+/// Holds a callback for fit's `callbacks`, by value or by shared pointer, so both
+/// `{.callbacks = {callbacks::EarlyStopping({.patience = 2})}}` and a shared_ptr work. A callback
+/// given by value is copied into fit: keep a shared_ptr to read its state (stopped_epoch()) after.
+class CallbackRef {
+ public:
+  template <typename C>
+    requires std::is_base_of_v<Callback, C>
+  CallbackRef(C callback) : ptr_(std::make_shared<C>(std::move(callback))) {}  // NOLINT: implicit by design
+  template <typename C>
+    requires std::is_base_of_v<Callback, C>
+  CallbackRef(std::shared_ptr<C> callback) : ptr_(std::move(callback)) {}  // NOLINT
+  const std::shared_ptr<Callback>& get() const { return ptr_; }
+
+ private:
+  std::shared_ptr<Callback> ptr_;
 };
 
 }  // namespace callbacks

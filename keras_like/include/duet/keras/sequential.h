@@ -19,12 +19,14 @@
 #include "duet/keras/layers/layer.h"
 #include "duet/keras/losses.h"
 #include "duet/keras/optimizers.h"
+#include "duet/keras/scores.h"
 
 namespace duet::keras {
 
 namespace detail {
 class Progbar;
-}
+class CallbackList;
+}  // namespace detail
 
 /// compile()'s optimizer: a Keras name ("sgd") or a configured optimiser.
 class OptimizerSpec {
@@ -62,37 +64,62 @@ struct FitOptions {
   float validation_split = 0.0f;
   /// Explicit validation data (x, y); takes precedence over validation_split.
   std::optional<std::pair<Tensor, Tensor>> validation_data = std::nullopt;
-  std::vector<std::shared_ptr<callbacks::Callback>> callbacks = {};
+  /// Callbacks by value or shared_ptr (see callbacks::CallbackRef).
+  std::vector<callbacks::CallbackRef> callbacks = {};
 };
 
 struct EvaluateOptions {
   int batch_size = 32;
-  int verbose = 1;
+  int verbose = 1;  ///< 0 silent, 1 or 2 the progress line
 };
 
+/// A stack of layers trained as one model.
+///
+/// fit and evaluate take x as [samples, features] and y as [samples, outputs] or, as Keras
+/// accepts, 1-D [samples] (read as one output per sample).
+///
+/// A Sequential is not copyable: a copy would share its layers' weights, so training one would
+/// silently change the other. Move it, or make an independent model as Keras does:
+/// models::clone_model(model) (same layers, fresh weights), followed by
+/// clone.set_weights(model.get_weights()) for the same values.
 class Sequential {
  public:
   Sequential() = default;
   Sequential(std::initializer_list<layers::LayerRef> layers);
+  Sequential(const Sequential&) = delete;
+  Sequential& operator=(const Sequential&) = delete;
+  Sequential(Sequential&&) noexcept = default;
+  Sequential& operator=(Sequential&&) noexcept = default;
+  ~Sequential() = default;
 
   void add(layers::LayerRef layer);
   /// Creates every layer's weights for inputs of `input_dim` features (done automatically from
   /// the first layer's input_shape, or on the first fit / predict).
+  /// Layers built before (an adapted Normalization, a layer shared with another model) keep
+  /// their weights and must take `input_dim`-derived widths.
   void build(std::int64_t input_dim, Generator* generator = nullptr);
   bool built() const { return input_dim_.has_value(); }
+  /// The number of input features, once built.
+  const std::optional<std::int64_t>& input_dim() const { return input_dim_; }
 
   /// metrics: "accuracy", "mae", "mse", ... (see metrics.h)
   void compile(OptimizerSpec optimizer, LossSpec loss, std::vector<std::string> metrics = {});
   History fit(const Tensor& x, const Tensor& y, FitOptions options = {});
   Tensor predict(const Tensor& x, int batch_size = 32);
-  /// The loss and metrics over (x, y), without updating weights ({"loss": ..., "accuracy": ...}).
-  Logs evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
+  /// The loss and metrics over (x, y), without updating weights, in metrics_names() order
+  /// (see Scores for the scalar, unpacking and by-name forms).
+  Scores evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options = {});
+  /// Keras' model.metrics_names: "loss", then the compiled metrics in compile() order.
+  std::vector<std::string> metrics_names() const;
 
-  /// Keras' table of layers, output shapes and parameter counts; also printed by summary().
+  /// Keras' table of layers, output shapes and parameter counts, then the total, trainable and
+  /// non-trainable counts with their float32 sizes ("Total params: 1,234 (4.82 KB)"); also
+  /// printed by summary().
   std::string summary_text() const;
   void summary() const;
-  /// Weights in Duet's tensor file format (docs/file-format.md), written atomically; loading
-  /// checks every name and shape before changing anything.
+  /// Weights in Duet's tensor file format (docs/file-format.md) under "<layer>/<weight>" names
+  /// ("dense/kernel"), written atomically; loading checks every name and shape before changing
+  /// anything.
   void save_weights(const std::filesystem::path& path) const;
   void load_weights(const std::filesystem::path& path);
 
@@ -100,16 +127,25 @@ class Sequential {
   bool stop_training = false;
 
   Tensor call(const Tensor& x, bool training = false);
-  /// Kernels and biases in layer order, as copies (Keras' get_weights).
+  /// Every weight, layer by layer in each layer's order (Keras' get_weights: kernel, bias for
+  /// Dense; mean, variance, count for Normalization), as copies.
   std::vector<Tensor> get_weights() const;
   /// Replaces every weight; shapes must match get_weights().
   void set_weights(const std::vector<Tensor>& weights);
+  /// The weights the optimiser updates, as handles.
   std::vector<Tensor> trainable_weights() const;
+  /// The weights only assignment changes (a Normalization's mean and variance), as handles.
+  std::vector<Tensor> non_trainable_weights() const;
   const std::vector<std::shared_ptr<layers::Layer>>& layers() const { return layers_; }
   optimizers::Optimizer& optimizer() const;
 
  private:
+  struct TrainingData;  // training.cpp
+  struct EpochRun;      // training.cpp
+
   void ensure_built(const Tensor& x);
+  /// Builds `layer` for `input_dim` features, or checks that a built layer was built for them.
+  static void build_layer(layers::Layer& layer, std::int64_t input_dim, Generator& generator);
   void resolve_metrics();
   /// Throws the divergence error unless `loss` is finite or a callback is stopping training.
   void check_finite_epoch_loss(double loss, int epoch, bool stopping) const;
@@ -117,8 +153,21 @@ class Sequential {
   Tensor forward(const Tensor& x, bool training);
   void require_compiled(const char* what) const;
   std::int64_t output_dim() const;
-  /// Loss and metric sums over (x, y) in batches, without gradients: the epoch's validation logs.
-  Logs measure(const Tensor& x, const Tensor& y, int batch_size, detail::Progbar* progbar);
+
+  // training.cpp: fit and evaluate as named steps.
+  /// The one input check of fit and evaluate: x a finite [samples, features] matrix for this
+  /// model (building it if needed), y finite with as many samples and a width the loss takes.
+  /// Returns y as a matrix (1-D y becomes [samples, 1], as Keras expands it).
+  Tensor checked_targets(const char* method, const Tensor& x, const Tensor& y, const char* x_name,
+                         const char* y_name);
+  /// The training rows and the validation set (validation_data, or the validation_split's last rows).
+  TrainingData training_data(const Tensor& x, const Tensor& y, const FitOptions& options);
+  /// One pass of updates over the training batches; leaves the batch-size weighted means of the
+  /// loss and metrics (metrics_names() order) in run.logs. `run` holds what lasts the whole fit.
+  void run_epoch(const TrainingData& data, const FitOptions& options, EpochRun& run, detail::Progbar* progbar,
+                 detail::CallbackList& callbacks);
+  /// The loss and metrics over (x, y) in batches, without gradients, in metrics_names() order.
+  std::vector<double> measure(const Tensor& x, const Tensor& y, int batch_size, detail::Progbar* progbar);
 
   std::vector<std::shared_ptr<layers::Layer>> layers_;
   std::optional<std::int64_t> input_dim_;

@@ -13,20 +13,22 @@ namespace duet::keras::layers {
 class Input : public Layer {
  public:
   explicit Input(std::vector<std::int64_t> shape);
-  void build(std::int64_t, Generator&) override { mark_built(); }
+  void build(std::int64_t input_dim, Generator&) override { mark_built(input_dim); }
   Tensor call(const Tensor& inputs, bool) override { return inputs; }
   std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
   std::string class_name() const override { return "InputLayer"; }
+  std::shared_ptr<Layer> clone() const override { return std::make_shared<Input>(*input_shape_); }
 };
 
 /// Applies an activation by name: linear | relu | sigmoid | tanh | softmax.
 class Activation : public Layer {
  public:
   explicit Activation(std::string activation);
-  void build(std::int64_t, Generator&) override { mark_built(); }
+  void build(std::int64_t input_dim, Generator&) override { mark_built(input_dim); }
   Tensor call(const Tensor& inputs, bool training) override;
   std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
   std::string class_name() const override { return "Activation"; }
+  std::shared_ptr<Layer> clone() const override { return std::make_shared<Activation>(activation_); }
 
  private:
   std::string activation_;
@@ -37,10 +39,11 @@ class Activation : public Layer {
 class Dropout : public Layer {
  public:
   explicit Dropout(float rate);
-  void build(std::int64_t, Generator&) override { mark_built(); }
+  void build(std::int64_t input_dim, Generator&) override { mark_built(input_dim); }
   Tensor call(const Tensor& inputs, bool training) override;
   std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
   std::string class_name() const override { return "Dropout"; }
+  std::shared_ptr<Layer> clone() const override { return std::make_shared<Dropout>(rate_); }
 
  private:
   float rate_;

@@ -16,6 +16,7 @@ struct DenseOptions {
   std::vector<std::int64_t> input_shape = {};  ///< on the first layer: the feature shape, e.g. {1}
 };
 
+/// Creates the weights "kernel" and (with use_bias) "bias" when built.
 class Dense : public Layer {
  public:
   explicit Dense(std::int64_t units, DenseOptions options = {});
@@ -23,13 +24,13 @@ class Dense : public Layer {
   void build(std::int64_t input_dim, Generator& generator) override;
   Tensor call(const Tensor& inputs, bool training) override;
   std::int64_t output_dim(std::int64_t) const override { return units_; }
-  std::vector<Tensor> weights() const override;
   std::string class_name() const override { return "Dense"; }
+  std::shared_ptr<Layer> clone() const override;
 
   std::int64_t units() const { return units_; }
   const DenseOptions& options() const { return options_; }
-  Tensor kernel;  ///< [input_dim, units]
-  Tensor bias;    ///< [units], undefined without use_bias
+  Tensor kernel;  ///< [input_dim, units], the weight named "kernel"
+  Tensor bias;    ///< [units], the weight named "bias"; undefined without use_bias
 
  private:
   std::int64_t units_;

@@ -1,5 +1,7 @@
 /// @file
-/// keras.layers.Layer: built lazily once the input width is known, then called on batches.
+/// keras.layers.Layer: built lazily once the input width is known, then called on batches. A
+/// layer owns its weights by name (Keras' add_weight), so a model reads their names, their
+/// trainable / non-trainable split and their counts from the layer, never from a position.
 #pragma once
 
 #include <cstdint>
@@ -9,34 +11,68 @@
 #include <vector>
 
 #include "duet/core/random.h"
+#include "duet/core/shape.h"
 #include "duet/core/tensor.h"
 
 namespace duet::keras::layers {
+
+/// One weight a layer created: its name within the layer, its value and whether training updates it.
+struct Weight {
+  std::string name;  ///< "kernel", "bias", "mean", ...; a model file stores it as "<layer>/<name>"
+  Tensor value;      ///< a handle: writing its values (mutable_data) changes the layer
+  bool trainable = true;
+};
+
+/// add_weight()'s arguments, with Keras' names and defaults (keras/src/layers/layer.py).
+struct WeightSpec {
+  std::string name;
+  Shape shape = {};                             ///< a scalar unless given
+  std::string initializer = "glorot_uniform";   ///< a keras.initializers name
+  bool trainable = true;
+};
 
 class Layer {
  public:
   virtual ~Layer() = default;
 
-  /// Creates the weights for inputs of `input_dim` features (Keras' build(input_shape)).
+  /// Creates the weights for inputs of `input_dim` features (Keras' build(input_shape)) and
+  /// ends with mark_built(input_dim).
   virtual void build(std::int64_t input_dim, Generator& generator) = 0;
   virtual Tensor call(const Tensor& inputs, bool training) = 0;
   virtual std::int64_t output_dim(std::int64_t input_dim) const = 0;
-  /// Trainable weights in Keras' order (kernel, then bias).
-  virtual std::vector<Tensor> weights() const { return {}; }
   virtual std::string class_name() const = 0;
+  /// A new, unbuilt layer with this one's configuration and no weights (what
+  /// keras.models.clone_model makes from a layer's get_config()).
+  virtual std::shared_ptr<Layer> clone() const = 0;
 
-  bool built() const { return built_; }
+  /// Every weight in Keras' order (Layer.weights): the trainable ones, then the non-trainable
+  /// ones, each in the order add_weight created them.
+  std::vector<Weight> weights() const;
+  std::vector<Tensor> trainable_weights() const;
+  std::vector<Tensor> non_trainable_weights() const;
+  /// The number of values in all weights (Keras' count_params).
+  std::int64_t count_params() const;
+
+  bool built() const { return built_input_dim_.has_value(); }
+  /// The input width the layer was built for, once built.
+  const std::optional<std::int64_t>& built_input_dim() const { return built_input_dim_; }
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
   /// The `input_shape` given to the first layer, if any (features only, no batch axis).
   const std::optional<std::vector<std::int64_t>>& input_shape() const { return input_shape_; }
 
  protected:
-  void mark_built() { built_ = true; }
+  /// Creates a weight from `spec`, drawn by its initializer, and returns its handle (Keras'
+  /// add_weight). Building again first forgets the previous weights (see forget_weights).
+  Tensor add_weight(const WeightSpec& spec, Generator& generator);
+  /// Drops every weight: build() calls it before creating weights anew.
+  void forget_weights() { weights_.clear(); }
+  void mark_built(std::int64_t input_dim) { built_input_dim_ = input_dim; }
   std::optional<std::vector<std::int64_t>> input_shape_;
 
  private:
-  bool built_ = false;
+  std::vector<Weight> weights_;  // creation order
+  std::optional<std::int64_t> built_input_dim_;
   std::string name_;
 };
 

@@ -1,7 +1,9 @@
-#include "duet/compare/csv.h"
+// CSV text to tensors (duet/core/csv.h).
+#include "duet/core/csv.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -9,7 +11,7 @@
 
 #include "duet/core/error.h"
 
-namespace duet::compare {
+namespace duet {
 
 namespace {
 
@@ -88,8 +90,7 @@ CsvTable read_csv(const std::filesystem::path& path) {
   return parse_csv(buffer.str(), path.string());
 }
 
-void split_columns(const CsvTable& table, const std::vector<std::string>& targets, const std::string& source,
-                   Tensor& x, Tensor& y) {
+CsvData split_columns(const CsvTable& table, const std::vector<std::string>& targets, const std::string& source) {
   std::vector<std::size_t> target_cols, feature_cols;
   for (const auto& t : targets) {
     std::size_t c = 0;
@@ -109,8 +110,18 @@ void split_columns(const CsvTable& table, const std::vector<std::string>& target
     xs.push_back(std::move(xr));
     ys.push_back(std::move(yr));
   }
-  x = Tensor::from_rows(xs);
-  y = Tensor::from_rows(ys);
+  return {Tensor::from_rows(xs), Tensor::from_rows(ys)};
 }
 
-}  // namespace duet::compare
+void split_columns(const CsvTable& table, const std::vector<std::string>& targets, const std::string& source,
+                   Tensor& x, Tensor& y) {
+  auto data = split_columns(table, targets, source);
+  x = std::move(data.x);
+  y = std::move(data.y);
+}
+
+CsvData load_csv(const std::filesystem::path& path, const std::vector<std::string>& targets) {
+  return split_columns(read_csv(path), targets, path.string());
+}
+
+}  // namespace duet

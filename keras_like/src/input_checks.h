@@ -1,0 +1,11 @@
+// Internal: the argument checks Sequential's methods share, worded as Keras users read them.
+#pragma once
+
+#include "duet/core/tensor.h"
+
+namespace duet::keras::detail {
+
+// t must be a non-empty [samples, features] matrix of finite values; `what` names the argument.
+void require_matrix(const Tensor& t, const char* method, const char* what);
+
+}  // namespace duet::keras::detail

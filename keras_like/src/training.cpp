@@ -1,0 +1,263 @@
+// Sequential's fit and evaluate, read top-down as Keras 3's Trainer.fit reads
+// (keras/src/backend/tensorflow/trainer.py): check the data once, build the training data
+// (validation split or data), then per epoch run_epoch, the validation pass, and one record of
+// the epoch's logs (progress line, History, callbacks).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "callback_list.h"
+#include "duet/core/checks.h"
+#include "duet/core/error.h"
+#include "duet/core/ops.h"
+#include "duet/keras/sequential.h"
+#include "duet/keras/utils.h"
+#include "input_checks.h"
+#include "progbar.h"
+
+namespace duet::keras {
+
+struct Sequential::TrainingData {
+  Tensor x, y;
+  std::optional<std::pair<Tensor, Tensor>> validation;
+};
+
+namespace {
+
+// Running means of the loss and metrics weighted by batch size (Keras' Mean metrics).
+class RunningMeans {
+ public:
+  explicit RunningMeans(std::size_t count) : sums_(count, 0.0) {}
+  void reset() {
+    std::fill(sums_.begin(), sums_.end(), 0.0);
+    seen_ = 0;
+  }
+  void add(const std::vector<double>& values, std::int64_t batch) {
+    for (std::size_t i = 0; i < values.size(); ++i) sums_[i] += values[i] * static_cast<double>(batch);
+    seen_ += batch;
+  }
+  std::vector<double> means() const {
+    std::vector<double> out;
+    write_means(out);
+    return out;
+  }
+  // Into `out`, reusing its storage.
+  void write_means(std::vector<double>& out) const {
+    out.resize(sums_.size());
+    for (std::size_t i = 0; i < sums_.size(); ++i) out[i] = sums_[i] / static_cast<double>(seen_);
+  }
+
+ private:
+  std::vector<double> sums_;
+  std::int64_t seen_ = 0;
+};
+
+// (name, value) pairs in log order, as the progress line shows them.
+std::vector<std::pair<std::string, double>> zip(const std::vector<std::string>& names,
+                                                const std::vector<double>& values) {
+  std::vector<std::pair<std::string, double>> out;
+  for (std::size_t i = 0; i < names.size(); ++i) out.emplace_back(names[i], values[i]);
+  return out;
+}
+
+int step_count(std::int64_t rows, std::int64_t batch_size) { return static_cast<int>((rows + batch_size - 1) / batch_size); }
+
+// Rows [begin, end) of t, in the shuffled `order` when it is not empty; all of t when `whole`.
+Tensor batch_rows(const Tensor& t, const std::vector<std::int64_t>& order, std::int64_t begin, std::int64_t end,
+                  bool whole) {
+  if (whole) return t;
+  if (order.empty()) return slice_rows(t, begin, end);
+  return gather_rows(t, std::vector<std::int64_t>(order.begin() + begin, order.begin() + end));
+}
+
+void check_fit_options(const FitOptions& options) {
+  if (options.epochs < 0) throw Error(fmt::format("fit: epochs must not be negative, got {}", options.epochs));
+  if (options.batch_size <= 0) throw Error(fmt::format("fit: batch_size must be positive, got {}", options.batch_size));
+  if (options.verbose < 0 || options.verbose > 2) {
+    throw Error(fmt::format("fit: verbose must be 0, 1 or 2, got {}", options.verbose));
+  }
+  if (!(options.validation_split >= 0 && options.validation_split < 1)) {
+    throw Error(fmt::format("fit: validation_split must be in [0, 1), got {:g}", options.validation_split));
+  }
+}
+
+}  // namespace
+
+// What run_epoch keeps from one epoch to the next: set up once per fit.
+struct Sequential::EpochRun {
+  EpochRun(std::vector<std::string> names_, std::vector<Tensor> weights_)
+      : names(std::move(names_)), weights(std::move(weights_)), means(names.size()), values(names.size()) {}
+
+  std::vector<std::string> names;  // loss and metrics, as logged
+  std::vector<Tensor> weights;     // the trainable weights the optimiser updates
+  RunningMeans means;
+  std::vector<double> values;
+  int steps_run = 0;
+  std::vector<double> logs;  // the epoch's means, then the validation values
+};
+
+Tensor Sequential::checked_targets(const char* method, const Tensor& x, const Tensor& y, const char* x_name,
+                                   const char* y_name) {
+  detail::require_matrix(x, method, x_name);
+  if (!y.defined()) throw Error(fmt::format("{}: {} is missing", method, y_name));
+  // Keras expands 1-D targets to one column (keras/src/losses/loss.py squeeze_or_expand_to_same_rank).
+  const Tensor y2 = y.rank() == 1 ? reshape(y, Shape{y.shape()[0], 1}) : y;
+  if (y2.rank() != 2) {
+    throw Error(fmt::format("{}: {} must be 1-D [samples] or 2-D [samples, outputs], got shape {}", method, y_name,
+                            y.shape().str()));
+  }
+  detail::require_matrix(y2, method, y_name);
+  if (x.shape()[0] != y2.shape()[0]) {
+    throw Error(fmt::format("{}: {} and {} must have the same number of samples, got {} {} and {} {}", method, x_name,
+                            y_name, x_name, x.shape().str(), y_name, y.shape().str()));
+  }
+  ensure_built(x);  // builds an unbuilt model and checks the input width
+  const bool sparse = loss_->name == "sparse_categorical_crossentropy";  // y holds class indices
+  if (!sparse && y2.shape()[1] != output_dim()) {
+    throw Error(fmt::format("{}: the model outputs {} values per sample but {} has shape {}", method, output_dim(),
+                            y_name, y.shape().str()));
+  }
+  return y2;
+}
+
+Sequential::TrainingData Sequential::training_data(const Tensor& x, const Tensor& y, const FitOptions& options) {
+  TrainingData data{x, checked_targets("fit", x, y, "x", "y"), std::nullopt};
+  if (options.validation_data) {
+    const auto& [vx, vy] = *options.validation_data;
+    data.validation = std::pair{vx, checked_targets("fit", vx, vy, "validation_data x", "validation_data y")};
+  } else if (options.validation_split > 0) {
+    // keras/src/trainers/data_adapters/data_adapter_utils.py: the split takes the last rows, before shuffling.
+    const std::int64_t n = x.shape()[0];
+    const auto split_at = static_cast<std::int64_t>(std::floor(static_cast<double>(n) * (1.0 - options.validation_split)));
+    if (split_at == 0 || split_at == n) {
+      throw Error(fmt::format("fit: validation_split={:g} leaves no {} samples out of {}", options.validation_split,
+                              split_at == 0 ? "training" : "validation", n));
+    }
+    data.validation = std::pair{slice_rows(data.x, split_at, n), slice_rows(data.y, split_at, n)};
+    data.x = slice_rows(data.x, 0, split_at);
+    data.y = slice_rows(data.y, 0, split_at);
+  }
+  return data;
+}
+
+void Sequential::check_finite_epoch_loss(double loss, int epoch, bool stopping) const {
+  if (std::isfinite(loss) || stopping) return;
+  throw Error(fmt::format("fit: the loss became {} in epoch {}: training diverged (is the learning rate of {:g} too "
+                          "high?)",
+                          loss, epoch + 1, optimizer_->learning_rate()));
+}
+
+History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
+  require_compiled("fit");
+  check_fit_options(options);
+  const TrainingData data = training_data(x, y, options);
+  resolve_metrics();
+  EpochRun run{metrics_names(), trainable_weights()};
+  // Keras' epoch logs: loss and metrics, then the same prefixed with "val_".
+  std::vector<std::string> names = run.names;
+  if (data.validation) {
+    for (const auto& name : run.names) names.push_back("val_" + name);
+  }
+  detail::CallbackList callbacks(options.callbacks, *this);
+  History history;
+  std::vector<std::vector<double>*> columns;
+  for (const auto& name : names) columns.push_back(&history.history[name]);
+  const int steps = step_count(data.x.shape()[0], std::min<std::int64_t>(options.batch_size, data.x.shape()[0]));
+  const bool dynamic = options.verbose == 1 && detail::stdout_is_terminal();
+
+  stop_training = false;
+  callbacks.on_train_begin();
+  for (int epoch = 0; epoch < options.epochs && !stop_training; ++epoch) {
+    callbacks.on_epoch_begin(epoch);
+    if (options.verbose > 0) utils::logger()->info("Epoch {}/{}\n", epoch + 1, options.epochs);
+    std::optional<detail::Progbar> progbar;
+    if (options.verbose > 0) progbar.emplace(steps, options.verbose, dynamic);
+    run_epoch(data, options, run, progbar ? &*progbar : nullptr, callbacks);
+    std::vector<double>& logs = run.logs;
+    if (data.validation) {
+      const auto val = measure(data.validation->first, data.validation->second, options.batch_size, nullptr);
+      logs.insert(logs.end(), val.begin(), val.end());
+    }
+    if (progbar) progbar->update(run.steps_run, zip(names, logs), /*finalize=*/true);
+    history.epoch.push_back(epoch);
+    for (std::size_t i = 0; i < names.size(); ++i) columns[i]->push_back(logs[i]);
+    check_finite_epoch_loss(logs[0], epoch, stop_training);
+    callbacks.on_epoch_end(epoch, names, logs);
+  }
+  callbacks.on_train_end();
+  return history;
+}
+
+void Sequential::run_epoch(const TrainingData& data, const FitOptions& options, EpochRun& run,
+                                          detail::Progbar* progbar, detail::CallbackList& callbacks) {
+  const std::int64_t n = data.x.shape()[0];
+  const std::int64_t batch = std::min<std::int64_t>(options.batch_size, n);
+  const int steps = step_count(n, batch);
+  const std::vector<std::int64_t> order =
+      options.shuffle ? utils::default_generator().permutation(n) : std::vector<std::int64_t>{};
+  const bool whole = steps == 1 && order.empty();
+  const auto& names = run.names;
+  auto& means = run.means;
+  auto& values = run.values;
+  int& steps_run = run.steps_run;
+  means.reset();
+  steps_run = 0;
+  while (steps_run < steps && !stop_training) {
+    const std::int64_t begin = steps_run * batch, end = std::min(n, begin + batch);
+    const Tensor xb = batch_rows(data.x, order, begin, end, whole), yb = batch_rows(data.y, order, begin, end, whole);
+    const Tensor pred = forward(xb, true);  // x was checked once, before the first epoch
+    Tensor loss = loss_->fn(yb, pred);
+    for (auto w : run.weights) w.zero_grad();
+    loss.backward();
+    optimizer_->apply_gradients(run.weights);
+    // Keras' epoch loss: the mean of batch losses weighted by batch size, each taken before
+    // its batch's update; metrics likewise on the same predictions.
+    values[0] = static_cast<double>(loss.item());
+    if (!metrics_.empty()) {
+      NoGradGuard no_grad;
+      for (std::size_t m = 0; m < metrics_.size(); ++m) values[m + 1] = metrics_[m].batch_mean(yb, pred);
+    }
+    means.add(values, end - begin);
+    ++steps_run;
+    if (!callbacks.empty()) callbacks.on_train_batch_end(steps_run - 1, names, means.means());
+    // The final line of the epoch, with validation values, is drawn by fit.
+    if (progbar && steps_run < steps && !stop_training) progbar->update(steps_run, zip(names, means.means()));
+  }
+  means.write_means(run.logs);
+}
+
+std::vector<double> Sequential::measure(const Tensor& x, const Tensor& y, int batch_size, detail::Progbar* progbar) {
+  NoGradGuard no_grad;
+  const std::vector<std::string> names = metrics_names();
+  RunningMeans means(names.size());
+  std::vector<double> values(names.size());
+  const std::int64_t n = x.shape()[0];
+  const int steps = step_count(n, batch_size);
+  for (int step = 0; step < steps; ++step) {
+    const std::int64_t begin = step * std::int64_t{batch_size}, end = std::min<std::int64_t>(n, begin + batch_size);
+    const Tensor xb = batch_rows(x, {}, begin, end, steps == 1), yb = batch_rows(y, {}, begin, end, steps == 1);
+    const Tensor pred = forward(xb, false);
+    values[0] = static_cast<double>(loss_->fn(yb, pred).item());
+    for (std::size_t m = 0; m < metrics_.size(); ++m) values[m + 1] = metrics_[m].batch_mean(yb, pred);
+    means.add(values, end - begin);
+    if (progbar) progbar->update(step + 1, zip(names, means.means()), step + 1 == steps);
+  }
+  return means.means();
+}
+
+Scores Sequential::evaluate(const Tensor& x, const Tensor& y, EvaluateOptions options) {
+  require_compiled("evaluate");
+  if (options.batch_size <= 0) throw Error(fmt::format("evaluate: batch_size must be positive, got {}", options.batch_size));
+  if (options.verbose < 0 || options.verbose > 2) {
+    throw Error(fmt::format("evaluate: verbose must be 0, 1 or 2, got {}", options.verbose));
+  }
+  const Tensor targets = checked_targets("evaluate", x, y, "x", "y");
+  resolve_metrics();
+  detail::Progbar progbar(step_count(x.shape()[0], options.batch_size), options.verbose == 0 ? 0 : 1,
+                          options.verbose == 1 && detail::stdout_is_terminal());
+  return Scores(metrics_names(), measure(x, targets, options.batch_size, &progbar));
+}
+
+}  // namespace duet::keras
