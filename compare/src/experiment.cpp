@@ -3,6 +3,9 @@
 #include "duet/compare/experiment.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include <cmath>
 #include <fstream>
@@ -14,6 +17,9 @@
 #include "duet/compare/csv.h"
 #include "duet/core/checks.h"
 #include "duet/core/error.h"
+#include "duet/compare/torch_losses.h"
+#include "duet/keras/layers/dense.h"
+#include "duet/keras/losses.h"
 #include "duet/keras/optimizers.h"
 #include "duet/torch/optim/registry.h"
 
@@ -134,10 +140,9 @@ void parse_layers(const json& j, Experiment& e) {
     if (layer.units <= 0) fail(path + ".units", fmt::format("must be positive, got {}", layer.units));
     if (j[i].contains("activation")) {
       layer.activation = string(j[i]["activation"], path + ".activation");
-      static const std::set<std::string> known{"linear", "relu", "sigmoid", "tanh", "softmax"};
-      if (!known.count(layer.activation)) {
-        fail(path + ".activation", fmt::format("unknown activation '{}' (linear, relu, sigmoid, tanh or softmax)",
-                                               layer.activation));
+      const auto& known = keras::layers::activation_names();
+      if (std::find(known.begin(), known.end(), layer.activation) == known.end()) {
+        fail(path + ".activation", fmt::format("unknown activation '{}' ({})", layer.activation, fmt::join(known, ", ")));
       }
     }
     e.layers.push_back(layer);
@@ -225,13 +230,9 @@ void parse_keras(const json& j, KerasConfig& k) {
     } else {
       k.loss = string(l, "keras.loss");
     }
-    static const std::set<std::string> known{"mean_squared_error", "mse", "mean_absolute_error", "mae", "huber",
-                                             "binary_crossentropy", "categorical_crossentropy",
-                                             "sparse_categorical_crossentropy"};
-    if (!known.count(k.loss)) {
-      fail("keras.loss", fmt::format("unknown loss '{}' (mean_squared_error, mse, mean_absolute_error, mae, huber, "
-                                     "binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy)",
-                                     k.loss));
+    const auto& known = keras::losses::identifiers();
+    if (std::find(known.begin(), known.end(), k.loss) == known.end()) {
+      fail("keras.loss", fmt::format("unknown loss '{}' ({})", k.loss, fmt::join(known, ", ")));
     }
   }
   if (j.contains("batch_size")) k.batch_size = integer(j["batch_size"], "keras.batch_size");
@@ -247,10 +248,9 @@ void parse_torch(const json& j, TorchConfig& t) {
     check_keys(l, {"name", "reduction", "delta", "beta"}, "torch.loss");
     if (!l.contains("name")) fail("torch.loss", "needs \"name\"");
     t.loss = string(l["name"], "torch.loss.name");
-    static const std::set<std::string> known{"mse", "l1", "huber", "smooth_l1", "bce", "bce_with_logits", "cross_entropy"};
-    if (!known.count(t.loss)) {
-      fail("torch.loss.name",
-           fmt::format("unknown loss '{}' (mse, l1, huber, smooth_l1, bce, bce_with_logits, cross_entropy)", t.loss));
+    const auto names = torch_loss_names();
+    if (std::find(names.begin(), names.end(), t.loss) == names.end()) {
+      fail("torch.loss.name", fmt::format("unknown loss '{}' ({})", t.loss, fmt::join(names, ", ")));
     }
     if (l.contains("reduction")) t.reduction = string(l["reduction"], "torch.loss.reduction");
     if (t.reduction != "mean" && t.reduction != "sum") {

@@ -9,6 +9,7 @@
 
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
+#include "duet/compare/torch_losses.h"
 
 namespace duet::compare {
 
@@ -83,10 +84,7 @@ std::string duration_text(double seconds) {
 }
 
 std::string torch_loss_name(const TorchConfig& t) {
-  static const std::map<std::string, std::string> classes{
-      {"mse", "MSELoss"}, {"l1", "L1Loss"}, {"huber", "HuberLoss"}, {"smooth_l1", "SmoothL1Loss"},
-      {"bce", "BCELoss"}, {"bce_with_logits", "BCEWithLogitsLoss"}, {"cross_entropy", "CrossEntropyLoss"}};
-  return fmt::format("{}(reduction='{}')", classes.at(t.loss), t.reduction);
+  return fmt::format("{}(reduction='{}')", torch_loss_class(t.loss), t.reduction);
 }
 
 std::string batches_text(int batch_size, bool shuffle, std::int64_t rows) {

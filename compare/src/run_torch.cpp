@@ -9,6 +9,7 @@
 
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
+#include "duet/compare/torch_losses.h"
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 #include "duet/torch.h"
@@ -23,19 +24,9 @@ std::shared_ptr<torch::nn::Module> activation_module(const std::string& name) {
   if (name == "sigmoid") return std::make_shared<nn::Sigmoid>();
   if (name == "tanh") return std::make_shared<nn::Tanh>();
   if (name == "softmax") return std::make_shared<nn::Softmax>(-1);
-  return nullptr;  // linear
-}
-
-std::unique_ptr<torch::nn::Loss> loss_module(const TorchConfig& t) {
-  namespace nn = torch::nn;
-  if (t.loss == "mse") return std::make_unique<nn::MSELoss>(t.reduction);
-  if (t.loss == "l1") return std::make_unique<nn::L1Loss>(t.reduction);
-  if (t.loss == "huber") return std::make_unique<nn::HuberLoss>(t.reduction, t.huber_delta);
-  if (t.loss == "smooth_l1") return std::make_unique<nn::SmoothL1Loss>(t.reduction, t.smooth_l1_beta);
-  if (t.loss == "bce") return std::make_unique<nn::BCELoss>(t.reduction);
-  if (t.loss == "bce_with_logits") return std::make_unique<nn::BCEWithLogitsLoss>(t.reduction);
-  if (t.loss == "cross_entropy") return std::make_unique<nn::CrossEntropyLoss>(t.reduction);
-  throw Error("torch.loss.name: unknown loss '" + t.loss + "'");
+  if (name == "linear") return nullptr;
+  // Every Keras activation name the parser accepts must have its module here (a test checks).
+  throw Error("activation '" + name + "' has no PyTorch module in the comparator");
 }
 
 // Targets as CrossEntropyLoss wants them: class indices [N] from an index column or from
@@ -95,7 +86,7 @@ SideReport run_torch(const Experiment& e) {
       linears[i]->bias.mutable_data() = (*e.initial_weights)[i].bias.data();
     }
   }
-  const auto criterion = loss_module(e.torch);
+  const auto criterion = make_torch_loss(e.torch);
   const auto optimizer = make_torch_optimizer(e.torch.optimizer, model.parameters());
   const Tensor targets = e.torch.loss == "cross_entropy" ? cross_entropy_targets(e) : e.y;
 

@@ -1,8 +1,10 @@
 #include "duet/keras/losses.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
+#include <vector>
 
 #include "duet/core/checks.h"
 #include "duet/core/error.h"
@@ -72,25 +74,45 @@ Loss SparseCategoricalCrossentropy(bool from_logits) {
           }};
 }
 
+namespace {
+// Keras' identifiers for each loss (keras/src/losses/__init__.py): the function name, its short
+// alias where Keras has one, and the class name.
+struct Entry {
+  std::vector<std::string> snake_case;  ///< "mean_squared_error", "mse"
+  std::string class_name;               ///< "MeanSquaredError"
+  Loss (*make)();
+};
+const std::vector<Entry>& table() {
+  static const std::vector<Entry> entries{
+      {{"mean_squared_error", "mse"}, "MeanSquaredError", [] { return MeanSquaredError(); }},
+      {{"mean_absolute_error", "mae"}, "MeanAbsoluteError", [] { return MeanAbsoluteError(); }},
+      {{"huber"}, "Huber", [] { return Huber(); }},
+      {{"binary_crossentropy"}, "BinaryCrossentropy", [] { return BinaryCrossentropy(); }},
+      {{"categorical_crossentropy"}, "CategoricalCrossentropy", [] { return CategoricalCrossentropy(); }},
+      {{"sparse_categorical_crossentropy"}, "SparseCategoricalCrossentropy",
+       [] { return SparseCategoricalCrossentropy(); }}};
+  return entries;
+}
+}  // namespace
+
+const std::vector<std::string>& identifiers() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& e : table()) out.insert(out.end(), e.snake_case.begin(), e.snake_case.end());
+    return out;
+  }();
+  return names;
+}
+
 Loss get(const std::string& identifier) {
-  if (identifier == "mean_squared_error" || identifier == "mse" || identifier == "MeanSquaredError") {
-    return MeanSquaredError();
+  for (const auto& e : table()) {
+    if (identifier == e.class_name) return e.make();
+    for (const auto& name : e.snake_case) {
+      if (identifier == name) return e.make();
+    }
   }
-  if (identifier == "mean_absolute_error" || identifier == "mae" || identifier == "MeanAbsoluteError") {
-    return MeanAbsoluteError();
-  }
-  if (identifier == "huber" || identifier == "Huber") return Huber();
-  if (identifier == "binary_crossentropy" || identifier == "BinaryCrossentropy") return BinaryCrossentropy();
-  if (identifier == "categorical_crossentropy" || identifier == "CategoricalCrossentropy") {
-    return CategoricalCrossentropy();
-  }
-  if (identifier == "sparse_categorical_crossentropy" || identifier == "SparseCategoricalCrossentropy") {
-    return SparseCategoricalCrossentropy();
-  }
-  throw Error(fmt::format("Could not interpret loss identifier: '{}' (known: mean_squared_error, mse, "
-                          "mean_absolute_error, mae, huber, binary_crossentropy, categorical_crossentropy, "
-                          "sparse_categorical_crossentropy)",
-                          identifier));
+  throw Error(fmt::format("Could not interpret loss identifier: '{}' (known: {})", identifier,
+                          fmt::join(identifiers(), ", ")));
 }
 
 }  // namespace duet::keras::losses

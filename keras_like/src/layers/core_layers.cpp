@@ -17,7 +17,7 @@ Input::Input(std::vector<std::int64_t> shape) {
 }
 
 Activation::Activation(std::string activation) : activation_(std::move(activation)) {
-  check_activation_name(activation_);
+  check_activation_name(activation_, "Activation");
 }
 
 Tensor Activation::call(const Tensor& inputs, bool) { return activation(activation_, inputs); }

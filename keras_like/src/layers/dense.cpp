@@ -1,6 +1,7 @@
 #include "duet/keras/layers/dense.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "duet/core/error.h"
 #include "duet/keras/initializers.h"
@@ -8,19 +9,42 @@
 
 namespace duet::keras::layers {
 
-void check_activation_name(const std::string& name) {
-  if (name != "linear" && name != "relu" && name != "sigmoid" && name != "tanh" && name != "softmax") {
-    throw Error(fmt::format("Dense: unknown activation '{}' (expected linear, relu, sigmoid, tanh or softmax)", name));
+namespace {
+// Keras' activations by name (keras/src/activations/__init__.py); relu'(0) = 0 as in both frameworks.
+using ActivationFn = Tensor (*)(const Tensor&);
+const std::vector<std::pair<std::string, ActivationFn>>& activation_table() {
+  static const std::vector<std::pair<std::string, ActivationFn>> table{
+      {"linear", [](const Tensor& x) { return x; }},
+      {"relu", [](const Tensor& x) { return relu(x); }},
+      {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
+      {"tanh", [](const Tensor& x) { return duet::tanh(x); }},
+      {"softmax", [](const Tensor& x) { return softmax(x, -1); }}};
+  return table;
+}
+}  // namespace
+
+const std::vector<std::string>& activation_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, fn] : activation_table()) out.push_back(name);
+    return out;
+  }();
+  return names;
+}
+
+void check_activation_name(const std::string& name, const char* layer) {
+  for (const auto& known : activation_names()) {
+    if (known == name) return;
   }
+  throw Error(fmt::format("{}: Could not interpret activation function identifier: '{}' (known: {})", layer, name,
+                          fmt::join(activation_names(), ", ")));
 }
 
 Tensor activation(const std::string& name, const Tensor& x) {
-  if (name == "linear") return x;
-  if (name == "relu") return relu(x);
-  if (name == "sigmoid") return sigmoid(x);
-  if (name == "tanh") return duet::tanh(x);
-  if (name == "softmax") return softmax(x, -1);
-  check_activation_name(name);
+  for (const auto& [known, fn] : activation_table()) {
+    if (known == name) return fn(x);
+  }
+  check_activation_name(name, "activation");
   return x;
 }
 
@@ -30,7 +54,7 @@ Dense::Dense(std::int64_t units, DenseOptions options) : units_(units), options_
                             "Received: units={}",
                             units));
   }
-  check_activation_name(options_.activation);
+  check_activation_name(options_.activation, "Dense");
   try {
     initializers::check_identifier(options_.kernel_initializer);
     initializers::check_identifier(options_.bias_initializer);

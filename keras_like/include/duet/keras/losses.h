@@ -32,6 +32,9 @@ Loss SparseCategoricalCrossentropy(bool from_logits = false);
 /// A loss by the names compile() accepts: mean_squared_error / mse, mean_absolute_error / mae,
 /// huber, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy.
 Loss get(const std::string& identifier);
+/// The snake_case identifiers get() accepts (class names are accepted too), in one list that the
+/// comparator's parser reads as well.
+const std::vector<std::string>& identifiers();
 
 /// Class indices from y_true ([N] or [N, 1], whole numbers in [0, classes)); names the bad label.
 std::vector<std::int64_t> sparse_labels(const Tensor& y_true, std::int64_t classes);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "duet/keras/layers/layer.h"
 
@@ -37,9 +38,11 @@ class Dense : public Layer {
   DenseOptions options_;
 };
 
-/// Applies a Keras activation by name ("linear", "relu", "sigmoid", "tanh", "softmax").
+/// Applies a Keras activation by name (one of activation_names()).
 Tensor activation(const std::string& name, const Tensor& x);
-/// Throws naming the allowed activations when `name` is not one of them.
-void check_activation_name(const std::string& name);
+/// Every activation name the layers accept, in one list (the comparator's parser reads it too).
+const std::vector<std::string>& activation_names();
+/// Throws, naming the layer (`Dense`, `Activation`) and the allowed names, when `name` is not one.
+void check_activation_name(const std::string& name, const char* layer);
 
 }  // namespace duet::keras::layers
