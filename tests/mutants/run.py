@@ -5,7 +5,7 @@ Each mutant in catalogue.txt is an exact search-string -> replacement edit of on
 The runner copies the source tree once into a scratch folder (build/mutants/src by default),
 configures one build there, and for each mutant: applies the edit, rebuilds only the test
 binaries, runs the unit and golden tests, records caught / survived, and restores the file.
-The working tree is never touched.
+The working tree is never touched (except with --in-place, for CI's throwaway clone).
 
 A mutant whose search string no longer occurs exactly once in its file is a catalogue error
 (the code moved on; update the catalogue), never a silent skip; so is a mutant that does not
@@ -21,6 +21,7 @@ import filecmp
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -228,6 +229,9 @@ def main():
     ap.add_argument("--budget", type=float,
                     help="start no new mutant once this many seconds went into mutants (after the scratch build)")
     ap.add_argument("--scratch", default=os.path.join(ROOT, "build", "mutants"))
+    ap.add_argument("--in-place", metavar="BUILD_DIR",
+                    help="CI only: mutate this clone itself and rebuild in its existing BUILD_DIR, saving a "
+                         "second build; refused while the clone has uncommitted changes")
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
 
@@ -246,14 +250,26 @@ def main():
         return 1
 
     chosen = choose(mutants, args)
-    src, build_dir = os.path.join(args.scratch, "src"), os.path.join(args.scratch, "build")
-    os.makedirs(src, exist_ok=True)
     t0 = time.time()
-    sync_scratch(src)
-    configure(src, build_dir, args.jobs)
+    if args.in_place:
+        dirty = run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT).stdout.strip()
+        if dirty:
+            sys.exit("--in-place mutates the working tree; refused while it has uncommitted changes:\n" + dirty)
+        src, build_dir = ROOT, os.path.abspath(args.in_place)
+        if not os.path.exists(os.path.join(build_dir, "build.ninja")):
+            sys.exit(f"--in-place: {build_dir} is not a configured Ninja build of this tree")
+        # A SIGTERM (CI's timeout) must still restore the mutated file: make it an exception.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
+        where = "this tree, in " + build_dir
+    else:
+        src, build_dir = os.path.join(args.scratch, "src"), os.path.join(args.scratch, "build")
+        os.makedirs(src, exist_ok=True)
+        sync_scratch(src)
+        configure(src, build_dir, args.jobs)
+        where = "scratch tree " + args.scratch
     baseline(build_dir, args.jobs)
-    print(f"scratch tree {args.scratch} built and green in {time.time() - t0:.0f} s; "
-          f"running {len(chosen)} of {len(mutants)} mutants", flush=True)
+    print(f"{where}: built and green in {time.time() - t0:.0f} s; running {len(chosen)} of {len(mutants)} mutants",
+          flush=True)
     results = []
     t_mutants = time.time()
     for m in chosen:
