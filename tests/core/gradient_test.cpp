@@ -78,6 +78,23 @@ TEST(Gradient, Relu) {
   check_unary("relu positive", [](auto& x) { return relu(x); }, 0.1, 2.0);
   check_unary("relu negative", [](auto& x) { return relu(x); }, -2.0, -0.1);
 }
+// Exactly on a kink finite differences cannot decide; the frameworks define the derivative, and
+// both pick 0 there: PyTorch's abs backward is sgn(x) (sgn(0) = 0) and relu's is threshold_backward
+// (x > 0); TensorFlow's AbsGrad is sign(x) and ReluGrad passes where x > 0.
+TEST(Gradient, KinksAtZeroHaveTheFrameworksDerivative) {
+  using Rows = std::vector<std::vector<float>>;
+  Tensor x = Tensor::from_rows({{-1.0f, 0.0f, 1.0f}}).set_requires_grad(true);
+  sum(abs(x)).backward();
+  EXPECT_EQ(x.grad().to_rows(), (Rows{{-1, 0, 1}})) << "d|x|/dx at -1, 0, 1";
+  x.zero_grad();
+  sum(relu(x)).backward();
+  EXPECT_EQ(x.grad().to_rows(), (Rows{{0, 0, 1}})) << "relu'(x) at -1, 0, 1";
+  // A residual of exactly zero in mean absolute error contributes no gradient (Keras and PyTorch).
+  Tensor p = Tensor::from_rows({{2.0f, 3.0f}}).set_requires_grad(true);
+  absolute_error(p, Tensor::from_rows({{2.0f, 1.0f}}), Reduction::mean).backward();
+  EXPECT_EQ(p.grad().to_rows(), (Rows{{0, 0.5f}}));
+}
+
 TEST(Gradient, Clamp) { check_unary("clamp", [](auto& x) { return clamp(x, -1.05, 1.05); }, -1.0, 1.0); }
 TEST(Gradient, Sigmoid) { check_unary("sigmoid", [](auto& x) { return sigmoid(x); }, -6.0, 6.0); }
 TEST(Gradient, Tanh) { check_unary("tanh", [](auto& x) { return tanh(x); }); }

@@ -122,6 +122,18 @@ TEST(Loss, ReductionsOfSquaredError) {
                {"[6, 1]", "[5, 1]"});
 }
 
+TEST(Loss, ReductionsOfElementwiseLosses) {
+  // |p - y| = 1, 2, 3, 4; Huber(delta 1) = 0.5, 1.5, 2.5, 3.5. Keras averages each row, then the
+  // rows; PyTorch's mean is over every element (the same on a rectangle), sum adds them all.
+  const Tensor p = Tensor::from_rows({{1, -2}, {3, -4}});
+  const Tensor y = Tensor::zeros({2, 2});
+  EXPECT_FLOAT_EQ(absolute_error(p, y, Reduction::mean_of_row_means).item(), 2.5f);
+  EXPECT_FLOAT_EQ(absolute_error(p, y, Reduction::mean).item(), 2.5f);
+  EXPECT_FLOAT_EQ(absolute_error(p, y, Reduction::sum).item(), 10.0f);
+  EXPECT_FLOAT_EQ(huber(p, y, 1.0f, Reduction::mean_of_row_means).item(), 2.0f);
+  EXPECT_FLOAT_EQ(huber(p, y, 1.0f, Reduction::sum).item(), 8.0f);
+}
+
 TEST(Loss, HuberIsQuadraticThenLinear) {
   const Tensor p = Tensor::from_data({2}, {0.5f, 3.0f});
   const Tensor y = Tensor::zeros({2});
@@ -143,6 +155,38 @@ TEST(Loss, BinaryCrossEntropyGuardsAtTheEdges) {
   EXPECT_THROW(binary_cross_entropy(Tensor::scalar(1.5f), Tensor::scalar(1.0f), ProbabilityGuard::log_floor,
                                     Reduction::mean),
                Error);
+}
+
+TEST(Loss, KerasCategoricalCrossEntropyRenormalisesRowsThenClips) {
+  // keras/src/backend/*/nn.py categorical_crossentropy: p / sum(p), then clip to [1e-7, 1 - 1e-7].
+  // Row 0 sums to 0.5: -log(0.2 / 0.5) = 0.9162907 (without renormalising it would be -log 0.2 = 1.609).
+  // Row 1 puts all mass on the wrong class: -log(1e-7) = 16.118096.
+  const Tensor p = Tensor::from_rows({{0.2f, 0.2f, 0.1f}, {1.0f, 0.0f, 0.0f}});
+  const Tensor onehot = Tensor::from_rows({{1, 0, 0}, {0, 1, 0}});
+  const Tensor per_sample = categorical_cross_entropy(p, onehot, Reduction::none);
+  EXPECT_NEAR(per_sample.data()[0], 0.9162907f, 1e-6f);
+  EXPECT_NEAR(per_sample.data()[1], 16.118096f, 1e-4f);
+  const Tensor sparse = categorical_cross_entropy(p, std::vector<std::int64_t>{0, 1}, Reduction::none);
+  EXPECT_NEAR(sparse.data()[0], 0.9162907f, 1e-6f);
+  EXPECT_NEAR(sparse.data()[1], 16.118096f, 1e-4f);
+  // The gradient flows through the renormalisation: d/dp0 of -log(p0 / (p0 + p1 + p2)) = -1/p0 + 1/sum
+  // = -5 + 2 = -3; d/dp1 = d/dp2 = 1/sum = 2.
+  Tensor q = Tensor::from_rows({{0.2f, 0.2f, 0.1f}}).set_requires_grad(true);
+  categorical_cross_entropy(q, Tensor::from_rows({{1, 0, 0}}), Reduction::sum).backward();
+  EXPECT_NEAR(q.grad().at(0, 0), -3.0f, 1e-5f);
+  EXPECT_NEAR(q.grad().at(0, 1), 2.0f, 1e-5f);
+  EXPECT_NEAR(q.grad().at(0, 2), 2.0f, 1e-5f);
+}
+
+TEST(Loss, PyTorchBinaryCrossEntropyGradientIsGuardedAtOneInATrillion) {
+  // aten BCELoss backward: (p - y) / max(p (1 - p), 1e-12). At p = 0, y = 1: -1 / 1e-12 = -1e12.
+  Tensor p = Tensor::from_data({1}, {0.0f}).set_requires_grad(true);
+  binary_cross_entropy(p, Tensor::from_data({1}, {1.0f}), ProbabilityGuard::log_floor, Reduction::sum).backward();
+  EXPECT_NEAR(p.grad().data()[0], -1e12f, 1e6f);
+  // Keras clips instead: p = 0 lies below the clip range, so no gradient reaches it.
+  Tensor k = Tensor::from_data({1}, {0.0f}).set_requires_grad(true);
+  binary_cross_entropy(k, Tensor::from_data({1}, {1.0f}), ProbabilityGuard::clip_epsilon, Reduction::sum).backward();
+  EXPECT_EQ(k.grad().data()[0], 0.0f);
 }
 
 TEST(Loss, LogitFormsAgreeWithProbabilityForms) {

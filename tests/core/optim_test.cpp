@@ -1,6 +1,8 @@
 // One hand-checkable step (or three) per update rule.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "duet/core/optim.h"
 
 namespace duet::optim {
@@ -21,6 +23,10 @@ constexpr RmspropRule kTorchRmsprop{.learning_rate = 1e-2f, .rho = 0.99f, .epsil
                                     .epsilon_placement = RootEpsilon::outside_sqrt};
 constexpr AdagradRule kTorchAdagrad{.learning_rate = 1e-2f, .epsilon = 1e-10f, .initial_accumulator_value = 0.0f,
                                     .epsilon_placement = RootEpsilon::outside_sqrt};
+
+// Expected values below were worked out by hand from each framework's update rule (the
+// arithmetic is in the comments) and evaluated in double; float32 agrees to ~1e-6 relative.
+constexpr float kStepTol = 2e-6f;
 
 // A copy of `base` with changes applied.
 template <typename Rule, typename F>
@@ -60,6 +66,24 @@ TEST(Sgd, MomentumFormsGiveTheSameTrajectory) {
   }
 }
 
+// The forms part when the learning rate changes (a schedule): g = 1, m 0.9, lr 0.1 then 0.01.
+// Keras: v = -0.1, then 0.9 v - 0.01 = -0.1 -> p = -0.2 (nesterov: p += m v - lr g: -0.19, -0.29).
+// PyTorch: b = 1, then 1.9 -> p = -0.1 - 0.019 = -0.119 (nesterov: -0.1 * 1.9, -0.01 * (1 + 1.71): -0.2171).
+TEST(Sgd, MomentumFormsPartWhenTheLearningRateChanges) {
+  for (auto [form, nesterov, expected] : {std::tuple{MomentumForm::velocity, false, -0.2f},
+                                          std::tuple{MomentumForm::gradient_buffer, false, -0.119f},
+                                          std::tuple{MomentumForm::velocity, true, -0.29f},
+                                          std::tuple{MomentumForm::gradient_buffer, true, -0.2171f}}) {
+    Array p = values({0.0f});
+    SgdState s;
+    for (float lr : {0.1f, 0.01f}) {
+      sgd_update(p, values({1.0f}), {.learning_rate = lr, .momentum = 0.9f, .nesterov = nesterov, .form = form}, s);
+    }
+    EXPECT_NEAR(p[0], expected, kStepTol) << (form == MomentumForm::velocity ? "keras" : "torch")
+                                          << (nesterov ? " nesterov" : "");
+  }
+}
+
 TEST(Sgd, NesterovLooksAhead) {
   // PyTorch: b1 = 1, d = g + m b1 = 1.9 -> p = -0.19; Keras: v = -0.1, p += m v - lr g = -0.19.
   for (auto form : {MomentumForm::gradient_buffer, MomentumForm::velocity}) {
@@ -78,10 +102,6 @@ TEST(Sgd, DampeningSkipsTheFirstStep) {
   sgd_update(p, values({1.0f}), rule, s);  // b = 0.5 + 0.5 = 1
   EXPECT_FLOAT_EQ(p[0], -2.0f);
 }
-
-// Expected values below were worked out by hand from each framework's update rule (the
-// arithmetic is in the comments) and evaluated in double; float32 agrees to ~1e-6 relative.
-constexpr float kStepTol = 2e-6f;
 
 TEST(Adam, EpsilonPlacementMatters) {
   // g = 0.5, lr = 0.1, eps = 0.1, first step: m = 0.05, v = 0.00025, 1 - b1 = 0.1, 1 - b2^1 = 0.001.
@@ -155,13 +175,46 @@ TEST(Rmsprop, PyTorchForms) {
 }
 
 TEST(Rmsprop, KerasPutsEpsilonInsideTheRoot) {
-  // rho 0.9, eps 1e-7, lr 0.001: v = 0.4, step 0.001 * 2 / sqrt(0.4 + 1e-7) = 0.0031623
+  // A large epsilon so the placements part visibly: rho 0.9, g = 2, lr 0.1, eps 0.5, v = 0.4.
+  // Keras: 0.1 * 2 / sqrt(0.4 + 0.5) = 0.2108185;  PyTorch: 0.1 * 2 / (sqrt(0.4) + 0.5) = 0.1766074.
+  for (auto [placement, expected] : {std::pair{RootEpsilon::inside_sqrt, 0.2108185107f},
+                                     std::pair{RootEpsilon::outside_sqrt, 0.1766073760f}}) {
+    Array p = values({0.0f});
+    RmspropState s;
+    rmsprop_update(p, values({2.0f}),
+                   {.learning_rate = 0.1f, .rho = 0.9f, .epsilon = 0.5f, .epsilon_placement = placement}, s);
+    EXPECT_NEAR(p[0], -expected, kStepTol) << (placement == RootEpsilon::inside_sqrt ? "keras" : "torch");
+  }
+}
+
+TEST(Rmsprop, KerasCentredSubtractsTheMeanSquareInsideTheRoot) {
+  // g = 2, rho 0.9, eps 0.5, lr 0.1: v = 0.4, gbar = 0.2, v - gbar^2 = 0.36;
+  // keras/src/optimizers/rmsprop.py: 0.1 * 2 / sqrt(0.36 + 0.5) = 0.2156655.
   Array p = values({0.0f});
   RmspropState s;
   rmsprop_update(p, values({2.0f}),
-                 {.learning_rate = 0.001f, .rho = 0.9f, .epsilon = 1e-7f, .epsilon_placement = RootEpsilon::inside_sqrt},
+                 {.learning_rate = 0.1f, .rho = 0.9f, .epsilon = 0.5f, .centered = true,
+                  .epsilon_placement = RootEpsilon::inside_sqrt},
                  s);
-  EXPECT_NEAR(p[0], -0.0031622773f, 1e-8f);
+  EXPECT_NEAR(p[0], -0.2156655464f, kStepTol);
+}
+
+TEST(Rmsprop, MomentumFormsPartWhenTheLearningRateChanges) {
+  // eps 0 so only the momentum form differs; g = 2 twice, rho 0.9, momentum 0.9, lr 0.1 then 0.01.
+  // v1 = 0.4, v2 = 0.76. Keras keeps lr in the buffer: b1 = 0.1 * 2 / sqrt(0.4), b2 = 0.9 b1 + 0.01 * 2 /
+  // sqrt(0.76), p = -(b1 + b2) = -0.6237743. PyTorch applies lr after: b1 = 2 / sqrt(0.4),
+  // b2 = 0.9 b1 + 2 / sqrt(0.76), p = -(0.1 b1 + 0.01 b2) = -0.3676298.
+  for (auto [placement, expected] : {std::pair{RootEpsilon::inside_sqrt, 0.6237743288f},
+                                     std::pair{RootEpsilon::outside_sqrt, 0.3676298383f}}) {
+    Array p = values({0.0f});
+    RmspropState s;
+    for (float lr : {0.1f, 0.01f}) {
+      rmsprop_update(p, values({2.0f}),
+                     {.learning_rate = lr, .rho = 0.9f, .epsilon = 0.0f, .momentum = 0.9f, .epsilon_placement = placement},
+                     s);
+    }
+    EXPECT_NEAR(p[0], -expected, 4 * kStepTol) << (placement == RootEpsilon::inside_sqrt ? "keras" : "torch");
+  }
 }
 
 TEST(Adagrad, BothForms) {
@@ -178,6 +231,32 @@ TEST(Adagrad, BothForms) {
                   .epsilon_placement = RootEpsilon::inside_sqrt},
                  sk);
   EXPECT_NEAR(k[0], -0.0009877296f, 1e-9f);
+}
+
+TEST(Adagrad, EpsilonPlacementWithALargeEpsilon) {
+  // g = 2, lr 0.1, eps 1, sum = 4. PyTorch: 0.2 / (2 + 1) = 0.0666667; Keras: 0.2 / sqrt(5) = 0.0894427.
+  for (auto [placement, expected] : {std::pair{RootEpsilon::outside_sqrt, 0.0666666667f},
+                                     std::pair{RootEpsilon::inside_sqrt, 0.0894427191f}}) {
+    Array p = values({0.0f});
+    AdagradState s;
+    adagrad_update(p, values({2.0f}), with(kTorchAdagrad, [&](auto& r) {
+                     r.learning_rate = 0.1f, r.epsilon = 1.0f, r.epsilon_placement = placement;
+                   }),
+                   s);
+    EXPECT_NEAR(p[0], -expected, kStepTol) << (placement == RootEpsilon::inside_sqrt ? "keras" : "torch");
+  }
+}
+
+TEST(Adagrad, LrDecayCountsFromTheFirstStep) {
+  // torch/optim/adagrad.py: clr = lr / (1 + (t - 1) lr_decay), so step 1 is undecayed.
+  // g = 1 each step, lr 0.1, lr_decay 0.5, sum = t: steps 0.1 / 1 / 1, 0.1 / 1.5 / sqrt(2), 0.1 / 2 / sqrt(3).
+  Array p = values({0.0f});
+  AdagradState s;
+  const AdagradRule rule = with(kTorchAdagrad, [](auto& r) { r.learning_rate = 0.1f, r.lr_decay = 0.5f; });
+  for (float expected : {0.1f, 0.1471404521f, 0.1760079655f}) {
+    adagrad_update(p, values({1.0f}), rule, s);
+    EXPECT_NEAR(p[0], -expected, kStepTol) << "after step " << s.step;
+  }
 }
 
 }  // namespace

@@ -58,6 +58,47 @@ TEST(Optimizers, KerasAdamFirstStep) {
   EXPECT_NEAR(w.item(), -0.00099999842f, 1e-9f);
 }
 
+// A scalar weight w = 0 stepped with the given gradients (and learning rates, when they change).
+float steps(optimizers::Optimizer& opt, const std::vector<float>& grads, const std::vector<float>& lrs = {}) {
+  Tensor w = Tensor::scalar(0.0f).set_requires_grad(true);
+  for (std::size_t i = 0; i < grads.size(); ++i) {
+    if (!lrs.empty()) opt.set_learning_rate(lrs[i]);
+    w.zero_grad();
+    mul_scalar(w, grads[i]).backward();
+    opt.apply_gradients({w});
+  }
+  return w.item();
+}
+
+// Each Keras rule with an epsilon large enough that its placement shows; worked by hand from
+// keras/src/optimizers/*.py (the arithmetic is in tests/core/optim_test.cpp and in
+// tools/golden/gen_keras_rules.py --selftest). PyTorch's placements give 0.0833, 0.1766, 0.1111.
+TEST(Optimizers, EpsilonGoesWhereKerasPutsIt) {
+  // Adam: epsilon added to sqrt(v) before bias correction.
+  optimizers::Adam adam({.learning_rate = 0.1f, .epsilon = 0.1f});
+  EXPECT_NEAR(steps(adam, {0.5f}), -0.0136527059f, 2e-6f);
+  // RMSprop: inside the root, 0.1 * 2 / sqrt(0.4 + 0.5).
+  optimizers::RMSprop rmsprop({.learning_rate = 0.1f, .epsilon = 0.5f});
+  EXPECT_NEAR(steps(rmsprop, {2.0f}), -0.2108185107f, 2e-6f);
+  // Adagrad: inside the root, from the 0.1 accumulator: 0.2 / sqrt(5.1) + 0.1 / sqrt(6.1).
+  optimizers::Adagrad adagrad({.learning_rate = 0.1f, .epsilon = 1.0f});
+  EXPECT_NEAR(steps(adagrad, {2.0f, 1.0f}), -0.1290503051f, 2e-6f);
+}
+
+TEST(Optimizers, SgdMomentumIsAVelocity) {
+  // keras/src/optimizers/sgd.py: v = m v - lr g with the lr of each step. g = 1, m 0.9, lr 0.1 then
+  // 0.01: v = -0.1, -0.1 -> w = -0.2 (PyTorch's buffer would give -0.1 - 0.01 * 1.9 = -0.119).
+  optimizers::SGD sgd({.learning_rate = 0.1f, .momentum = 0.9f});
+  EXPECT_NEAR(steps(sgd, {1.0f, 1.0f}, {0.1f, 0.01f}), -0.2f, 1e-6f);
+}
+
+TEST(Losses, BinaryCrossentropyClipsLikeKeras) {
+  // A prediction of exactly 0 for a positive: Keras clips to 1e-7, -log(1e-7) = 16.118
+  // (PyTorch's BCELoss would floor the log at -100 instead).
+  EXPECT_NEAR(losses::BinaryCrossentropy().fn(Tensor::from_rows({{1}}), Tensor::from_rows({{0}})).item(), 16.118096f,
+              1e-4f);
+}
+
 TEST(Losses, BinaryAndCategoricalFollowKeras) {
   const Tensor y = Tensor::from_rows({{1}, {0}});
   const Tensor p = Tensor::from_rows({{0.8f}, {0.4f}});

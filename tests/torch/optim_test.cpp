@@ -53,6 +53,24 @@ TEST(Optimizers, FirstStepsFollowTheRules) {
   EXPECT_NEAR(one_step<optim::SGD>(optim::SGDOptions{.lr = 0.1f}), -0.2f, 1e-7f);
 }
 
+TEST(Optimizers, EpsilonGoesWherePyTorchPutsIt) {
+  // A large eps so the placement shows; gradient 2, one step.
+  // Adam: m_hat = 2, v_hat = 4: 0.1 * 2 / (2 + 0.1) = 0.0952381 (Keras' epsilon hat: 0.0387).
+  EXPECT_NEAR(one_step<optim::Adam>(optim::AdamOptions{.lr = 0.1f, .eps = 0.1f}), -0.0952380952f, 2e-6f);
+  // RMSprop: v = 0.01 * 4: 0.1 * 2 / (0.2 + 0.5) = 0.2857143 (inside the root: 0.2722).
+  EXPECT_NEAR(one_step<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.1f, .eps = 0.5f}), -0.2857142857f, 2e-6f);
+  // Adagrad: sum = 4: 0.1 * 2 / (2 + 1) = 0.0666667 (inside the root: 0.0894).
+  EXPECT_NEAR(one_step<optim::Adagrad>(optim::AdagradOptions{.lr = 0.1f, .eps = 1.0f}), -0.0666666667f, 2e-6f);
+}
+
+TEST(DataLoader, DefaultsArePyTorchs) {
+  // torch.utils.data.DataLoader(batch_size=1, shuffle=False, drop_last=False)
+  const utils::data::DataLoaderOptions o;
+  EXPECT_EQ(o.batch_size, 1);
+  EXPECT_FALSE(o.shuffle);
+  EXPECT_FALSE(o.drop_last);
+}
+
 TEST(Optimizers, ChecksUseTorchsWording) {
   Tensor w = Tensor::scalar(0.0f).set_requires_grad(true);
   EXPECT_NE(error_of([&] { optim::Adam a({w}, {.betas = {1.0f, 0.999f}}); }).find("Invalid beta parameter at index 0"),

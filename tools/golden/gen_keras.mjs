@@ -24,6 +24,11 @@ function loadExperiment(file) {
   return e;
 }
 
+// --tfjs-rules: use tfjs' own Adam and centred RMSprop where they are not Keras' rules. Their
+// output is never a golden; gen_keras_rules.py --check-overlap compares its Keras rules with it
+// where the two rules coincide (an epsilon too small for its placement to matter).
+const tfjsRules = process.argv.includes('--tfjs-rules');
+
 // Keras parameter names -> tf.train optimisers; null where tfjs is not Keras' rule.
 function optimizer(cfg) {
   const lr = cfg.learning_rate;
@@ -33,13 +38,16 @@ function optimizer(cfg) {
       // learning rate it follows the same trajectory as Keras' velocity form.
       return cfg.momentum ? tf.train.momentum(lr ?? 0.01, cfg.momentum, cfg.nesterov ?? false) : tf.train.sgd(lr ?? 0.01);
     case 'rmsprop':
-      if (cfg.centered) return null;
-      return tf.train.rmsprop(lr ?? 0.001, cfg.rho ?? 0.9, cfg.momentum ?? 0, cfg.epsilon ?? 1e-7, false);
+      // tfjs centred: sqrt(ms - (mg^2 + eps)); Keras 3: sqrt(ms - mg^2 + eps).
+      if (cfg.centered && !tfjsRules) return null;
+      return tf.train.rmsprop(lr ?? 0.001, cfg.rho ?? 0.9, cfg.momentum ?? 0, cfg.epsilon ?? 1e-7, cfg.centered ?? false);
     case 'adagrad':
       if (cfg.epsilon !== undefined && cfg.epsilon !== 1e-7) return null;  // tfjs fixes epsilon at 1e-7
       return tf.train.adagrad(lr ?? 0.001, cfg.initial_accumulator_value ?? 0.1);
     case 'adam':
-      return null;  // tfjs: m_hat / (sqrt(v_hat) + eps); Keras: eps added before bias correction
+      // tfjs: m_hat / (sqrt(v_hat) + eps); Keras: eps added before bias correction
+      if (!tfjsRules) return null;
+      return tf.train.adam(lr ?? 0.001, cfg.beta_1 ?? 0.9, cfg.beta_2 ?? 0.999, cfg.epsilon ?? 1e-7);
     default:
       throw new Error('unknown keras optimizer ' + cfg.name);
   }
@@ -105,7 +113,7 @@ async function main() {
   const outIdx = args.indexOf('--out');
   if (outIdx < 0) throw new Error('usage: gen_keras.mjs SCENARIO.json... --out DIR');
   const out = args[outIdx + 1];
-  const files = args.filter((_, i) => i !== outIdx && i !== outIdx + 1);
+  const files = args.filter((a, i) => i !== outIdx && i !== outIdx + 1 && a !== '--tfjs-rules');
   await tf.setBackend('cpu');
   fs.mkdirSync(out, { recursive: true });
   for (const file of files) {
@@ -116,7 +124,8 @@ async function main() {
       continue;
     }
     const report = {
-      scenario: name, side: 'keras', framework: `TensorFlow.js ${tf.version.tfjs} (tfjs-layers Keras API, backend '${tf.getBackend()}')`,
+      scenario: name, side: 'keras', framework: `TensorFlow.js ${tf.version.tfjs} (tfjs-layers Keras API, backend '${tf.getBackend()}')`
+        + (tfjsRules ? ", tfjs' own optimiser rules (validation only, not a golden)" : ''),
       generator: 'gen_keras.mjs', dtype: 'float32', ...shortest(result),
     };
     fs.writeFileSync(path.join(out, name + '.keras.json'), JSON.stringify(report) + '\n');

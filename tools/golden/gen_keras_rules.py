@@ -11,6 +11,18 @@ goldens within the test tolerances (--check DIR does that).
     /usr/bin/python3 tools/golden/gen_keras_rules.py tests/golden/scenarios/duet/{adam,rmsprop-centered}.json \
         --out tests/golden/expected/duet
     /usr/bin/python3 tools/golden/gen_keras_rules.py tests/golden/scenarios/duet/*.json --check tests/golden/expected/duet
+    /usr/bin/python3 tools/golden/gen_keras_rules.py --selftest
+
+Every branch of KerasRules is validated one of two ways:
+- against TensorFlow.js where its rule is Keras' (--check; only goldens written by gen_keras.mjs
+  count, in tests/golden/expected/{public,duet}): plain SGD, SGD with momentum and Nesterov,
+  plain RMSprop, Adagrad, mse and mae; and, on epsilon-0 copies of the Adam and centred-RMSprop
+  scenarios (overlap_scenarios.py), where tfjs' own rules equal Keras', Adam's moments and bias
+  correction and centred RMSprop with momentum (--check-overlap, against gen_keras.mjs
+  --tfjs-rules);
+- by steps worked by hand from keras/src/optimizers/*.py (--selftest) for what TensorFlow.js
+  cannot show: where Adam's and RMSprop's epsilon enter, amsgrad, centred RMSprop with momentum,
+  Adagrad's epsilon inside the root, Nesterov momentum in the velocity form.
 """
 import argparse
 import json
@@ -144,18 +156,76 @@ def run(e):
                         for i in range(0, len(weights), 2)]}
 
 
+# (rule config, gradients applied to one variable starting at 0, the variable afterwards). The
+# expected values were worked out in double from keras/src/optimizers/{adam,rmsprop,adagrad,sgd}.py
+# (Keras 3) independently of KerasRules; the arithmetic is in each comment.
+HAND_WORKED_STEPS = [
+    # Adam, epsilon hat: alpha = lr sqrt(1 - b2) / (1 - b1) = 0.1 sqrt(0.001) / 0.1; m = 0.05,
+    # v = 0.00025; step = alpha m / (sqrt(v) + 0.1) = 0.0316228 * 0.05 / 0.1158114 = 0.0136527
+    ({"name": "adam", "learning_rate": 0.1, "epsilon": 0.1}, [0.5], -0.0136527059),
+    # Adam, two steps, default epsilon: step 1 ~ lr = 0.0999994; m2 = 0.02, v2 = 0.00031225,
+    # alpha2 = 0.1 sqrt(0.001999) / 0.19; step 2 = alpha2 * 0.02 / (sqrt(v2) + 1e-7) = 0.0266335
+    ({"name": "adam", "learning_rate": 0.1}, [0.5, -0.25], -0.1266329208),
+    # amsgrad with beta_2 0.5: v1 = 50, v2 = 25.005, v_hat stays 50; m2 = 0.91,
+    # alpha2 = 0.1 sqrt(0.75) / 0.19; step 2 = 0.4558028 * 0.91 / sqrt(50) = 0.0586588
+    ({"name": "adam", "learning_rate": 0.1, "beta_2": 0.5, "amsgrad": True}, [10.0, 0.1], -0.1586588311),
+    # RMSprop, epsilon inside the root: v = 0.4, 0.1 * 2 / sqrt(0.4 + 0.5) = 0.2108185
+    ({"name": "rmsprop", "learning_rate": 0.1, "epsilon": 0.5}, [2.0], -0.2108185107),
+    # centred RMSprop with momentum 0.5, g = 2 then 1: v1 = 0.4, gbar1 = 0.2, inc1 = 0.2 / sqrt(0.86);
+    # v2 = 0.46, gbar2 = 0.28, inc2 = 0.1 / sqrt(0.46 - 0.0784 + 0.5); b2 = 0.5 inc1 + inc2; p = -(inc1 + b2)
+    ({"name": "rmsprop", "learning_rate": 0.1, "epsilon": 0.5, "centered": True, "momentum": 0.5}, [2.0, 1.0],
+     -0.4300019003),
+    # Adagrad: accumulator 0.1 + 4, 0.001 * 2 / sqrt(4.1 + 1e-7) = 0.00098773
+    ({"name": "adagrad"}, [2.0], -0.0009877295846),
+    # Adagrad, epsilon 1 inside the root: 0.1 * 2 / sqrt(4.1 + 1) + 0.1 * 1 / sqrt(5.1 + 1) = 0.1290503
+    ({"name": "adagrad", "learning_rate": 0.1, "epsilon": 1.0}, [2.0, 1.0], -0.1290503051),
+    # SGD, Nesterov in the velocity form: v1 = -0.1, p1 = 0.9 v1 - 0.1 = -0.19; v2 = -0.19,
+    # p2 = p1 + 0.9 v2 - 0.1 = -0.461
+    ({"name": "sgd", "learning_rate": 0.1, "momentum": 0.9, "nesterov": True}, [1.0, 1.0], -0.461),
+    # SGD momentum: v = -0.1, -0.19 -> p = -0.29
+    ({"name": "sgd", "learning_rate": 0.1, "momentum": 0.9}, [1.0, 1.0], -0.29),
+]
+
+
+def selftest():
+    failed = 0
+    for cfg, grads, want in HAND_WORKED_STEPS:
+        opt = KerasRules(cfg)
+        var = torch.zeros(1, dtype=torch.float32)
+        for g in grads:
+            var.grad = torch.tensor([g], dtype=torch.float32)
+            opt.apply([var])
+        got = var.item()
+        ok = abs(got - want) <= 2e-6 * max(1.0, abs(want))
+        failed += not ok
+        print("ok  " if ok else "FAIL", cfg, "gradients", grads, "->", got, "(hand-worked %.10g)" % want)
+    return failed
+
+
 def close(a, b, rel):
     if isinstance(b, list):
         return len(a) == len(b) and all(close(x, y, rel) for x, y in zip(a, b))
     return abs(a - b) <= rel * max(1.0, abs(b))
 
 
+def compare(result, want, rel=1e-4):
+    return close(result["predictions"], want["predictions"], rel) and all(
+        close(g["kernel"], w["kernel"], rel) and close(g["bias"], w["bias"], rel)
+        for g, w in zip(result["weights"], want["weights"]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("scenarios", nargs="+")
+    ap.add_argument("scenarios", nargs="*")
     ap.add_argument("--out")
-    ap.add_argument("--check", help="compare with the Keras goldens in this folder instead of writing")
+    ap.add_argument("--check", help="compare with the TensorFlow.js Keras goldens in this folder instead of writing")
+    ap.add_argument("--check-overlap",
+                    help="compare with tfjs' own rules (gen_keras.mjs --tfjs-rules output) in this folder")
+    ap.add_argument("--selftest", action="store_true", help="replay the steps worked by hand from Keras 3's source")
     a = ap.parse_args()
+    if a.selftest:
+        return 1 if selftest() else 0
+    failed = 0
     for path in a.scenarios:
         name = os.path.splitext(os.path.basename(path))[0]
         e = load_experiment(path)
@@ -164,25 +234,30 @@ def main():
             print("skip", name, "(not a regression loss)")
             continue
         result = run(e)
-        if a.check:
-            golden = os.path.join(a.check, name + ".keras.json")
+        if a.check or a.check_overlap:
+            golden = os.path.join(a.check or a.check_overlap, name + ".keras.json")
             if not os.path.exists(golden):
-                print("skip", name, "(no TensorFlow.js golden)")
+                print("skip", name, "(no TensorFlow.js output)")
                 continue
             with open(golden) as f:
                 want = json.load(f)
-            ok = close(result["predictions"], want["predictions"], 1e-4) and all(
-                close(g["kernel"], w["kernel"], 1e-4) and close(g["bias"], w["bias"], 1e-4)
-                for g, w in zip(result["weights"], want["weights"]))
-            print("ok  " if ok else "FAIL", name, "matches the TensorFlow.js golden" if ok else "differs")
+            if want.get("generator") != "gen_keras.mjs":
+                print("skip", name, "(its golden comes from", want.get("generator"), "- not a check)")
+                continue
+            ok = compare(result, want)
+            failed += not ok
+            print("ok  " if ok else "FAIL", name, "matches TensorFlow.js" if ok else "differs from TensorFlow.js")
             continue
         report = {"scenario": name, "side": "keras",
                   "framework": "Keras 3 update rules re-implemented in float32 on PyTorch %s autograd" % torch.__version__,
-                  "generator": "gen_keras_rules.py", "dtype": "float32"}
+                  "generator": "gen_keras_rules.py", "dtype": "float32",
+                  "source": "not TensorFlow.js, whose rule differs from Keras 3 here: Keras 3's update rules "
+                            "re-implemented in float32; validated as tools/golden/gen_keras_rules.py describes"}
         report.update(result)
         write_report(os.path.join(a.out, name + ".keras.json"), report)
         print("wrote", name)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
