@@ -70,8 +70,8 @@ template <typename T>
 BasicTensor<T> binary_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, ProbabilityGuard guard,
                                     Reduction reduction) {
   require_same_shape(p, target, "binary_cross_entropy");
-  if (guard == ProbabilityGuard::log_floor) return reduce(bce_log_floor(p, target), reduction);
-  const T eps = static_cast<T>(kKerasEpsilon);
+  if (guard.kind == ProbabilityGuard::Kind::log_floor) return reduce(bce_log_floor(p, target), reduction);
+  const T eps = static_cast<T>(guard.epsilon);
   const auto q = clamp(p, eps, T(1) - eps);
   // -(y log q + (1 - y) log(1 - q))
   const auto one_minus = [](const BasicTensor<T>& t) { return add_scalar(neg(t), T(1)); };
@@ -92,26 +92,28 @@ void require_classes(const BasicTensor<T>& scores, const char* loss) {
   }
 }
 
-// Keras: rows renormalised to sum to 1, then clipped to [eps, 1 - eps], then the log.
+// Rows renormalised to sum to 1, then clipped to [eps, 1 - eps], then the log (Keras' rule for
+// probabilities: keras/src/backend/*/nn.py categorical_crossentropy).
 template <typename T>
-BasicTensor<T> keras_log_probabilities(const BasicTensor<T>& p) {
-  const T eps = static_cast<T>(kKerasEpsilon);
+BasicTensor<T> renormalised_clipped_log(const BasicTensor<T>& p, double clip_epsilon) {
+  const T eps = static_cast<T>(clip_epsilon);
   return log(clamp(div(p, sum(p, -1, true)), eps, T(1) - eps));
 }
 }  // namespace
 
 template <typename T>
-BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, Reduction reduction) {
+BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, double clip_epsilon,
+                                         Reduction reduction) {
   require_classes(p, "categorical_cross_entropy");
   require_same_shape(p, target, "categorical_cross_entropy");
-  return reduce(neg(sum(mul(target, keras_log_probabilities(p)), -1)), reduction);
+  return reduce(neg(sum(mul(target, renormalised_clipped_log(p, clip_epsilon)), -1)), reduction);
 }
 
 template <typename T>
 BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const std::vector<std::int64_t>& classes,
-                                         Reduction reduction) {
+                                         double clip_epsilon, Reduction reduction) {
   require_classes(p, "sparse_categorical_cross_entropy");
-  return reduce(neg(pick(keras_log_probabilities(p), classes)), reduction);
+  return reduce(neg(pick(renormalised_clipped_log(p, clip_epsilon), classes)), reduction);
 }
 
 template <typename T>
@@ -145,9 +147,10 @@ BasicTensor<T> negative_log_likelihood(const BasicTensor<T>& log_probs, const st
                                                Reduction);                                                    \
   template BasicTensor<T> binary_cross_entropy_with_logits(const BasicTensor<T>&, const BasicTensor<T>&,       \
                                                            Reduction);                                        \
-  template BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);  \
-  template BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>&, const std::vector<std::int64_t>&,   \
+  template BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>&, const BasicTensor<T>&, double,      \
                                                     Reduction);                                               \
+  template BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>&, const std::vector<std::int64_t>&,   \
+                                                    double, Reduction);                                               \
   template BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>&, const BasicTensor<T>&, Reduction);  \
   template BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>&, const std::vector<std::int64_t>&,   \
                                                     Reduction);                                               \

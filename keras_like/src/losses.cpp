@@ -16,6 +16,8 @@ namespace {
 // Keras reduces a loss per sample over the last axis, then averages over the batch.
 constexpr auto kKerasReduction = duet::Reduction::mean_of_row_means;
 constexpr auto kPerSampleMean = duet::Reduction::mean;  // for losses already per sample
+// keras.config.epsilon(): the fuzz factor Keras clips probabilities with before a log.
+constexpr double kEpsilon = 1e-7;
 }  // namespace
 
 Loss MeanSquaredError() {
@@ -38,7 +40,7 @@ Loss Huber(float delta) {
 Loss BinaryCrossentropy(bool from_logits) {
   return {"binary_crossentropy", [from_logits](const Tensor& y_true, const Tensor& y_pred) {
             return from_logits ? binary_cross_entropy_with_logits(y_pred, y_true, kKerasReduction)
-                               : binary_cross_entropy(y_pred, y_true, duet::ProbabilityGuard::clip_epsilon,
+                               : binary_cross_entropy(y_pred, y_true, duet::ProbabilityGuard::clip(kEpsilon),
                                                       kKerasReduction);
           }};
 }
@@ -46,7 +48,7 @@ Loss BinaryCrossentropy(bool from_logits) {
 Loss CategoricalCrossentropy(bool from_logits) {
   return {"categorical_crossentropy", [from_logits](const Tensor& y_true, const Tensor& y_pred) {
             return from_logits ? cross_entropy_with_logits(y_pred, y_true, kPerSampleMean)
-                               : categorical_cross_entropy(y_pred, y_true, kPerSampleMean);
+                               : categorical_cross_entropy(y_pred, y_true, kEpsilon, kPerSampleMean);
           }};
 }
 
@@ -70,7 +72,7 @@ Loss SparseCategoricalCrossentropy(bool from_logits) {
             }
             const auto labels = sparse_labels(y_true, y_pred.shape()[1]);
             return from_logits ? cross_entropy_with_logits(y_pred, labels, kPerSampleMean)
-                               : categorical_cross_entropy(y_pred, labels, kPerSampleMean);
+                               : categorical_cross_entropy(y_pred, labels, kEpsilon, kPerSampleMean);
           }};
 }
 

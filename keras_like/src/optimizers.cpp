@@ -68,7 +68,8 @@ void RMSpropRule::update(Tensor::Array& v, const Tensor::Array& g, const RMSprop
                                .epsilon = o.epsilon,
                                .momentum = o.momentum,
                                .centered = o.centered,
-                               .epsilon_placement = duet::optim::RootEpsilon::inside_sqrt},
+                               .epsilon_placement = duet::optim::RootEpsilon::inside_sqrt,
+                               .momentum_learning_rate = duet::optim::MomentumLearningRate::inside_buffer},
                               s);
 }
 

@@ -146,13 +146,13 @@ TEST(Loss, BinaryCrossEntropyGuardsAtTheEdges) {
   const Tensor p = Tensor::from_data({2}, {0.0f, 1.0f});
   const Tensor y = Tensor::from_data({2}, {1.0f, 0.0f});  // both maximally wrong
   // PyTorch clamps log at -100: each term is 100.
-  EXPECT_FLOAT_EQ(binary_cross_entropy(p, y, ProbabilityGuard::log_floor, Reduction::mean).item(), 100.0f);
+  EXPECT_FLOAT_EQ(binary_cross_entropy(p, y, ProbabilityGuard::log_floor(), Reduction::mean).item(), 100.0f);
   // Keras clips p to [1e-7, 1 - 1e-7]: -log(1e-7) = 16.118 for the first; the second's
   // 1 - (1 - 1e-7) is 1.19e-7 in float32 (1 - 1e-7 rounds to 1 - 2^-23), so -log = 15.94.
-  const Tensor keras = binary_cross_entropy(p, y, ProbabilityGuard::clip_epsilon, Reduction::none);
+  const Tensor keras = binary_cross_entropy(p, y, ProbabilityGuard::clip(1e-7), Reduction::none);
   EXPECT_NEAR(keras.data()[0], 16.118096f, 1e-4f);
   EXPECT_NEAR(keras.data()[1], 15.942385f, 1e-4f);
-  EXPECT_THROW(binary_cross_entropy(Tensor::scalar(1.5f), Tensor::scalar(1.0f), ProbabilityGuard::log_floor,
+  EXPECT_THROW(binary_cross_entropy(Tensor::scalar(1.5f), Tensor::scalar(1.0f), ProbabilityGuard::log_floor(),
                                     Reduction::mean),
                Error);
 }
@@ -163,16 +163,16 @@ TEST(Loss, KerasCategoricalCrossEntropyRenormalisesRowsThenClips) {
   // Row 1 puts all mass on the wrong class: -log(1e-7) = 16.118096.
   const Tensor p = Tensor::from_rows({{0.2f, 0.2f, 0.1f}, {1.0f, 0.0f, 0.0f}});
   const Tensor onehot = Tensor::from_rows({{1, 0, 0}, {0, 1, 0}});
-  const Tensor per_sample = categorical_cross_entropy(p, onehot, Reduction::none);
+  const Tensor per_sample = categorical_cross_entropy(p, onehot, 1e-7, Reduction::none);
   EXPECT_NEAR(per_sample.data()[0], 0.9162907f, 1e-6f);
   EXPECT_NEAR(per_sample.data()[1], 16.118096f, 1e-4f);
-  const Tensor sparse = categorical_cross_entropy(p, std::vector<std::int64_t>{0, 1}, Reduction::none);
+  const Tensor sparse = categorical_cross_entropy(p, std::vector<std::int64_t>{0, 1}, 1e-7, Reduction::none);
   EXPECT_NEAR(sparse.data()[0], 0.9162907f, 1e-6f);
   EXPECT_NEAR(sparse.data()[1], 16.118096f, 1e-4f);
   // The gradient flows through the renormalisation: d/dp0 of -log(p0 / (p0 + p1 + p2)) = -1/p0 + 1/sum
   // = -5 + 2 = -3; d/dp1 = d/dp2 = 1/sum = 2.
   Tensor q = Tensor::from_rows({{0.2f, 0.2f, 0.1f}}).set_requires_grad(true);
-  categorical_cross_entropy(q, Tensor::from_rows({{1, 0, 0}}), Reduction::sum).backward();
+  categorical_cross_entropy(q, Tensor::from_rows({{1, 0, 0}}), 1e-7, Reduction::sum).backward();
   EXPECT_NEAR(q.grad().at(0, 0), -3.0f, 1e-5f);
   EXPECT_NEAR(q.grad().at(0, 1), 2.0f, 1e-5f);
   EXPECT_NEAR(q.grad().at(0, 2), 2.0f, 1e-5f);
@@ -181,11 +181,11 @@ TEST(Loss, KerasCategoricalCrossEntropyRenormalisesRowsThenClips) {
 TEST(Loss, PyTorchBinaryCrossEntropyGradientIsGuardedAtOneInATrillion) {
   // aten BCELoss backward: (p - y) / max(p (1 - p), 1e-12). At p = 0, y = 1: -1 / 1e-12 = -1e12.
   Tensor p = Tensor::from_data({1}, {0.0f}).set_requires_grad(true);
-  binary_cross_entropy(p, Tensor::from_data({1}, {1.0f}), ProbabilityGuard::log_floor, Reduction::sum).backward();
+  binary_cross_entropy(p, Tensor::from_data({1}, {1.0f}), ProbabilityGuard::log_floor(), Reduction::sum).backward();
   EXPECT_NEAR(p.grad().data()[0], -1e12f, 1e6f);
   // Keras clips instead: p = 0 lies below the clip range, so no gradient reaches it.
   Tensor k = Tensor::from_data({1}, {0.0f}).set_requires_grad(true);
-  binary_cross_entropy(k, Tensor::from_data({1}, {1.0f}), ProbabilityGuard::clip_epsilon, Reduction::sum).backward();
+  binary_cross_entropy(k, Tensor::from_data({1}, {1.0f}), ProbabilityGuard::clip(1e-7), Reduction::sum).backward();
   EXPECT_EQ(k.grad().data()[0], 0.0f);
 }
 
@@ -193,11 +193,11 @@ TEST(Loss, LogitFormsAgreeWithProbabilityForms) {
   const Tensor z = Tensor::from_rows({{-2.0f, 0.5f, 3.0f}, {1.0f, -1.0f, 0.0f}});
   const Tensor y = Tensor::from_rows({{0, 1, 0}, {1, 0, 0}});
   EXPECT_NEAR(binary_cross_entropy_with_logits(z, y, Reduction::mean).item(),
-              binary_cross_entropy(sigmoid(z), y, ProbabilityGuard::log_floor, Reduction::mean).item(), 1e-6f);
+              binary_cross_entropy(sigmoid(z), y, ProbabilityGuard::log_floor(), Reduction::mean).item(), 1e-6f);
   const std::vector<std::int64_t> classes{1, 0};
   const float with_indices = cross_entropy_with_logits(z, classes, Reduction::mean).item();
   EXPECT_NEAR(cross_entropy_with_logits(z, y, Reduction::mean).item(), with_indices, 1e-6f);
-  EXPECT_NEAR(categorical_cross_entropy(softmax(z, -1), classes, Reduction::mean).item(), with_indices, 1e-6f);
+  EXPECT_NEAR(categorical_cross_entropy(softmax(z, -1), classes, 1e-7, Reduction::mean).item(), with_indices, 1e-6f);
   // Huge logits stay finite.
   EXPECT_FLOAT_EQ(binary_cross_entropy_with_logits(Tensor::scalar(1000.0f), Tensor::scalar(0.0f), Reduction::sum).item(),
                   1000.0f);

@@ -20,7 +20,8 @@ constexpr SgdRule kTorchSgd{.learning_rate = 0.1f, .form = MomentumForm::gradien
 constexpr AdamRule kTorchAdam{.learning_rate = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .epsilon = 1e-8f,
                               .epsilon_placement = AdamEpsilon::after_bias_correction};
 constexpr RmspropRule kTorchRmsprop{.learning_rate = 1e-2f, .rho = 0.99f, .epsilon = 1e-8f,
-                                    .epsilon_placement = RootEpsilon::outside_sqrt};
+                                    .epsilon_placement = RootEpsilon::outside_sqrt,
+                                    .momentum_learning_rate = MomentumLearningRate::after_buffer};
 constexpr AdagradRule kTorchAdagrad{.learning_rate = 1e-2f, .epsilon = 1e-10f, .initial_accumulator_value = 0.0f,
                                     .epsilon_placement = RootEpsilon::outside_sqrt};
 
@@ -182,7 +183,9 @@ TEST(Rmsprop, KerasPutsEpsilonInsideTheRoot) {
     Array p = values({0.0f});
     RmspropState s;
     rmsprop_update(p, values({2.0f}),
-                   {.learning_rate = 0.1f, .rho = 0.9f, .epsilon = 0.5f, .epsilon_placement = placement}, s);
+                   {.learning_rate = 0.1f, .rho = 0.9f, .epsilon = 0.5f, .epsilon_placement = placement,
+                    .momentum_learning_rate = MomentumLearningRate::after_buffer},
+                   s);
     EXPECT_NEAR(p[0], -expected, kStepTol) << (placement == RootEpsilon::inside_sqrt ? "keras" : "torch");
   }
 }
@@ -194,7 +197,8 @@ TEST(Rmsprop, KerasCentredSubtractsTheMeanSquareInsideTheRoot) {
   RmspropState s;
   rmsprop_update(p, values({2.0f}),
                  {.learning_rate = 0.1f, .rho = 0.9f, .epsilon = 0.5f, .centered = true,
-                  .epsilon_placement = RootEpsilon::inside_sqrt},
+                  .epsilon_placement = RootEpsilon::inside_sqrt,
+                  .momentum_learning_rate = MomentumLearningRate::inside_buffer},
                  s);
   EXPECT_NEAR(p[0], -0.2156655464f, kStepTol);
 }
@@ -204,16 +208,17 @@ TEST(Rmsprop, MomentumFormsPartWhenTheLearningRateChanges) {
   // v1 = 0.4, v2 = 0.76. Keras keeps lr in the buffer: b1 = 0.1 * 2 / sqrt(0.4), b2 = 0.9 b1 + 0.01 * 2 /
   // sqrt(0.76), p = -(b1 + b2) = -0.6237743. PyTorch applies lr after: b1 = 2 / sqrt(0.4),
   // b2 = 0.9 b1 + 2 / sqrt(0.76), p = -(0.1 b1 + 0.01 b2) = -0.3676298.
-  for (auto [placement, expected] : {std::pair{RootEpsilon::inside_sqrt, 0.6237743288f},
-                                     std::pair{RootEpsilon::outside_sqrt, 0.3676298383f}}) {
+  for (auto [placement, expected] : {std::pair{MomentumLearningRate::inside_buffer, 0.6237743288f},
+                                     std::pair{MomentumLearningRate::after_buffer, 0.3676298383f}}) {
     Array p = values({0.0f});
     RmspropState s;
     for (float lr : {0.1f, 0.01f}) {
       rmsprop_update(p, values({2.0f}),
-                     {.learning_rate = lr, .rho = 0.9f, .epsilon = 0.0f, .momentum = 0.9f, .epsilon_placement = placement},
+                     {.learning_rate = lr, .rho = 0.9f, .epsilon = 0.0f, .momentum = 0.9f,
+                      .epsilon_placement = RootEpsilon::outside_sqrt, .momentum_learning_rate = placement},
                      s);
     }
-    EXPECT_NEAR(p[0], -expected, 4 * kStepTol) << (placement == RootEpsilon::inside_sqrt ? "keras" : "torch");
+    EXPECT_NEAR(p[0], -expected, 4 * kStepTol) << (placement == MomentumLearningRate::inside_buffer ? "keras" : "torch");
   }
 }
 

@@ -85,6 +85,22 @@ TEST(Optimizers, EpsilonGoesWhereKerasPutsIt) {
   EXPECT_NEAR(steps(adagrad, {2.0f, 1.0f}), -0.1290503051f, 2e-6f);
 }
 
+TEST(Optimizers, RMSpropKeepsTheLearningRateInsideItsMomentumBuffer) {
+  // keras/src/optimizers/rmsprop.py: b = m b + lr g / sqrt(v + eps); w -= b. With lr 0.1 then
+  // 0.01 (a schedule), g = 2, rho 0.9, momentum 0.9, eps 0: v1 = 0.4, v2 = 0.76,
+  // w = -(0.1 * 2 / sqrt(0.4) + 0.9 * 0.1 * 2 / sqrt(0.4) + 0.01 * 2 / sqrt(0.76)) = -0.6237743.
+  // (PyTorch's lr-after-the-buffer form gives -0.3676298 here.)
+  Tensor w = Tensor::from_data({1}, {0.0f}).set_requires_grad(true);
+  optimizers::RMSprop opt({.learning_rate = 0.1f, .rho = 0.9f, .momentum = 0.9f, .epsilon = 0.0f});
+  for (float lr : {0.1f, 0.01f}) {
+    opt.set_learning_rate(lr);
+    w.zero_grad();
+    mul_scalar(w, 2.0f).backward(Tensor::from_data({1}, {1.0f}));
+    opt.apply_gradients({w});
+  }
+  EXPECT_NEAR(w.data()[0], -0.6237743288f, 1e-5f);
+}
+
 TEST(Optimizers, SgdMomentumIsAVelocity) {
   // keras/src/optimizers/sgd.py: v = m v - lr g with the lr of each step. g = 1, m 0.9, lr 0.1 then
   // 0.01: v = -0.1, -0.1 -> w = -0.2 (PyTorch's buffer would give -0.1 - 0.01 * 1.9 = -0.119).

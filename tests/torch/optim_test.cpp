@@ -63,6 +63,21 @@ TEST(Optimizers, EpsilonGoesWherePyTorchPutsIt) {
   EXPECT_NEAR(one_step<optim::Adagrad>(optim::AdagradOptions{.lr = 0.1f, .eps = 1.0f}), -0.0666666667f, 2e-6f);
 }
 
+TEST(Optimizers, RMSpropAppliesTheLearningRateAfterItsMomentumBuffer) {
+  // torch/optim/rmsprop.py: b = m b + g / (sqrt(v) + eps); p -= lr b. With lr 0.1 then 0.01 (a
+  // scheduler), g = 2, alpha 0.9, momentum 0.9, eps 0: b1 = 2 / sqrt(0.4), b2 = 0.9 b1 + 2 / sqrt(0.76),
+  // p = -(0.1 b1 + 0.01 b2) = -0.3676298 (Keras' lr-inside-the-buffer form gives -0.6237743).
+  Tensor w = Tensor::from_data({1}, {0.0f}).set_requires_grad(true);
+  optim::RMSprop opt({w}, {.lr = 0.1f, .alpha = 0.9f, .eps = 0.0f, .momentum = 0.9f});
+  for (float lr : {0.1f, 0.01f}) {
+    opt.set_lr(0, lr);
+    opt.zero_grad();
+    mul_scalar(w, 2.0f).backward(Tensor::from_data({1}, {1.0f}));
+    opt.step();
+  }
+  EXPECT_NEAR(w.data()[0], -0.3676298383f, 1e-5f);
+}
+
 TEST(DataLoader, DefaultsArePyTorchs) {
   // torch.utils.data.DataLoader(batch_size=1, shuffle=False, drop_last=False)
   const utils::data::DataLoaderOptions o;

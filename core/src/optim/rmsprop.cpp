@@ -11,7 +11,7 @@ void rmsprop_step(Array& param, const Array& g, const Second& second, const Rmsp
   const auto step = [&](const auto& denom) {
     if (rule.momentum > 0.0f) {
       Array& buf = detail::buffer(state.momentum, param);
-      if (rule.epsilon_placement == RootEpsilon::outside_sqrt) {
+      if (rule.momentum_learning_rate == MomentumLearningRate::after_buffer) {
         buf = rule.momentum * buf + g / denom;  // torch: lr applied after the buffer
         param -= rule.learning_rate * buf;
       } else {

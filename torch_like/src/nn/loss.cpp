@@ -45,7 +45,7 @@ Tensor SmoothL1Loss::forward(const Tensor& input, const Tensor& target) const {
 }
 
 Tensor BCELoss::forward(const Tensor& input, const Tensor& target) const {
-  return binary_cross_entropy(input, target, duet::ProbabilityGuard::log_floor, reduction());
+  return binary_cross_entropy(input, target, duet::ProbabilityGuard::log_floor(), reduction());
 }
 
 Tensor BCEWithLogitsLoss::forward(const Tensor& input, const Tensor& target) const {

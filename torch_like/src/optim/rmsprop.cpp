@@ -22,7 +22,8 @@ void RMSpropRule::update(Tensor::Array& param, const Tensor::Array& grad, const 
                                .momentum = o.momentum,
                                .centered = o.centered,
                                .weight_decay = o.weight_decay,
-                               .epsilon_placement = duet::optim::RootEpsilon::outside_sqrt},
+                               .epsilon_placement = duet::optim::RootEpsilon::outside_sqrt,
+                               .momentum_learning_rate = duet::optim::MomentumLearningRate::after_buffer},
                               s);
 }
 

@@ -31,17 +31,23 @@ BasicTensor<T> absolute_error(const BasicTensor<T>& pred, const BasicTensor<T>& 
 template <typename T>
 BasicTensor<T> huber(const BasicTensor<T>& pred, const BasicTensor<T>& target, T delta, Reduction reduction);
 
-/// How a loss on probabilities keeps log() finite near 0 and 1.
-enum class ProbabilityGuard {
-  /// Keras 3 (keras/src/backend/*/nn.py): clip p to [1e-7, 1 - 1e-7] before the log; the
-  /// gradient is 0 where p was clipped. (tf.keras 2 also added 1e-7 inside the log.)
-  clip_epsilon,
-  /// PyTorch (aten BCELoss): clamp each log at -100; gradient (p - y) / max(p (1 - p), 1e-12).
-  log_floor,
-};
+/// How a loss on probabilities keeps log() finite near 0 and 1. The front-end picks the kind and
+/// the value: Keras clips with its backend epsilon, PyTorch floors the log.
+struct ProbabilityGuard {
+  enum class Kind {
+    /// Clip p to [epsilon, 1 - epsilon] before the log; the gradient is 0 where p was clipped
+    /// (Keras 3, keras/src/backend/*/nn.py, with keras.config.epsilon(); tf.keras 2 also added
+    /// epsilon inside the log).
+    clip,
+    /// Clamp each log at -100; gradient (p - y) / max(p (1 - p), 1e-12) (PyTorch's aten BCELoss).
+    log_floor,
+  };
+  Kind kind;
+  double epsilon = 0;  ///< clip only
 
-/// The epsilon Keras clips probabilities with (keras.backend.epsilon()).
-inline constexpr double kKerasEpsilon = 1e-7;
+  static ProbabilityGuard clip(double epsilon) { return {Kind::clip, epsilon}; }
+  static ProbabilityGuard log_floor() { return {Kind::log_floor, 0}; }
+};
 
 /// -(y log p + (1 - y) log(1 - p)), elementwise, then reduced.
 template <typename T>
@@ -54,13 +60,15 @@ BasicTensor<T> binary_cross_entropy_with_logits(const BasicTensor<T>& logits, co
 
 /// Per-sample losses over classes (last axis); the reduction then runs over samples.
 /// Probabilities [N, C] against one-hot or probability targets [N, C]: rows of p are first
-/// renormalised to sum to 1 and clipped (Keras' categorical_crossentropy).
+/// renormalised to sum to 1, then clipped to [clip_epsilon, 1 - clip_epsilon] (Keras'
+/// categorical_crossentropy, with its backend epsilon).
 template <typename T>
-BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, Reduction reduction);
+BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const BasicTensor<T>& target, double clip_epsilon,
+                                         Reduction reduction);
 /// The same for class-index targets (Keras' sparse_categorical_crossentropy).
 template <typename T>
 BasicTensor<T> categorical_cross_entropy(const BasicTensor<T>& p, const std::vector<std::int64_t>& classes,
-                                         Reduction reduction);
+                                         double clip_epsilon, Reduction reduction);
 /// Logits [N, C] against probability / one-hot targets [N, C]: -sum(y log_softmax(z)).
 template <typename T>
 BasicTensor<T> cross_entropy_with_logits(const BasicTensor<T>& logits, const BasicTensor<T>& target,

@@ -72,6 +72,13 @@ enum class RootEpsilon {
   inside_sqrt,   ///< Keras: sqrt(v + eps)
 };
 
+/// Where RMSprop's momentum buffer meets the learning rate. Both give the same trajectory for a
+/// constant learning rate; they part when it changes (a schedule).
+enum class MomentumLearningRate {
+  after_buffer,   ///< PyTorch: b = m b + g / d; p -= lr b
+  inside_buffer,  ///< Keras: b = m b + lr g / d; p -= b
+};
+
 struct RmspropRule {
   float learning_rate;
   float rho;  ///< PyTorch's alpha, Keras' rho
@@ -80,6 +87,7 @@ struct RmspropRule {
   bool centered = false;      ///< divide by the estimated variance instead of the second moment
   float weight_decay = 0.0f;  ///< coupled L2 (PyTorch)
   RootEpsilon epsilon_placement;
+  MomentumLearningRate momentum_learning_rate;
 };
 
 struct RmspropState {
