@@ -50,6 +50,30 @@ TEST(Init, KaimingUniformWithSqrt5IsOneOverSqrtFanIn) {
   EXPECT_GT(w.data().abs().maxCoeff(), 0.24f);
 }
 
+// keras/src/initializers/random_initializers.py (VarianceScaling): uniform limits sqrt(3 scale / n)
+// and truncated-normal spreads sqrt(scale / n), where he: scale 2, n = fan_in; lecun: scale 1,
+// n = fan_in; glorot: scale 1, n = (fan_in + fan_out) / 2. The truncated draws are divided by
+// 0.8796 so that their standard deviation is the intended one.
+TEST(Init, KerasVarianceScalingBoundsAndSpreads) {
+  Generator g(4);
+  const init::Fans fans{50, 30};
+  const Shape many{20000};
+  const auto max_abs = [](const Tensor& t) { return t.data().abs().maxCoeff(); };
+  const auto stddev = [](const Tensor& t) {
+    const auto d = t.data().cast<double>();
+    return std::sqrt((d - d.mean()).square().mean());
+  };
+  const float he_limit = std::sqrt(6.0f / 50), lecun_limit = std::sqrt(3.0f / 50);
+  EXPECT_LE(max_abs(init::he_uniform(many, fans, g)), he_limit);
+  EXPECT_GT(max_abs(init::he_uniform(many, fans, g)), 0.999f * he_limit);
+  EXPECT_LE(max_abs(init::lecun_uniform(many, fans, g)), lecun_limit);
+  EXPECT_GT(max_abs(init::lecun_uniform(many, fans, g)), 0.999f * lecun_limit);
+  // 20000 draws: the sample standard deviation is within ~1% of the true one.
+  EXPECT_NEAR(stddev(init::glorot_normal_truncated(many, fans, g)), std::sqrt(2.0 / 80), 0.03 * std::sqrt(2.0 / 80));
+  EXPECT_NEAR(stddev(init::he_normal(many, fans, g)), std::sqrt(2.0 / 50), 0.03 * std::sqrt(2.0 / 50));
+  EXPECT_NEAR(stddev(init::lecun_normal(many, fans, g)), std::sqrt(1.0 / 50), 0.03 * std::sqrt(1.0 / 50));
+}
+
 TEST(Init, TruncatedNormalStaysWithinTwoStddev) {
   Generator g(1);
   const Tensor t = init::truncated_normal({1000}, 0.0f, 0.5f, g);

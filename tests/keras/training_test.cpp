@@ -108,6 +108,13 @@ TEST(Optimizers, SgdMomentumIsAVelocity) {
   EXPECT_NEAR(steps(sgd, {1.0f, 1.0f}, {0.1f, 0.01f}), -0.2f, 1e-6f);
 }
 
+TEST(Losses, HuberDefaultsToDeltaOne) {
+  // keras.losses.Huber(delta=1.0): a residual of 3 costs 1 * (3 - 0.5) = 2.5 (delta 0.5 would give 1.375).
+  const Tensor y = Tensor::from_rows({{0}}), p = Tensor::from_rows({{3}});
+  EXPECT_FLOAT_EQ(losses::Huber().fn(y, p).item(), 2.5f);
+  EXPECT_FLOAT_EQ(losses::get("huber").fn(y, p).item(), 2.5f);
+}
+
 TEST(Losses, BinaryCrossentropyClipsLikeKeras) {
   // A prediction of exactly 0 for a positive: Keras clips to 1e-7, -log(1e-7) = 16.118
   // (PyTorch's BCELoss would floor the log at -100 instead).
