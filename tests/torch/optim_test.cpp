@@ -50,6 +50,9 @@ TEST(Optimizers, ChecksUseTorchsWording) {
   EXPECT_NE(error_of([&] { optim::RMSprop r({w}, {.lr = -1}); }).find("Invalid learning rate"), std::string::npos);
   Tensor non_leaf = mul_scalar(w, 2.0f);
   EXPECT_NE(error_of([&] { optim::Adam a({non_leaf}, {}); }).find("can't optimize a non-leaf Tensor"), std::string::npos);
+  // A model without parameters (or a forgotten register_parameter) fails at once, as in PyTorch.
+  EXPECT_EQ(error_of([&] { optim::SGD s(std::vector<Tensor>{}, {.lr = 0.1f}); }),
+            "SGD: optimizer got an empty parameter list");
 }
 
 TEST(Schedulers, StepAndExponential) {

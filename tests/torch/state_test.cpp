@@ -127,6 +127,17 @@ TEST(DataLoader, BatchesInOrderAndDropLast) {
             std::string::npos);
 }
 
+TEST(DataLoader, OwnsATemporaryDataset) {
+  // The dataset is a temporary that dies before the loop starts; the loader keeps its own copy.
+  const utils::data::DataLoader loader(
+      utils::data::TensorDataset(Tensor::from_rows({{0}, {1}, {2}}), Tensor::from_rows({{5}, {6}, {7}})),
+      {.batch_size = 2});
+  std::vector<float> ys;
+  for (const auto& [xb, yb] : loader)
+    for (Eigen::Index i = 0; i < yb.data().size(); ++i) ys.push_back(yb.data()[i]);
+  EXPECT_EQ(ys, (std::vector<float>{5, 6, 7}));
+}
+
 TEST(DataLoader, ShuffleVisitsEveryRowOnceAndIsSeeded) {
   Tensor::Array v(20);
   for (int i = 0; i < 20; ++i) v[i] = static_cast<float>(i);

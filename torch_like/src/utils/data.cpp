@@ -18,7 +18,8 @@ TensorDataset::TensorDataset(Tensor x, Tensor y) : x_(std::move(x)), y_(std::mov
   require_finite(y_, "TensorDataset: y");
 }
 
-DataLoader::DataLoader(const TensorDataset& dataset, DataLoaderOptions options) : dataset_(dataset), options_(options) {
+DataLoader::DataLoader(TensorDataset dataset, DataLoaderOptions options)
+    : dataset_(std::move(dataset)), options_(options) {
   if (options.batch_size <= 0) {
     throw Error(fmt::format("DataLoader: batch_size should be a positive integer value, but got batch_size={}",
                             options.batch_size));

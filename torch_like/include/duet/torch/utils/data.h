@@ -3,6 +3,10 @@
 ///   for (const auto& [xb, yb] : DataLoader(dataset, {.batch_size = 4, .shuffle = true})) ...
 /// A shuffled loader draws a new order from the default generator (torch::manual_seed) each
 /// time iteration starts, i.e. once per epoch, as PyTorch's RandomSampler does.
+///
+/// Ownership: a DataLoader keeps its own TensorDataset (two tensor handles, so copying it is
+/// cheap and shares the values), so `DataLoader(TensorDataset(x, y), {...})` is safe. An iterator
+/// refers to its loader: keep the loader alive while iterating (as a range-for does).
 #pragma once
 
 #include <cstdint>
@@ -36,7 +40,8 @@ struct Batch {
 
 class DataLoader {
  public:
-  DataLoader(const TensorDataset& dataset, DataLoaderOptions options = {});
+  /// Keeps a copy of `dataset` (its tensors are shared, not copied).
+  DataLoader(TensorDataset dataset, DataLoaderOptions options = {});
 
   class Iterator {
    public:
@@ -59,7 +64,7 @@ class DataLoader {
  private:
   std::int64_t usable_rows() const;
 
-  const TensorDataset& dataset_;
+  TensorDataset dataset_;
   DataLoaderOptions options_;
 };
 
