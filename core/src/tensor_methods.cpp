@@ -457,11 +457,11 @@ BasicTensor<T> BasicTensor<T>::slice(std::int64_t dim, std::optional<std::int64_
 #define DUET_COMPARISON(name)                                                             \
   template <typename T>                                                                   \
   BasicTensor<T> BasicTensor<T>::name(const BasicTensor& other) const {                   \
-    return compare(*this, other, Comparison::name);                                       \
+    return compare_elements(*this, other, Comparison::name);                                       \
   }                                                                                       \
   template <typename T>                                                                   \
   BasicTensor<T> BasicTensor<T>::name(double other) const {                               \
-    return compare(*this, number(static_cast<T>(other), number_dtype<T>(other)), Comparison::name); \
+    return compare_elements(*this, number(static_cast<T>(other), number_dtype<T>(other)), Comparison::name); \
   }
 DUET_COMPARISON(eq)
 DUET_COMPARISON(ne)
@@ -498,6 +498,11 @@ bool BasicTensor<T>::allclose(const BasicTensor& other, double rtol, double atol
 template <typename T>
 BasicTensor<T>& BasicTensor<T>::zero_() {
   return fill_(0.0);
+}
+
+template <typename T>
+BasicTensor<T>& BasicTensor<T>::copy_(const BasicTensor& src) {
+  return in_place(*this, src, "copy_", [](T, T b) { return b; });
 }
 
 template <typename T>

@@ -9,9 +9,9 @@ int main() {
   torch::manual_seed(0);
   torch::nn::Linear model(1, 1);
   torch::nn::MSELoss criterion;
-  torch::optim::SGD optimizer(model.parameters(), {.lr = 0.05f});
-  const auto x = torch::tensor({{-1}, {0}, {1}, {2}, {3}, {4}});
-  const auto y = torch::tensor({{-3}, {-1}, {1}, {3}, {5}, {7}});
+  torch::optim::SGD optimizer(model->parameters(), {.lr = 0.05f});
+  const auto x = torch::tensor({{-1.0}, {0.0}, {1.0}, {2.0}, {3.0}, {4.0}});
+  const auto y = torch::tensor({{-3.0}, {-1.0}, {1.0}, {3.0}, {5.0}, {7.0}});
   for (int epoch = 0; epoch < 500; ++epoch) {
     auto loss = criterion(model(x), y);
     optimizer.zero_grad();
@@ -19,7 +19,7 @@ int main() {
     optimizer.step();
   }
   torch::NoGradGuard no_grad;
-  const float p = model(torch::tensor({{10}})).item();
+  const float p = model(torch::tensor({{10.0}})).item<float>();
   std::printf("torch consumer: %.4f\n", p);
   return std::abs(p - 19.0f) < 0.05f ? 0 : 1;
 }

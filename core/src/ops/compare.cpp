@@ -76,7 +76,7 @@ void require_exact_int(const BasicTensor<T>& x) {
 }  // namespace
 
 template <typename T>
-BasicTensor<T> compare(const BasicTensor<T>& a, const BasicTensor<T>& b, Comparison op) {
+BasicTensor<T> compare_elements(const BasicTensor<T>& a, const BasicTensor<T>& b, Comparison op) {
   const detail::BroadcastPlan plan(a.shape(), b.shape(), "compare");
   typename BasicTensor<T>::Array out(plan.out.numel());
   const auto& av = a.data();
@@ -127,7 +127,7 @@ BasicTensor<T> to_dtype(const BasicTensor<T>& x, DType dtype) {
 }
 
 #define DUET_INSTANTIATE(T)                                                                      \
-  template BasicTensor<T> compare(const BasicTensor<T>&, const BasicTensor<T>&, Comparison);     \
+  template BasicTensor<T> compare_elements(const BasicTensor<T>&, const BasicTensor<T>&, Comparison);     \
   template BasicTensor<T> argmax(const BasicTensor<T>&);                                         \
   template BasicTensor<T> argmax(const BasicTensor<T>&, int, bool);                              \
   template BasicTensor<T> argmin(const BasicTensor<T>&);                                         \

@@ -74,7 +74,7 @@ template <typename T> BasicTensor<T> argmin(const BasicTensor<T>& x, int axis, b
 /// ---- comparisons and dtype (not differentiable) ----
 enum class Comparison { eq, ne, gt, lt, ge, le };
 /// a OP b elementwise with broadcasting -> a bool tensor.
-template <typename T> BasicTensor<T> compare(const BasicTensor<T>& a, const BasicTensor<T>& b, Comparison op);
+template <typename T> BasicTensor<T> compare_elements(const BasicTensor<T>& a, const BasicTensor<T>& b, Comparison op);
 /// The values read as `dtype`: to int64 truncates toward zero (and must stay within 2^24), to
 /// bool tests != 0, between float types copies. Recorded only between floating types.
 template <typename T> BasicTensor<T> to_dtype(const BasicTensor<T>& x, DType dtype);
@@ -146,12 +146,12 @@ template <typename T, ScalarArg S> BasicTensor<T> operator/(S s, const BasicTens
 }
 
 /// Comparisons give bool tensors, as libtorch's operators do (use equal() for one bool).
-template <typename T> BasicTensor<T> operator==(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare(a, b, Comparison::eq); }
-template <typename T> BasicTensor<T> operator!=(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare(a, b, Comparison::ne); }
-template <typename T> BasicTensor<T> operator<(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare(a, b, Comparison::lt); }
-template <typename T> BasicTensor<T> operator>(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare(a, b, Comparison::gt); }
-template <typename T> BasicTensor<T> operator<=(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare(a, b, Comparison::le); }
-template <typename T> BasicTensor<T> operator>=(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare(a, b, Comparison::ge); }
+template <typename T> BasicTensor<T> operator==(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::eq); }
+template <typename T> BasicTensor<T> operator!=(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::ne); }
+template <typename T> BasicTensor<T> operator<(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::lt); }
+template <typename T> BasicTensor<T> operator>(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::gt); }
+template <typename T> BasicTensor<T> operator<=(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::le); }
+template <typename T> BasicTensor<T> operator>=(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::ge); }
 template <typename T, ScalarArg S> BasicTensor<T> operator==(const BasicTensor<T>& a, S s) { return a.eq(static_cast<double>(s)); }
 template <typename T, ScalarArg S> BasicTensor<T> operator!=(const BasicTensor<T>& a, S s) { return a.ne(static_cast<double>(s)); }
 template <typename T, ScalarArg S> BasicTensor<T> operator<(const BasicTensor<T>& a, S s) { return a.lt(static_cast<double>(s)); }

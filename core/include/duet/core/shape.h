@@ -41,6 +41,8 @@ class Shape {
 
   std::string str() const;
   friend bool operator==(const Shape& a, const Shape& b);
+  /// `x.sizes() == std::vector<int64_t>{2, 3}`, as libtorch compares an IntArrayRef.
+  friend bool operator==(const Shape& a, const std::vector<std::int64_t>& b) { return a.vec() == b; }
 
  private:
   std::array<std::int64_t, kMaxRank> dims_{};

@@ -187,9 +187,12 @@ class BasicTensor {
   BasicTensor permute(const Dims& dims) const;
   BasicTensor contiguous() const { return *this; }  ///< Duet's values are always contiguous
 
-  /// x.index({Slice(), 0}) is Python's x[:, 0].
+  /// x.index({Slice(), 0}) is Python's x[:, 0]. Unlike libtorch, index, select, narrow, slice
+  /// and view return copies, not views: an in-place op on the result leaves x alone.
   BasicTensor index(std::initializer_list<indexing::TensorIndex> indices) const;
   BasicTensor index(const std::vector<indexing::TensorIndex>& indices) const;
+  /// x[i]: select(0, i), so `w[0][2]` reads as in Python (a copy, see index()).
+  BasicTensor operator[](std::int64_t index) const { return select(0, index); }
   /// The slice at `index` along `dim`, which is removed.
   BasicTensor select(std::int64_t dim, std::int64_t index) const;
   /// `length` entries from `start` along `dim`.
@@ -219,6 +222,8 @@ class BasicTensor {
   /// In-place updates, outside the graph. As in PyTorch they are refused on a tensor that
   /// requires grad while gradients are recorded (do them under NoGradGuard, like `w -= lr * g`).
   BasicTensor& zero_();
+  /// Copies `src` (broadcast to this shape) into this tensor's values.
+  BasicTensor& copy_(const BasicTensor& src);
   BasicTensor& fill_(double value);
   BasicTensor& add_(const BasicTensor& other);
   BasicTensor& sub_(const BasicTensor& other);
