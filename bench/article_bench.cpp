@@ -28,14 +28,14 @@ void BM_ArticleTorchLoop500(benchmark::State& state) {
   for (auto _ : state) {
     torch::nn::Linear model(1, 1);
     torch::nn::MSELoss criterion("sum");
-    torch::optim::SGD optimizer(model.parameters(), {.lr = 0.01f});
+    torch::optim::SGD optimizer(model->parameters(), {.lr = 0.01f});
     for (int epoch = 0; epoch < 500; ++epoch) {
       Tensor loss = criterion(model(kX), kY);
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();
     }
-    benchmark::DoNotOptimize(model.weight.data()[0]);
+    benchmark::DoNotOptimize(model->weight.data()[0]);
   }
 }
 BENCHMARK(BM_ArticleTorchLoop500)->Unit(benchmark::kMicrosecond);
@@ -70,7 +70,7 @@ void BM_ArticleTorchStep(benchmark::State& state) {
   namespace torch = duet::torch;
   torch::nn::Linear model(1, 1);
   torch::nn::MSELoss criterion("sum");
-  torch::optim::SGD optimizer(model.parameters(), {.lr = 0.001f});
+  torch::optim::SGD optimizer(model->parameters(), {.lr = 0.001f});
   for (auto _ : state) {
     Tensor loss = criterion(model(kX), kY);
     optimizer.zero_grad();

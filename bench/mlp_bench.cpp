@@ -49,11 +49,10 @@ template <typename MakeOptimizer>
 void torch_epoch(benchmark::State& state, MakeOptimizer make) {
   namespace nn = duet::torch::nn;
   duet::torch::manual_seed(0);
-  nn::Sequential model({std::make_shared<nn::Linear>(kIn, kHidden), std::make_shared<nn::ReLU>(),
-                        std::make_shared<nn::Linear>(kHidden, kHidden), std::make_shared<nn::ReLU>(),
-                        std::make_shared<nn::Linear>(kHidden, 1)});
+  nn::Sequential model(nn::Linear(kIn, kHidden), nn::ReLU(), nn::Linear(kHidden, kHidden), nn::ReLU(),
+                       nn::Linear(kHidden, 1));
   nn::MSELoss criterion;
-  auto optimizer = make(model.parameters());
+  auto optimizer = make(model->parameters());
   const duet::torch::utils::data::TensorDataset dataset(data().x, data().y);
   const duet::torch::utils::data::DataLoader loader(dataset, {.batch_size = kBatch});
   for (auto _ : state) {

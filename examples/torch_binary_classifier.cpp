@@ -26,10 +26,9 @@ int main() {
   }
   const Tensor x = torch::tensor(xs), y = torch::tensor(ys);
 
-  nn::Sequential model({std::make_shared<nn::Linear>(2, 8), std::make_shared<nn::ReLU>(),
-                        std::make_shared<nn::Linear>(8, 1)});
+  nn::Sequential model(nn::Linear(2, 8), nn::ReLU(), nn::Linear(8, 1));
   nn::BCEWithLogitsLoss loss_fn;
-  torch::optim::SGD optimizer(model.parameters(), {.lr = 0.1f, .momentum = 0.9f});
+  torch::optim::SGD optimizer(model->parameters(), {.lr = 0.1f, .momentum = 0.9f});
 
   for (int epoch = 0; epoch < 100; ++epoch) {
     Tensor loss = loss_fn(model(x), y);
@@ -39,8 +38,6 @@ int main() {
     if (epoch % 25 == 24) fmt::print("epoch {}, loss {:.4f}\n", epoch + 1, loss.item());
   }
   torch::NoGradGuard no_grad;
-  const Tensor logits = model(x);
-  int correct = 0;
-  for (std::int64_t i = 0; i < x.shape()[0]; ++i) correct += (logits.at(i, 0) > 0) == (y.at(i, 0) == 1.0f);
-  fmt::print("accuracy {:.3f}\n", correct / static_cast<double>(x.shape()[0]));
+  const Tensor accuracy = ((model(x) > 0).to(torch::kFloat) == y).to(torch::kFloat).mean();
+  fmt::print("accuracy {:.3f}\n", accuracy.item<double>());
 }

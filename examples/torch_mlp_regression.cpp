@@ -29,10 +29,9 @@ int main() {
   }
   const TensorDataset dataset(torch::tensor(xs), torch::tensor(ys));
 
-  nn::Sequential model({std::make_shared<nn::Linear>(2, 16), std::make_shared<nn::Tanh>(),
-                        std::make_shared<nn::Linear>(16, 1)});
+  nn::Sequential model(nn::Linear(2, 16), nn::Tanh(), nn::Linear(16, 1));
   nn::MSELoss loss_fn;
-  torch::optim::Adam optimizer(model.parameters(), {.lr = 0.01f});
+  torch::optim::Adam optimizer(model->parameters(), {.lr = 0.01f});
   DataLoader loader(dataset, {.batch_size = 16, .shuffle = true});
 
   for (int epoch = 0; epoch < 200; ++epoch) {
@@ -49,5 +48,5 @@ int main() {
   }
   torch::NoGradGuard no_grad;
   fmt::print("final mse {:.5f}\n", loss_fn(model(dataset.x()), dataset.y()).item());
-  fmt::print("{}\n", model.to_string());
+  fmt::print("{}\n", model);  // PyTorch's module tree
 }

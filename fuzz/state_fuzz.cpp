@@ -19,12 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   torch::manual_seed(0);
-  torch::nn::Sequential model({std::make_shared<torch::nn::Linear>(2, 3), std::make_shared<torch::nn::Linear>(3, 1)});
-  const auto before = model.state_dict();
+  torch::nn::Sequential model(torch::nn::Linear(2, 3), torch::nn::Linear(3, 1));
+  const auto before = model->state_dict();
   try {
-    model.load_state_dict(torch::load(path));
+    model->load_state_dict(torch::load(path));
   } catch (const duet::Error&) {
-    const auto after = model.state_dict();
+    const auto after = model->state_dict();
     for (std::size_t i = 0; i < before.size(); ++i) {
       if (!(before[i].second.data() == after[i].second.data()).all()) std::abort();  // half-loaded
     }

@@ -37,9 +37,9 @@ void expect_flat(long after_warmup, long at_end) {
 TEST(LongRun, TorchLoopKeepsAFlatFootprint) {
   namespace nn = torch::nn;
   torch::manual_seed(0);
-  nn::Sequential model({std::make_shared<nn::Linear>(2, 8), std::make_shared<nn::Tanh>(), std::make_shared<nn::Linear>(8, 1)});
+  nn::Sequential model(nn::Linear(2, 8), nn::Tanh(), nn::Linear(8, 1));
   nn::MSELoss criterion;
-  torch::optim::Adam optimizer(model.parameters(), {.lr = 1e-3f});
+  torch::optim::Adam optimizer(model->parameters(), {.lr = 1e-3f});
   const Tensor x = torch::tensor({{0.1f, 0.2f}, {-0.3f, 0.5f}, {0.9f, -0.4f}, {0.0f, 1.0f}});
   const Tensor y = torch::tensor({{0.3f}, {0.2f}, {0.5f}, {1.0f}});
   long after_warmup = 0;
@@ -51,7 +51,7 @@ TEST(LongRun, TorchLoopKeepsAFlatFootprint) {
     if (step + 1 == kWarmup) after_warmup = resident_kib();
   }
   expect_flat(after_warmup, resident_kib());
-  for (const auto& p : model.parameters()) {
+  for (const auto& p : model->parameters()) {
     // Linear's field, the module's registry, the optimiser's group and its zero_grad list, and
     // the copy returned by parameters(): no graph node of any step still holds it.
     EXPECT_EQ(p.impl_ptr().use_count(), 5);

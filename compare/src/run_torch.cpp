@@ -20,10 +20,10 @@ namespace {
 
 std::shared_ptr<torch::nn::Module> activation_module(const std::string& name) {
   namespace nn = torch::nn;
-  if (name == "relu") return std::make_shared<nn::ReLU>();
-  if (name == "sigmoid") return std::make_shared<nn::Sigmoid>();
-  if (name == "tanh") return std::make_shared<nn::Tanh>();
-  if (name == "softmax") return std::make_shared<nn::Softmax>(-1);
+  if (name == "relu") return std::make_shared<nn::ReLUImpl>();
+  if (name == "sigmoid") return std::make_shared<nn::SigmoidImpl>();
+  if (name == "tanh") return std::make_shared<nn::TanhImpl>();
+  if (name == "softmax") return std::make_shared<nn::SoftmaxImpl>(-1);
   if (name == "linear") return nullptr;
   // Every Keras activation name the parser accepts must have its module here (a test checks).
   throw Error("activation '" + name + "' has no PyTorch module in the comparator");
@@ -34,7 +34,7 @@ std::shared_ptr<torch::nn::Module> activation_module(const std::string& name) {
 Tensor cross_entropy_targets(const Experiment& e) {
   const Tensor& y = e.y;
   const std::int64_t n = y.shape()[0], c = y.shape()[1];
-  if (e.class_index_targets()) return reshape(y, Shape{n});
+  if (e.class_index_targets()) return reshape(y, Shape{n}).to(DType::int64);  // validated by the parser
   std::vector<float> indices;
   for (std::int64_t r = 0; r < n; ++r) {
     std::int64_t hot = -1, ones = 0;
@@ -47,7 +47,7 @@ Tensor cross_entropy_targets(const Experiment& e) {
     if (!binary || ones != 1) return y;  // probability targets
     indices.push_back(static_cast<float>(hot));
   }
-  return Tensor::from_data(Shape{n}, indices);
+  return Tensor::from_data(Shape{n}, indices).to(DType::int64);
 }
 
 }  // namespace
@@ -68,15 +68,15 @@ SideReport run_torch(const Experiment& e) {
     throw Error("torch.loss: y holds class indices, which only cross_entropy takes");
   }
   nn::Sequential model;
-  std::vector<std::shared_ptr<nn::Linear>> linears;
+  std::vector<std::shared_ptr<nn::LinearImpl>> linears;
   std::int64_t in = e.x.shape()[1];
   for (std::size_t i = 0; i < e.layers.size(); ++i) {
     const auto& l = e.layers[i];
-    linears.push_back(std::make_shared<nn::Linear>(in, l.units));
-    model.push_back(linears.back());
+    linears.push_back(std::make_shared<nn::LinearImpl>(in, l.units));
+    model->push_back(linears.back());
     const bool last = i + 1 == e.layers.size();
     if (!(last && !folded.empty())) {
-      if (auto act = activation_module(l.activation)) model.push_back(act);
+      if (auto act = activation_module(l.activation)) model->push_back(act);
     }
     in = l.units;
   }
@@ -87,7 +87,7 @@ SideReport run_torch(const Experiment& e) {
     }
   }
   const auto criterion = make_torch_loss(e.torch);
-  const auto optimizer = make_torch_optimizer(e.torch.optimizer, model.parameters());
+  const auto optimizer = make_torch_optimizer(e.torch.optimizer, model->parameters());
   const Tensor targets = e.torch.loss == "cross_entropy" ? cross_entropy_targets(e) : e.y;
 
   const std::int64_t n = e.x.shape()[0];
@@ -115,7 +115,7 @@ SideReport run_torch(const Experiment& e) {
   report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   {
     torch::NoGradGuard no_grad;
-    model.eval();
+    model->eval();
     Tensor out = model(e.predict);
     if (folded == "softmax") out = softmax(out, -1);
     if (folded == "sigmoid") out = sigmoid(out);

@@ -16,17 +16,17 @@ const std::vector<Entry>& table() {
   namespace nn = torch::nn;
   using Made = std::unique_ptr<nn::Loss>;
   static const std::vector<Entry> entries{
-      {"mse", "MSELoss", [](const TorchConfig& t) -> Made { return std::make_unique<nn::MSELoss>(t.reduction); }},
-      {"l1", "L1Loss", [](const TorchConfig& t) -> Made { return std::make_unique<nn::L1Loss>(t.reduction); }},
+      {"mse", "MSELoss", [](const TorchConfig& t) -> Made { return std::make_unique<nn::MSELossImpl>(t.reduction); }},
+      {"l1", "L1Loss", [](const TorchConfig& t) -> Made { return std::make_unique<nn::L1LossImpl>(t.reduction); }},
       {"huber", "HuberLoss",
-       [](const TorchConfig& t) -> Made { return std::make_unique<nn::HuberLoss>(t.reduction, t.huber_delta); }},
+       [](const TorchConfig& t) -> Made { return std::make_unique<nn::HuberLossImpl>(t.reduction, t.huber_delta); }},
       {"smooth_l1", "SmoothL1Loss",
-       [](const TorchConfig& t) -> Made { return std::make_unique<nn::SmoothL1Loss>(t.reduction, t.smooth_l1_beta); }},
-      {"bce", "BCELoss", [](const TorchConfig& t) -> Made { return std::make_unique<nn::BCELoss>(t.reduction); }},
+       [](const TorchConfig& t) -> Made { return std::make_unique<nn::SmoothL1LossImpl>(t.reduction, t.smooth_l1_beta); }},
+      {"bce", "BCELoss", [](const TorchConfig& t) -> Made { return std::make_unique<nn::BCELossImpl>(t.reduction); }},
       {"bce_with_logits", "BCEWithLogitsLoss",
-       [](const TorchConfig& t) -> Made { return std::make_unique<nn::BCEWithLogitsLoss>(t.reduction); }},
+       [](const TorchConfig& t) -> Made { return std::make_unique<nn::BCEWithLogitsLossImpl>(t.reduction); }},
       {"cross_entropy", "CrossEntropyLoss",
-       [](const TorchConfig& t) -> Made { return std::make_unique<nn::CrossEntropyLoss>(t.reduction); }}};
+       [](const TorchConfig& t) -> Made { return std::make_unique<nn::CrossEntropyLossImpl>(t.reduction); }}};
   return entries;
 }
 

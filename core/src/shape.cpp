@@ -53,6 +53,12 @@ std::string Shape::str() const {
   return s + "]";
 }
 
+std::string Dims::str() const {
+  std::string s = "[";
+  for (std::size_t i = 0; i < values_.size(); ++i) s += (i ? ", " : "") + std::to_string(values_[i]);
+  return s + "]";
+}
+
 bool operator==(const Shape& a, const Shape& b) {
   if (a.rank_ != b.rank_) return false;
   for (int i = 0; i < a.rank_; ++i)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "duet/core/error.h"
+#include "duet/core/ops.h"
 
 namespace duet {
 
@@ -103,6 +104,11 @@ BasicTensor<T>& BasicTensor<T>::set_requires_grad(bool on) {
   if (!is_leaf()) {
     throw Error("set_requires_grad: only leaf tensors can change requires_grad (use detach() first)");
   }
+  if (on && !is_floating(dtype())) {
+    // torch/csrc/autograd/variable.cpp: "Only Tensors of floating point ... dtype can require gradients"
+    throw Error(fmt::format("requires_grad: only tensors of floating point dtype can require gradients, got {}",
+                            dtype_name(dtype())));
+  }
   impl().requires_grad = on;
   return *this;
 }
@@ -120,7 +126,14 @@ void BasicTensor<T>::retain_grad() {
 
 template <typename T>
 BasicTensor<T> BasicTensor<T>::detach() const {
-  return from_array(shape(), data());
+  auto out = from_array(shape(), data());
+  out.impl().dtype = dtype();
+  return out;
+}
+
+template <typename T>
+BasicTensor<T> BasicTensor<T>::clone() const {
+  return copy(*this);
 }
 
 template <typename T>

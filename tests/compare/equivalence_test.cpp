@@ -28,17 +28,17 @@ Weights train_keras(float learning_rate) {
 
 Weights train_torch(const std::string& reduction, float lr) {
   torch::nn::Linear linear(1, 1);
-  linear.weight.mutable_data().setConstant(kKernel);
-  linear.bias.mutable_data().setConstant(kBias);
+  linear->weight.mutable_data().setConstant(kKernel);
+  linear->bias.mutable_data().setConstant(kBias);
   torch::nn::MSELoss criterion(reduction);
-  torch::optim::SGD optimizer(linear.parameters(), {.lr = lr});
+  torch::optim::SGD optimizer(linear->parameters(), {.lr = lr});
   for (int epoch = 0; epoch < 500; ++epoch) {
     Tensor loss = criterion(linear(kXs), kYs);
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
   }
-  return {linear.weight.item(), linear.bias.item()};
+  return {linear->weight.item(), linear->bias.item()};
 }
 
 // Both sides run the same float32 arithmetic in the same order (one Eigen product, one

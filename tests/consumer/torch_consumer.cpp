@@ -17,13 +17,13 @@ namespace {
 const auto kX = torch::tensor({{-1}, {0}, {1}, {2}, {3}, {4}});
 const auto kY = torch::tensor({{-3}, {-1}, {1}, {3}, {5}, {7}});
 
-float predict_at_10(torch::nn::Linear& model) {
+float predict_at_10(torch::nn::Linear model) {
   torch::NoGradGuard no_grad;
   return model(torch::tensor({{10}})).item();
 }
 
 // Trains y = 2x - 1 with the given optimiser and reports whether it learned (19 at x = 10).
-bool learns(const std::string& name, torch::nn::Linear& model, torch::optim::Optimizer& optimizer, int epochs) {
+bool learns(const std::string& name, torch::nn::Linear model, torch::optim::Optimizer& optimizer, int epochs) {
   torch::nn::MSELoss criterion;
   for (int epoch = 0; epoch < epochs; ++epoch) {
     auto loss = criterion(model(kX), kY);
@@ -40,7 +40,7 @@ template <typename Optimizer, typename Options>
 bool learns_with(const std::string& name, Options options, int epochs) {
   torch::manual_seed(0);
   torch::nn::Linear model(1, 1);
-  Optimizer optimizer(model.parameters(), options);
+  Optimizer optimizer(model->parameters(), options);
   return learns(name, model, optimizer, epochs);
 }
 
@@ -49,7 +49,7 @@ bool learns_from_loader_and_round_trips() {
   torch::manual_seed(0);
   torch::nn::Linear model(1, 1);
   torch::nn::MSELoss criterion;
-  torch::optim::Adam optimizer(model.parameters(), {.lr = 0.1f});
+  torch::optim::Adam optimizer(model->parameters(), {.lr = 0.1f});
   torch::optim::lr_scheduler::StepLR scheduler(optimizer, 200, 0.5f);
   // The dataset is a temporary: the loader must own (or share) it.
   data::DataLoader loader(data::TensorDataset(kX, kY), {.batch_size = 2, .shuffle = true});
@@ -63,9 +63,9 @@ bool learns_from_loader_and_round_trips() {
     scheduler.step();
   }
   const auto path = std::filesystem::temp_directory_path() / "duet_torch_consumer.pt";
-  torch::save(model.state_dict(), path);
+  torch::save(model, path);
   torch::nn::Linear restored(1, 1);
-  restored.load_state_dict(torch::load(path));
+  torch::load(restored, path);
   std::filesystem::remove(path);
   const float trained = predict_at_10(model), loaded = predict_at_10(restored);
   std::printf("torch consumer %-14s %.4f (loaded %.4f)\n", "loader+Adam", trained, loaded);

@@ -22,7 +22,7 @@ class TwoLayer : public nn::Module {
     register_module("fc1", fc1);
     register_module("act", act);
     register_module("layers", layers);
-    layers.push_back(std::make_shared<nn::Linear>(4, 2)).push_back(std::make_shared<nn::ReLU>());
+    layers->push_back(nn::Linear(4, 2)).push_back(nn::ReLU());
   }
   Tensor forward(const Tensor& x) override { return layers(act(fc1(x))); }
 
@@ -39,8 +39,8 @@ TEST(Module, NamedParametersUseDottedPaths) {
   EXPECT_EQ(net.parameters().size(), 4u);
   EXPECT_EQ(net.parameters(false).size(), 0u);
   EXPECT_EQ(net.children().size(), 3u);
-  EXPECT_EQ(net.fc1.weight.shape(), (Shape{4, 3}));
-  EXPECT_TRUE(net.fc1.weight.requires_grad());
+  EXPECT_EQ(net.fc1->weight.shape(), (Shape{4, 3}));
+  EXPECT_TRUE(net.fc1->weight.requires_grad());
 }
 
 TEST(Module, PrintsTheTreeLikePyTorch) {
@@ -60,9 +60,9 @@ TEST(Module, TrainAndEvalReachEveryDescendant) {
   TwoLayer net;
   net.eval();
   EXPECT_FALSE(net.is_training());
-  EXPECT_FALSE(net.layers[0].is_training());
+  EXPECT_FALSE(net.layers[0]->is_training());
   net.train();
-  EXPECT_TRUE(net.layers[1].is_training());
+  EXPECT_TRUE(net.layers[1]->is_training());
 }
 
 TEST(Module, ForwardIsRequired) {
@@ -90,9 +90,9 @@ TEST(Linear, InitialisationMatchesRealPyTorch) {
   const json golden = json::parse(in);
   for (const auto& c : golden["cases"]) {
     manual_seed(c["seed"].get<std::uint64_t>());
-    std::vector<std::unique_ptr<nn::Linear>> layers;
+    std::vector<std::unique_ptr<nn::LinearImpl>> layers;
     for (const auto& l : c["layers"]) {
-      layers.push_back(std::make_unique<nn::Linear>(l["in_features"].get<std::int64_t>(), l["out_features"].get<std::int64_t>()));
+      layers.push_back(std::make_unique<nn::LinearImpl>(l["in_features"].get<std::int64_t>(), l["out_features"].get<std::int64_t>()));
     }
     for (std::size_t i = 0; i < layers.size(); ++i) {
       const auto& l = c["layers"][i];
@@ -112,8 +112,8 @@ TEST(Linear, ManualSeedRepeatsTheDraws) {
   nn::Linear a(5, 5);
   manual_seed(123);
   nn::Linear b(5, 5);
-  EXPECT_EQ(a.weight.to_rows(), b.weight.to_rows());
-  EXPECT_EQ(a.bias.data()[0], b.bias.data()[0]);
+  EXPECT_EQ(a->weight.to_rows(), b->weight.to_rows());
+  EXPECT_EQ(a->bias.data()[0], b->bias.data()[0]);
 }
 
 TEST(Linear, ShapeErrorsNameTheLayer) {
@@ -125,8 +125,8 @@ TEST(Linear, ShapeErrorsNameTheLayer) {
 }
 
 TEST(Loss, ReductionsFollowPyTorch) {
-  const Tensor p = tensor({{1}, {2}, {3}});
-  const Tensor y = tensor({{0}, {0}, {0}});
+  const Tensor p = tensor({{1.0f}, {2.0f}, {3.0f}});
+  const Tensor y = tensor({{0.0f}, {0.0f}, {0.0f}});
   EXPECT_FLOAT_EQ(nn::MSELoss()(p, y).item(), 14.0f / 3);
   EXPECT_FLOAT_EQ(nn::MSELoss("sum")(p, y).item(), 14.0f);
   EXPECT_EQ(nn::MSELoss("none")(p, y).shape(), (Shape{3, 1}));
@@ -139,33 +139,33 @@ TEST(Loss, ReductionsFollowPyTorch) {
 
 TEST(SGD, ValidatesLikePyTorch) {
   nn::Linear l(1, 1);
-  EXPECT_NE(error_of([&] { optim::SGD s(l.parameters(), {}); }).find("lr is required"), std::string::npos);
-  EXPECT_NE(error_of([&] { optim::SGD s(l.parameters(), {.lr = -1}); }).find("Invalid learning rate: -1"),
+  EXPECT_NE(error_of([&] { optim::SGD s(l->parameters(), {}); }).find("lr is required"), std::string::npos);
+  EXPECT_NE(error_of([&] { optim::SGD s(l->parameters(), {.lr = -1}); }).find("Invalid learning rate: -1"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { optim::SGD s(l.parameters(), {.lr = 0.1f, .nesterov = true}); }).find("Nesterov"),
+  EXPECT_NE(error_of([&] { optim::SGD s(l->parameters(), {.lr = 0.1f, .nesterov = true}); }).find("Nesterov"),
             std::string::npos);
 }
 
 TEST(SGD, ParameterGroupsHaveTheirOwnLearningRate) {
   nn::Linear a(1, 1), b(1, 1);
-  a.weight.mutable_data().setConstant(1);
-  b.weight.mutable_data().setConstant(1);
-  optim::SGD opt({{a.parameters(), {.lr = 0.1f}}, {b.parameters(), {.lr = 1.0f}}});
-  const Tensor x = tensor({{1}});
+  a->weight.mutable_data().setConstant(1);
+  b->weight.mutable_data().setConstant(1);
+  optim::SGD opt({{a->parameters(), {.lr = 0.1f}}, {b->parameters(), {.lr = 1.0f}}});
+  const Tensor x = tensor({{1.0f}});
   (a(x) + b(x)).backward();  // d/dw = x = 1 for both
   opt.step();
-  EXPECT_FLOAT_EQ(a.weight.item(), 0.9f);
-  EXPECT_FLOAT_EQ(b.weight.item(), 0.0f);
+  EXPECT_FLOAT_EQ(a->weight.item(), 0.9f);
+  EXPECT_FLOAT_EQ(b->weight.item(), 0.0f);
   opt.zero_grad();
-  EXPECT_FLOAT_EQ(a.weight.grad().item(), 0.0f);
+  EXPECT_FLOAT_EQ(a->weight.grad().item(), 0.0f);
 }
 
 // The article's loop; returns the trained layer.
 void train_article(nn::Linear& linear, const std::string& reduction, float lr, int epochs = 500) {
-  const Tensor x = tensor({{-1}, {0}, {1}, {2}, {3}, {4}});
-  const Tensor y = tensor({{-3}, {-1}, {1}, {3}, {5}, {7}});
+  const Tensor x = tensor({{-1.0f}, {0.0f}, {1.0f}, {2.0f}, {3.0f}, {4.0f}});
+  const Tensor y = tensor({{-3.0f}, {-1.0f}, {1.0f}, {3.0f}, {5.0f}, {7.0f}});
   nn::MSELoss criterion(reduction);
-  optim::SGD optimizer(linear.parameters(), {.lr = lr});
+  optim::SGD optimizer(linear->parameters(), {.lr = lr});
   for (int epoch = 0; epoch < epochs; ++epoch) {
     Tensor loss = criterion(linear(x), y);
     optimizer.zero_grad();
@@ -179,10 +179,10 @@ TEST(Article, SumReductionLearnsTheLine) {
   nn::Linear linear(1, 1);
   train_article(linear, "sum", 0.01f);
   // 500 steps of effective lr 0.06 contract the error by ~(1 - 0.06 * 1.3)^500: far below 1e-4.
-  EXPECT_NEAR(linear.weight.item(), 2.0f, 1e-4f);
-  EXPECT_NEAR(linear.bias.item(), -1.0f, 1e-4f);
+  EXPECT_NEAR(linear->weight.item(), 2.0f, 1e-4f);
+  EXPECT_NEAR(linear->bias.item(), -1.0f, 1e-4f);
   NoGradGuard no_grad;
-  EXPECT_NEAR(linear(tensor({{10}})).item(), 19.0f, 1e-3f);
+  EXPECT_NEAR(linear(tensor({{10.0f}})).item(), 19.0f, 1e-3f);
 }
 
 TEST(Article, SumEqualsMeanWithSixTimesTheLearningRate) {
@@ -194,8 +194,8 @@ TEST(Article, SumEqualsMeanWithSixTimesTheLearningRate) {
   nn::Linear b(1, 1);
   train_article(a, "sum", 0.01f);
   train_article(b, "mean", 0.06f);
-  EXPECT_NEAR(a.weight.item(), b.weight.item(), 1e-5f);
-  EXPECT_NEAR(a.bias.item(), b.bias.item(), 1e-5f);
+  EXPECT_NEAR(a->weight.item(), b->weight.item(), 1e-5f);
+  EXPECT_NEAR(a->bias.item(), b->bias.item(), 1e-5f);
 }
 
 }  // namespace

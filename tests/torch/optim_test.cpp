@@ -93,6 +93,9 @@ TEST(Optimizers, ChecksUseTorchsWording) {
   EXPECT_NE(error_of([&] { optim::RMSprop r({w}, {.lr = -1}); }).find("Invalid learning rate"), std::string::npos);
   Tensor non_leaf = mul_scalar(w, 2.0f);
   EXPECT_NE(error_of([&] { optim::Adam a({non_leaf}, {}); }).find("can't optimize a non-leaf Tensor"), std::string::npos);
+  // A model without parameters (or a forgotten register_parameter) fails at once, as in PyTorch.
+  EXPECT_EQ(error_of([&] { optim::SGD s(std::vector<Tensor>{}, {.lr = 0.1f}); }),
+            "SGD: optimizer got an empty parameter list");
 }
 
 TEST(Schedulers, StepAndExponential) {
@@ -114,23 +117,33 @@ TEST(Schedulers, StepAndExponential) {
 
 TEST(Losses, ClassificationModules) {
   const Tensor logits = tensor({{2.0f, -1.0f, 0.5f}, {0.1f, 0.2f, 0.3f}});
-  const Tensor indices = Tensor::from_data({2}, {0.0f, 2.0f});
-  const Tensor one_hot = tensor({{1, 0, 0}, {0, 0, 1}});
+  const Tensor indices = tensor({0, 2});  // int64, as PyTorch wants class indices
+  const Tensor one_hot = tensor({{1.0f, 0.0f, 0.0f}, {0.0f, 0.0f, 1.0f}});
   const float by_index = nn::CrossEntropyLoss()(logits, indices).item();
   EXPECT_NEAR(nn::CrossEntropyLoss()(logits, one_hot).item(), by_index, 1e-6f);
   EXPECT_NEAR(nn::NLLLoss()(nn::LogSoftmax(1)(logits), indices).item(), by_index, 1e-6f);
   // Row 0: logsumexp(2, -1, 0.5) - 2 = log(e^2 + e^-1 + e^0.5) - 2
   const double row0 = std::log(std::exp(2.0) + std::exp(-1.0) + std::exp(0.5)) - 2.0;
   EXPECT_NEAR(nn::CrossEntropyLoss("none")(logits, indices).data()[0], row0, 1e-6);
-  EXPECT_NE(error_of([&] { nn::CrossEntropyLoss()(logits, Tensor::from_data({2}, {0.0f, 3.0f})); })
+  EXPECT_NE(error_of([&] { nn::CrossEntropyLoss()(logits, tensor({0, 3})); })
                 .find("Target 3 at position 1 is out of bounds"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { nn::CrossEntropyLoss()(logits, Tensor::from_data({2}, {0.5f, 1.0f})); }).find("Target 0.5"),
+  // Wrong dtypes name both, as PyTorch's "expected scalar type Long but found Float" does.
+  EXPECT_NE(error_of([&] { nn::CrossEntropyLoss()(logits, Tensor::from_data({2}, {0.0f, 1.0f})); })
+                .find("class-index targets must be int64 (torch::kLong), but got float32"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { nn::NLLLoss()(logits, Tensor::from_data({2}, {0.0f, 1.0f})); }).find("but got float32"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { nn::CrossEntropyLoss()(logits, one_hot.to(kLong)); })
+                .find("class-probability targets (shape [2, 3], the input's) must be float32, but got int64"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { nn::MSELoss()(logits, one_hot.to(kLong)); })
+                .find("MSELoss: the target must be float32, but got int64"),
             std::string::npos);
   const Tensor p = tensor({{0.9f}, {0.2f}});
-  const Tensor y = tensor({{1}, {0}});
+  const Tensor y = tensor({{1.0f}, {0.0f}});
   EXPECT_NEAR(nn::BCELoss()(p, y).item(), -(std::log(0.9) + std::log(0.8)) / 2, 1e-6);
-  EXPECT_NEAR(nn::BCEWithLogitsLoss()(tensor({{0.0f}}), tensor({{1}})).item(), std::log(2.0), 1e-6);
+  EXPECT_NEAR(nn::BCEWithLogitsLoss()(tensor({{0.0f}}), tensor({{1.0f}})).item(), std::log(2.0), 1e-6);
 }
 
 TEST(Anomaly, ADivergingLoopStopsWithOneMessage) {
@@ -138,8 +151,8 @@ TEST(Anomaly, ADivergingLoopStopsWithOneMessage) {
   torch::autograd::set_detect_anomaly(true);
   nn::Linear model(1, 1);
   nn::MSELoss criterion("sum");
-  optim::SGD optimizer(model.parameters(), {.lr = 10.0f});
-  const Tensor x = tensor({{1}, {2}, {3}}), y = tensor({{1}, {2}, {3}});
+  optim::SGD optimizer(model->parameters(), {.lr = 10.0f});
+  const Tensor x = tensor({{1.0f}, {2.0f}, {3.0f}}), y = tensor({{1.0f}, {2.0f}, {3.0f}});
   const std::string msg = error_of([&] {
     for (int step = 0; step < 1000; ++step) {
       Tensor loss = criterion(model(x), y);
@@ -162,7 +175,7 @@ TEST(Dropout, OnlyInTrainingMode) {
   EXPECT_GT(kept, 430);  // Binomial(1000, 0.5): 500 +- 16; +-4.4 sigma
   EXPECT_LT(kept, 570);
   EXPECT_FLOAT_EQ(y.data().maxCoeff(), 2.0f);  // kept values scaled by 1 / (1 - p)
-  drop.eval();
+  drop->eval();
   EXPECT_TRUE(drop(x).same_as(x));
   EXPECT_NE(error_of([] { nn::Dropout bad(1.5f); }).find("between 0 and 1, but got 1.5"), std::string::npos);
 }

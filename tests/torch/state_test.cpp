@@ -24,7 +24,7 @@ std::string read_bytes(const fs::path& p) {
 void write_bytes(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
 
 nn::Sequential make_net() {
-  return nn::Sequential({std::make_shared<nn::Linear>(2, 3), std::make_shared<nn::ReLU>(), std::make_shared<nn::Linear>(3, 1)});
+  return nn::Sequential(nn::Linear(2, 3), nn::ReLU(), nn::Linear(3, 1));
 }
 
 TEST(StateDict, RoundTripThroughAFile) {
@@ -33,9 +33,9 @@ TEST(StateDict, RoundTripThroughAFile) {
   auto a = make_net();
   manual_seed(2);
   auto b = make_net();
-  save(a.state_dict(), dir / "net.pt");
-  b.load_state_dict(load(dir / "net.pt"));
-  const auto sa = a.state_dict(), sb = b.state_dict();
+  save(a->state_dict(), dir / "net.pt");
+  b->load_state_dict(load(dir / "net.pt"));
+  const auto sa = a->state_dict(), sb = b->state_dict();
   ASSERT_EQ(sa.size(), 4u);
   for (std::size_t i = 0; i < sa.size(); ++i) {
     EXPECT_EQ(sa[i].first, sb[i].first);
@@ -47,30 +47,30 @@ TEST(StateDict, RoundTripThroughAFile) {
 TEST(StateDict, MismatchesAreNamedAndLeaveTheModelUntouched) {
   manual_seed(1);
   auto net = make_net();
-  const auto before = net.state_dict();
+  const auto before = net->state_dict();
   auto state = before;
   state[2].second = Tensor::zeros({3, 5});  // "2.weight" of the wrong shape
   state[0].second = Tensor::full(state[0].second.shape(), 9.0f);
-  auto msg = error_of([&] { net.load_state_dict(state); });
+  auto msg = error_of([&] { net->load_state_dict(state); });
   EXPECT_NE(msg.find("size mismatch for 2.weight: copying a param with shape [3, 5] from checkpoint, the shape in "
                      "current model is [1, 3]"),
             std::string::npos)
       << msg;
-  EXPECT_TRUE((net.state_dict()[0].second.data() == before[0].second.data()).all());  // not half-loaded
+  EXPECT_TRUE((net->state_dict()[0].second.data() == before[0].second.data()).all());  // not half-loaded
   state = before;
   state.erase(state.begin());
   state.emplace_back("extra", Tensor::zeros({1}));
-  msg = error_of([&] { net.load_state_dict(state); });
+  msg = error_of([&] { net->load_state_dict(state); });
   EXPECT_NE(msg.find("Missing key(s) in state_dict: \"0.weight\""), std::string::npos) << msg;
   EXPECT_NE(msg.find("Unexpected key(s) in state_dict: \"extra\""), std::string::npos) << msg;
-  net.load_state_dict(state, /*strict=*/false);  // skips both
+  net->load_state_dict(state, /*strict=*/false);  // skips both
 }
 
 TEST(TensorFile, BadFilesAreNamed) {
   TempDir dir;
   manual_seed(1);
   auto net = make_net();
-  save(net.state_dict(), dir / "good.pt");
+  save(net->state_dict(), dir / "good.pt");
   const std::string good = read_bytes(dir / "good.pt");
 
   write_bytes(dir / "truncated.pt", good.substr(0, good.size() / 2));
@@ -85,7 +85,7 @@ TEST(TensorFile, BadFilesAreNamed) {
   newer[8] = 2;  // version field; the checksum is checked after the version
   write_bytes(dir / "newer.pt", newer);
   EXPECT_NE(error_of([&] { load(dir / "newer.pt"); }).find("format version 2 is newer"), std::string::npos);
-  tensor_file::save(dir / "keras.weights", "keras.weights", net.state_dict());
+  tensor_file::save(dir / "keras.weights", "keras.weights", net->state_dict());
   EXPECT_NE(error_of([&] { load(dir / "keras.weights"); }).find("holds 'keras.weights', expected 'torch.state_dict'"),
             std::string::npos);
   EXPECT_NE(error_of([&] { load(dir / "missing.pt"); }).find("cannot open"), std::string::npos);
@@ -95,15 +95,15 @@ TEST(TensorFile, ACrashBeforeRenameKeepsTheOldFile) {
   TempDir dir;
   manual_seed(1);
   auto net = make_net();
-  save(net.state_dict(), dir / "net.pt");
+  save(net->state_dict(), dir / "net.pt");
   const std::string old_bytes = read_bytes(dir / "net.pt");
   manual_seed(2);
   auto other = make_net();
   tensor_file::simulate_crash_before_rename(true);
-  EXPECT_THROW(save(other.state_dict(), dir / "net.pt"), Error);
+  EXPECT_THROW(save(other->state_dict(), dir / "net.pt"), Error);
   tensor_file::simulate_crash_before_rename(false);
   EXPECT_EQ(read_bytes(dir / "net.pt"), old_bytes);
-  net.load_state_dict(load(dir / "net.pt"));  // still loads
+  net->load_state_dict(load(dir / "net.pt"));  // still loads
 }
 
 TEST(DataLoader, BatchesInOrderAndDropLast) {
@@ -127,6 +127,17 @@ TEST(DataLoader, BatchesInOrderAndDropLast) {
             std::string::npos);
 }
 
+TEST(DataLoader, OwnsATemporaryDataset) {
+  // The dataset is a temporary that dies before the loop starts; the loader keeps its own copy.
+  const utils::data::DataLoader loader(
+      utils::data::TensorDataset(Tensor::from_rows({{0}, {1}, {2}}), Tensor::from_rows({{5}, {6}, {7}})),
+      {.batch_size = 2});
+  std::vector<float> ys;
+  for (const auto& [xb, yb] : loader)
+    for (Eigen::Index i = 0; i < yb.data().size(); ++i) ys.push_back(yb.data()[i]);
+  EXPECT_EQ(ys, (std::vector<float>{5, 6, 7}));
+}
+
 TEST(DataLoader, ShuffleVisitsEveryRowOnceAndIsSeeded) {
   Tensor::Array v(20);
   for (int i = 0; i < 20; ++i) v[i] = static_cast<float>(i);
@@ -146,16 +157,6 @@ TEST(DataLoader, ShuffleVisitsEveryRowOnceAndIsSeeded) {
   auto sorted = a;
   std::sort(sorted.begin(), sorted.end());
   for (int i = 0; i < 20; ++i) EXPECT_EQ(sorted[static_cast<std::size_t>(i)], static_cast<float>(i));
-}
-
-TEST(DataLoader, OwnsATemporaryDataset) {
-  // The dataset is a temporary that dies before the loop; the loader must not refer to it.
-  const Tensor x = Tensor::from_rows({{0}, {1}, {2}});
-  utils::data::DataLoader loader(utils::data::TensorDataset(x, mul_scalar(x, 2.0f)), {.batch_size = 2});
-  std::vector<float> ys;
-  for (const auto& [xb, yb] : loader)
-    for (Eigen::Index i = 0; i < yb.data().size(); ++i) ys.push_back(yb.data()[i]);
-  EXPECT_EQ(ys, (std::vector<float>{0, 2, 4}));
 }
 
 }  // namespace

@@ -86,24 +86,42 @@ void require_domain(const BasicTensor<T>& x, const char* op, bool (*ok)(T), cons
   }
 }
 
+// Whole-number dtypes survive + - * between themselves (PyTorch's type promotion: int64 op int64
+// is int64; bool is promoted to int64 here). Such tensors never require grad.
+template <typename T>
+bool integral(const BasicTensor<T>& x) {
+  return !is_floating(x.dtype());
+}
+template <typename T>
+BasicTensor<T> keep_integral(BasicTensor<T> out, bool integral_result) {
+  if (integral_result) out.impl().dtype = DType::int64;
+  return out;
+}
+
 }  // namespace
 
 template <typename T>
 BasicTensor<T> add(const BasicTensor<T>& a, const BasicTensor<T>& b) {
-  return binary(
-      "add", a, b, [](T x, T y) { return x + y; }, [](T, T, T) { return T(1); }, [](T, T, T) { return T(1); });
+  return keep_integral(binary(
+                           "add", a, b, [](T x, T y) { return x + y; }, [](T, T, T) { return T(1); },
+                           [](T, T, T) { return T(1); }),
+                       integral(a) && integral(b));
 }
 
 template <typename T>
 BasicTensor<T> sub(const BasicTensor<T>& a, const BasicTensor<T>& b) {
-  return binary(
-      "sub", a, b, [](T x, T y) { return x - y; }, [](T, T, T) { return T(1); }, [](T, T, T) { return T(-1); });
+  return keep_integral(binary(
+                           "sub", a, b, [](T x, T y) { return x - y; }, [](T, T, T) { return T(1); },
+                           [](T, T, T) { return T(-1); }),
+                       integral(a) && integral(b));
 }
 
 template <typename T>
 BasicTensor<T> mul(const BasicTensor<T>& a, const BasicTensor<T>& b) {
-  return binary(
-      "mul", a, b, [](T x, T y) { return x * y; }, [](T, T y, T) { return y; }, [](T x, T, T) { return x; });
+  return keep_integral(binary(
+                           "mul", a, b, [](T x, T y) { return x * y; }, [](T, T y, T) { return y; },
+                           [](T x, T, T) { return x; }),
+                       integral(a) && integral(b));
 }
 
 template <typename T>
@@ -115,7 +133,7 @@ BasicTensor<T> div(const BasicTensor<T>& a, const BasicTensor<T>& b) {
 
 template <typename T>
 BasicTensor<T> neg(const BasicTensor<T>& x) {
-  return unary("neg", x, [](T v) { return -v; }, [](T, T) { return T(-1); });
+  return keep_integral(unary("neg", x, [](T v) { return -v; }, [](T, T) { return T(-1); }), integral(x));
 }
 
 template <typename T>
@@ -129,10 +147,47 @@ BasicTensor<T> mul_scalar(const BasicTensor<T>& x, T s) {
 }
 
 template <typename T>
+BasicTensor<T> add_number(const BasicTensor<T>& x, T s, bool integral_scalar) {
+  return keep_integral(add_scalar(x, s), integral(x) && integral_scalar);
+}
+
+template <typename T>
+BasicTensor<T> mul_number(const BasicTensor<T>& x, T s, bool integral_scalar) {
+  return keep_integral(mul_scalar(x, s), integral(x) && integral_scalar);
+}
+
+template <typename T>
 BasicTensor<T> pow(const BasicTensor<T>& x, T p) {
   return unary(
       "pow", x, [p](T v) { return std::pow(v, p); },
       [p](T v, T) { return p == T(0) ? T(0) : p * std::pow(v, p - T(1)); });
+}
+
+template <typename T>
+BasicTensor<T> pow(const BasicTensor<T>& base, const BasicTensor<T>& exponent) {
+  // tools/autograd/templates/FunctionsManual.cpp pow_backward_self / pow_backward_exponent:
+  // the base's gradient is masked to 0 where e = 0, the exponent's where b = 0 and e >= 0.
+  return binary(
+      "pow", base, exponent, [](T b, T e) { return std::pow(b, e); },
+      [](T b, T e, T) { return e == T(0) ? T(0) : e * std::pow(b, e - T(1)); },
+      [](T b, T e, T z) { return (b == T(0) && e >= T(0)) ? T(0) : z * std::log(b); });
+}
+
+template <typename T>
+BasicTensor<T> sin(const BasicTensor<T>& x) {
+  return unary("sin", x, [](T v) { return std::sin(v); }, [](T v, T) { return std::cos(v); });
+}
+
+template <typename T>
+BasicTensor<T> cos(const BasicTensor<T>& x) {
+  return unary("cos", x, [](T v) { return std::cos(v); }, [](T v, T) { return -std::sin(v); });
+}
+
+template <typename T>
+BasicTensor<T> copy(const BasicTensor<T>& x) {
+  auto out = unary("clone", x, [](T v) { return v; }, [](T, T) { return T(1); });
+  out.impl().dtype = x.dtype();
+  return out;
 }
 
 template <typename T>
@@ -159,8 +214,9 @@ BasicTensor<T> sqrt(const BasicTensor<T>& x) {
 
 template <typename T>
 BasicTensor<T> abs(const BasicTensor<T>& x) {
-  return unary(
-      "abs", x, [](T v) { return std::abs(v); }, [](T v, T) { return T((v > T(0)) - (v < T(0))); });
+  return keep_integral(
+      unary("abs", x, [](T v) { return std::abs(v); }, [](T v, T) { return T((v > T(0)) - (v < T(0))); }),
+      integral(x));
 }
 
 template <typename T>
@@ -249,6 +305,12 @@ BasicTensor<T> sigmoid_cross_entropy(const BasicTensor<T>& z, const BasicTensor<
   template BasicTensor<T> add_scalar(const BasicTensor<T>&, T);                      \
   template BasicTensor<T> mul_scalar(const BasicTensor<T>&, T);                      \
   template BasicTensor<T> pow(const BasicTensor<T>&, T);                             \
+  template BasicTensor<T> pow(const BasicTensor<T>&, const BasicTensor<T>&);         \
+  template BasicTensor<T> add_number(const BasicTensor<T>&, T, bool);                \
+  template BasicTensor<T> mul_number(const BasicTensor<T>&, T, bool);                \
+  template BasicTensor<T> sin(const BasicTensor<T>&);                                \
+  template BasicTensor<T> cos(const BasicTensor<T>&);                                \
+  template BasicTensor<T> copy(const BasicTensor<T>&);                               \
   template BasicTensor<T> square(const BasicTensor<T>&);                             \
   template BasicTensor<T> exp(const BasicTensor<T>&);                                \
   template BasicTensor<T> log(const BasicTensor<T>&);                                \

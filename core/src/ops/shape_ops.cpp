@@ -20,8 +20,10 @@ BasicTensor<T> reshape(const BasicTensor<T>& x, const Shape& shape) {
     throw Error(fmt::format("reshape: cannot reshape {} ({} elements) into {} ({} elements)", x.shape().str(),
                             x.numel(), shape.str(), shape.numel()));
   }
-  return make_result<T>("reshape", shape, x.data(), {&x},
-                        [](GradNode<T>& node, const TensorImpl<T>&, const auto& g) { grad_sink(node, 0) += g; });
+  auto out = make_result<T>("reshape", shape, x.data(), {&x},
+                            [](GradNode<T>& node, const TensorImpl<T>&, const auto& g) { grad_sink(node, 0) += g; });
+  out.impl().dtype = x.dtype();
+  return out;
 }
 
 template <typename T>
@@ -59,10 +61,12 @@ BasicTensor<T> slice_rows(const BasicTensor<T>& x, std::int64_t begin, std::int6
                             x.shape()[0], x.shape().str()));
   }
   typename BasicTensor<T>::Array out = x.data().segment(begin * width, (end - begin) * width);
-  return make_result<T>("slice_rows", with_rows(x.shape(), end - begin), std::move(out), {&x},
-                        [begin, width](GradNode<T>& node, const TensorImpl<T>&, const auto& g) {
-                          grad_sink(node, 0).segment(begin * width, g.size()) += g;
-                        });
+  auto result = make_result<T>("slice_rows", with_rows(x.shape(), end - begin), std::move(out), {&x},
+                               [begin, width](GradNode<T>& node, const TensorImpl<T>&, const auto& g) {
+                                 grad_sink(node, 0).segment(begin * width, g.size()) += g;
+                               });
+  result.impl().dtype = x.dtype();  // int64 class indices stay int64 in a mini-batch
+  return result;
 }
 
 template <typename T>
@@ -77,13 +81,15 @@ BasicTensor<T> gather_rows(const BasicTensor<T>& x, const std::vector<std::int64
     }
     out.segment(static_cast<Eigen::Index>(r) * width, width) = x.data().segment(index[r] * width, width);
   }
-  return make_result<T>("gather_rows", with_rows(x.shape(), static_cast<std::int64_t>(index.size())),
-                        std::move(out), {&x},
-                        [index, width](GradNode<T>& node, const TensorImpl<T>&, const auto& g) {
-                          auto& s = grad_sink(node, 0);
-                          for (std::size_t r = 0; r < index.size(); ++r)
-                            s.segment(index[r] * width, width) += g.segment(static_cast<Eigen::Index>(r) * width, width);
-                        });
+  auto result = make_result<T>(
+      "gather_rows", with_rows(x.shape(), static_cast<std::int64_t>(index.size())), std::move(out), {&x},
+      [index, width](GradNode<T>& node, const TensorImpl<T>&, const auto& g) {
+        auto& s = grad_sink(node, 0);
+        for (std::size_t r = 0; r < index.size(); ++r)
+          s.segment(index[r] * width, width) += g.segment(static_cast<Eigen::Index>(r) * width, width);
+      });
+  result.impl().dtype = x.dtype();
+  return result;
 }
 
 template <typename T>
@@ -116,6 +122,9 @@ BasicTensor<T> concat(const std::vector<BasicTensor<T>>& xs, int axis) {
   }
   // The graph records every input; make_result takes a fixed list, so build the node by hand.
   auto result = BasicTensor<T>::from_array(out_shape, std::move(out));
+  bool same_dtype = true;
+  for (const auto& x : xs) same_dtype = same_dtype && x.dtype() == xs.front().dtype();
+  if (same_dtype) result.impl().dtype = xs.front().dtype();
   bool any = false;
   for (const auto& x : xs) any = any || x.requires_grad();
   if (grad_enabled() && any) {
@@ -134,6 +143,30 @@ BasicTensor<T> concat(const std::vector<BasicTensor<T>>& xs, int axis) {
     result.impl().grad_fn = detail::make_node<T>("concat", std::move(impls), std::move(backward));
     result.impl().requires_grad = true;
   }
+  return result;
+}
+
+template <typename T>
+BasicTensor<T> take(const BasicTensor<T>& x, const Shape& shape, const std::vector<std::int64_t>& source) {
+  if (static_cast<std::int64_t>(source.size()) != shape.numel()) {
+    throw Error(fmt::format("take: {} source positions for shape {} ({} elements)", source.size(), shape.str(),
+                            shape.numel()));
+  }
+  const auto& xv = x.data();
+  typename BasicTensor<T>::Array out(shape.numel());
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    if (source[i] < 0 || source[i] >= x.numel()) {
+      throw Error(fmt::format("take: position {} is outside the {} elements of shape {}", source[i], x.numel(),
+                              x.shape().str()));
+    }
+    out[static_cast<Eigen::Index>(i)] = xv[source[i]];
+  }
+  auto result = make_result<T>("take", shape, std::move(out), {&x},
+                               [source](GradNode<T>& node, const TensorImpl<T>&, const auto& g) {
+                                 auto& s = grad_sink(node, 0);
+                                 for (std::size_t i = 0; i < source.size(); ++i) s[source[i]] += g[static_cast<Eigen::Index>(i)];
+                               });
+  result.impl().dtype = x.dtype();
   return result;
 }
 
@@ -167,7 +200,8 @@ BasicTensor<T> pick(const BasicTensor<T>& x, const std::vector<std::int64_t>& in
   template BasicTensor<T> slice_rows(const BasicTensor<T>&, std::int64_t, std::int64_t);         \
   template BasicTensor<T> gather_rows(const BasicTensor<T>&, const std::vector<std::int64_t>&);  \
   template BasicTensor<T> concat(const std::vector<BasicTensor<T>>&, int);                       \
-  template BasicTensor<T> pick(const BasicTensor<T>&, const std::vector<std::int64_t>&);
+  template BasicTensor<T> pick(const BasicTensor<T>&, const std::vector<std::int64_t>&);       \
+  template BasicTensor<T> take(const BasicTensor<T>&, const Shape&, const std::vector<std::int64_t>&);
 DUET_INSTANTIATE(float)
 DUET_INSTANTIATE(double)
 #undef DUET_INSTANTIATE

@@ -1,13 +1,17 @@
 /// @file
-/// Duet's PyTorch-style API: one include for Module / forward / parameters, nn layers and losses
-/// with `reduction`, and optimisers with zero_grad / step.
-///
-///   namespace nn = duet::torch::nn;
-///   nn::Linear linear(1, 1);
-///   nn::MSELoss criterion("sum");
-///   duet::torch::optim::SGD optimizer(linear.parameters(), {.lr = 0.01f});
+/// Duet's PyTorch-style API: one include for tensors and their factories, Module / forward /
+/// parameters, nn layers and losses with `reduction`, optimisers with zero_grad / step, save /
+/// load and printing. Tutorial code written for libtorch's C++ frontend compiles after
+///   \#include <duet/torch.h>
+///   namespace torch = duet::torch;
+/// in place of `\#include <torch/torch.h>`, where Duet covers the feature:
+///   torch::nn::Linear linear(1, 1);
+///   torch::nn::MSELoss criterion(torch::nn::MSELossOptions().reduction(torch::kSum));
+///   torch::optim::SGD optimizer(linear->parameters(), {.lr = 0.01f});
 #pragma once
 
+#include "duet/torch/enum.h"
+#include "duet/torch/functions.h"
 #include "duet/torch/nn/activation.h"
 #include "duet/torch/nn/linear.h"
 #include "duet/torch/nn/loss.h"
@@ -18,6 +22,8 @@
 #include "duet/torch/optim/lr_scheduler.h"
 #include "duet/torch/optim/rmsprop.h"
 #include "duet/torch/optim/sgd.h"
+#include "duet/torch/ordered_dict.h"
+#include "duet/torch/print.h"
 #include "duet/torch/serialization.h"
 #include "duet/torch/tensor.h"
 #include "duet/torch/utils/data.h"

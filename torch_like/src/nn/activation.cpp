@@ -9,29 +9,33 @@
 
 namespace duet::torch::nn {
 
-Tensor ReLU::forward(const Tensor& input) { return relu(input); }
-Tensor Sigmoid::forward(const Tensor& input) { return sigmoid(input); }
-Tensor Tanh::forward(const Tensor& input) { return duet::tanh(input); }
-Tensor Softmax::forward(const Tensor& input) { return softmax(input, dim_); }
-Tensor LogSoftmax::forward(const Tensor& input) { return log_softmax(input, dim_); }
+Tensor ReLUImpl::forward(const Tensor& input) { return relu(input); }
+Tensor SigmoidImpl::forward(const Tensor& input) { return sigmoid(input); }
+Tensor TanhImpl::forward(const Tensor& input) { return duet::tanh(input); }
+Tensor SoftmaxImpl::forward(const Tensor& input) { return softmax(input, static_cast<int>(options.dim())); }
+Tensor LogSoftmaxImpl::forward(const Tensor& input) { return log_softmax(input, static_cast<int>(options.dim())); }
 
-Tensor Flatten::forward(const Tensor& input) {
+Tensor FlattenImpl::forward(const Tensor& input) {
   if (input.rank() < 1) throw Error("Flatten: a scalar has no batch axis");
-  const std::int64_t rows = input.shape()[0];
-  return reshape(input, Shape{rows, rows == 0 ? 0 : input.numel() / rows});
+  return input.flatten(options.start_dim(), options.end_dim());
 }
 
-Dropout::Dropout(float p) : p_(p) {
+std::string FlattenImpl::extra_repr() const {
+  return fmt::format("start_dim={}, end_dim={}", options.start_dim(), options.end_dim());
+}
+
+DropoutImpl::DropoutImpl(const DropoutOptions& opts) : options(opts) {
+  const double p = options.p();
   if (!(p >= 0 && p <= 1)) {
     throw Error(fmt::format("Dropout: dropout probability has to be between 0 and 1, but got {:g}", p));
   }
 }
 
-Tensor Dropout::forward(const Tensor& input) {
-  if (!is_training() || p_ == 0.0f) return input;
-  return dropout(input, p_, default_generator());
+Tensor DropoutImpl::forward(const Tensor& input) {
+  if (!is_training() || options.p() == 0.0) return input;
+  return dropout(input, static_cast<float>(options.p()), default_generator());
 }
 
-std::string Dropout::extra_repr() const { return fmt::format("p={:g}, inplace=False", p_); }
+std::string DropoutImpl::extra_repr() const { return fmt::format("p={:g}, inplace=False", options.p()); }
 
 }  // namespace duet::torch::nn

@@ -8,51 +8,90 @@
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 
+namespace duet::torch {
+
+std::string reduction_name(const reduction_t& reduction) {
+  struct Name {
+    const char* operator()(enumtype::kNone) const { return "none"; }
+    const char* operator()(enumtype::kMean) const { return "mean"; }
+    const char* operator()(enumtype::kSum) const { return "sum"; }
+  };
+  return std::visit(Name{}, reduction);
+}
+
+}  // namespace duet::torch
+
 namespace duet::torch::nn {
 
-Loss::Loss(const std::string& reduction, const char* type_name) : reduction_name_(reduction) {
+Loss::Loss(const std::string& reduction, const char* type_name) : reduction_name_(reduction), type_name_(type_name) {
   if (reduction == "none") reduction_ = duet::Reduction::none;
   else if (reduction == "mean") reduction_ = duet::Reduction::mean;
   else if (reduction == "sum") reduction_ = duet::Reduction::sum;
   else throw Error(fmt::format("{}: reduction must be 'none', 'mean' or 'sum', got '{}'", type_name, reduction));
 }
 
-Tensor MSELoss::forward(const Tensor& input, const Tensor& target) const {
+namespace {
+// PyTorch's regression and binary losses want floating input and target ("Found dtype Long but
+// expected Float"); the message names both dtypes.
+void require_float(const Tensor& input, const Tensor& target, const char* loss) {
+  if (!input.is_floating_point()) {
+    throw Error(fmt::format("{}: the input must be float32, but got {}", loss, dtype_name(input.dtype())));
+  }
+  if (!target.is_floating_point()) {
+    throw Error(fmt::format("{}: the target must be float32, but got {} (convert with .to(torch::kFloat))", loss,
+                            dtype_name(target.dtype())));
+  }
+}
+}  // namespace
+
+Tensor MSELossImpl::forward(const Tensor& input, const Tensor& target) const {
+  require_float(input, target, "MSELoss");
   return squared_error(input, target, reduction());
 }
 
-Tensor L1Loss::forward(const Tensor& input, const Tensor& target) const {
+Tensor L1LossImpl::forward(const Tensor& input, const Tensor& target) const {
+  require_float(input, target, "L1Loss");
   return absolute_error(input, target, reduction());
 }
 
-HuberLoss::HuberLoss(const std::string& reduction, float delta) : Loss(reduction, "HuberLoss"), delta_(delta) {
+HuberLossImpl::HuberLossImpl(const std::string& reduction, float delta) : Loss(reduction, "HuberLoss"), delta_(delta) {
   if (!(delta > 0)) throw Error(fmt::format("HuberLoss: delta must be positive, got {:g}", delta));
 }
 
-Tensor HuberLoss::forward(const Tensor& input, const Tensor& target) const {
+Tensor HuberLossImpl::forward(const Tensor& input, const Tensor& target) const {
+  require_float(input, target, "HuberLoss");
   return huber(input, target, delta_, reduction());
 }
 
-SmoothL1Loss::SmoothL1Loss(const std::string& reduction, float beta) : Loss(reduction, "SmoothL1Loss"), beta_(beta) {
+SmoothL1LossImpl::SmoothL1LossImpl(const std::string& reduction, float beta) : Loss(reduction, "SmoothL1Loss"), beta_(beta) {
   // beta = 0 is plain L1 in PyTorch; it is accepted and routed there.
   if (!(beta >= 0)) throw Error(fmt::format("SmoothL1Loss: beta must not be negative, got {:g}", beta));
 }
 
-Tensor SmoothL1Loss::forward(const Tensor& input, const Tensor& target) const {
+Tensor SmoothL1LossImpl::forward(const Tensor& input, const Tensor& target) const {
+  require_float(input, target, "SmoothL1Loss");
   // torch/nn/functional.py smooth_l1_loss: Huber with delta = beta, divided by beta.
   if (beta_ == 0.0f) return absolute_error(input, target, reduction());
   return huber(input, target, beta_, reduction()) / beta_;
 }
 
-Tensor BCELoss::forward(const Tensor& input, const Tensor& target) const {
+Tensor BCELossImpl::forward(const Tensor& input, const Tensor& target) const {
+  require_float(input, target, "BCELoss");
   return binary_cross_entropy(input, target, duet::ProbabilityGuard::log_floor(), reduction());
 }
 
-Tensor BCEWithLogitsLoss::forward(const Tensor& input, const Tensor& target) const {
+Tensor BCEWithLogitsLossImpl::forward(const Tensor& input, const Tensor& target) const {
+  require_float(input, target, "BCEWithLogitsLoss");
   return binary_cross_entropy_with_logits(input, target, reduction());
 }
 
 std::vector<std::int64_t> class_indices(const Tensor& target, std::int64_t classes, const char* loss) {
+  if (target.dtype() != DType::int64) {
+    // aten's nll_loss: "expected scalar type Long but found Float".
+    throw Error(fmt::format("{}: class-index targets must be int64 (torch::kLong), but got {} (shape {}); convert "
+                            "with .to(torch::kLong), or give class probabilities of the input's shape",
+                            loss, dtype_name(target.dtype()), target.shape().str()));
+  }
   if (target.rank() != 1) {
     throw Error(fmt::format("{}: class-index targets must have shape [N], got {}", loss, target.shape().str()));
   }
@@ -63,15 +102,22 @@ std::vector<std::int64_t> class_indices(const Tensor& target, std::int64_t class
   return as_class_indices(target);
 }
 
-Tensor CrossEntropyLoss::forward(const Tensor& input, const Tensor& target) const {
+Tensor CrossEntropyLossImpl::forward(const Tensor& input, const Tensor& target) const {
   if (input.rank() != 2) {
     throw Error(fmt::format("CrossEntropyLoss: input must be [N, C] logits, got shape {}", input.shape().str()));
   }
-  if (target.shape() == input.shape()) return cross_entropy_with_logits(input, target, reduction());
+  if (target.shape() == input.shape()) {
+    if (!target.is_floating_point()) {
+      throw Error(fmt::format("CrossEntropyLoss: class-probability targets (shape {}, the input's) must be float32, "
+                              "but got {}; class indices have shape [N]",
+                              target.shape().str(), dtype_name(target.dtype())));
+    }
+    return cross_entropy_with_logits(input, target, reduction());
+  }
   return cross_entropy_with_logits(input, class_indices(target, input.shape()[1], "CrossEntropyLoss"), reduction());
 }
 
-Tensor NLLLoss::forward(const Tensor& input, const Tensor& target) const {
+Tensor NLLLossImpl::forward(const Tensor& input, const Tensor& target) const {
   if (input.rank() != 2) {
     throw Error(fmt::format("NLLLoss: input must be [N, C] log-probabilities, got shape {}", input.shape().str()));
   }

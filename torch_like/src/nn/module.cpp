@@ -22,21 +22,26 @@ std::string Module::type_name() const {
   // Keep the class's own name: drop namespaces and enclosing scopes ("duet::torch::nn::Linear",
   // "(anonymous namespace)::Net").
   const auto scope = name.rfind("::");
-  return scope == std::string::npos ? name : name.substr(scope + 2);
+  if (scope != std::string::npos) name = name.substr(scope + 2);
+  // A TORCH_MODULE user class NetImpl is the module its holder calls Net.
+  if (name.size() > 4 && name.ends_with("Impl")) name.resize(name.size() - 4);
+  return name;
 }
+
+std::ostream& operator<<(std::ostream& os, const Module& module) { return os << module.to_string(); }
 
 Tensor Module::forward(const Tensor&) {
   throw Error(fmt::format("{}: forward() is not implemented; override it in your module", type_name()));
 }
 
-Tensor& Module::register_parameter(const std::string& name, Tensor value) {
+Tensor& Module::register_parameter(const std::string& name, Tensor value, bool requires_grad) {
   if (name.empty() || name.find('.') != std::string::npos) {
     throw Error(fmt::format("register_parameter: invalid name '{}' (non-empty, no dots)", name));
   }
   for (const auto& [existing, _] : parameters_) {
     if (existing == name) throw Error(fmt::format("register_parameter: '{}' is already registered", name));
   }
-  if (value.defined()) value.set_requires_grad(true);
+  if (value.defined()) value.set_requires_grad(requires_grad);
   parameters_.emplace_back(name, value);
   return parameters_.back().second;
 }
@@ -59,9 +64,11 @@ void Module::collect(const std::string& prefix, bool recurse,
   for (const auto& [name, child] : children_) child->collect(prefix + name + ".", true, out);
 }
 
-std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
-  std::vector<std::pair<std::string, Tensor>> out;
-  collect("", recurse, out);
+OrderedDict<std::string, Tensor> Module::named_parameters(bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> found;
+  collect("", recurse, found);
+  OrderedDict<std::string, Tensor> out;
+  for (auto& [name, p] : found) out.insert(name, p);
   return out;
 }
 

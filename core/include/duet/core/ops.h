@@ -3,7 +3,9 @@
 /// gradients back to each input's shape. Shape errors name the op and both shapes.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "duet/core/tensor.h"
@@ -37,6 +39,14 @@ template <typename T> BasicTensor<T> sigmoid(const BasicTensor<T>& x);  ///< ove
 template <typename T> BasicTensor<T> tanh(const BasicTensor<T>& x);
 /// log(1 + exp(x)), overflow-free.
 template <typename T> BasicTensor<T> softplus(const BasicTensor<T>& x);
+template <typename T> BasicTensor<T> sin(const BasicTensor<T>& x);  ///< d/dx = cos x
+template <typename T> BasicTensor<T> cos(const BasicTensor<T>& x);  ///< d/dx = -sin x
+/// base^exponent elementwise with broadcasting. d/dbase = e b^(e-1) (0 where e = 0, as PyTorch's
+/// pow_backward masks it); d/dexponent = b^e log b, taken as 0 where b = 0 and e >= 0 (PyTorch's
+/// pow_backward_exponent), so x^[1, 2, 3] at x = 0 has finite gradients.
+template <typename T> BasicTensor<T> pow(const BasicTensor<T>& base, const BasicTensor<T>& exponent);
+/// A differentiable copy (PyTorch's clone()): same values and dtype, gradient passed through.
+template <typename T> BasicTensor<T> copy(const BasicTensor<T>& x);
 
 /// ---- loss primitives (elementwise, same shapes) ----
 /// PyTorch's BCELoss term: -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)), p in [0, 1];
@@ -53,6 +63,21 @@ template <typename T> BasicTensor<T> mean(const BasicTensor<T>& x, int axis, boo
 /// Max; the gradient goes to the first maximal element (PyTorch's max(dim) convention).
 template <typename T> BasicTensor<T> max(const BasicTensor<T>& x);
 template <typename T> BasicTensor<T> max(const BasicTensor<T>& x, int axis, bool keepdim = false);
+
+/// Index of the first maximum (minimum) along `axis`, or of all elements flattened; int64, not
+/// differentiable.
+template <typename T> BasicTensor<T> argmax(const BasicTensor<T>& x);
+template <typename T> BasicTensor<T> argmax(const BasicTensor<T>& x, int axis, bool keepdim = false);
+template <typename T> BasicTensor<T> argmin(const BasicTensor<T>& x);
+template <typename T> BasicTensor<T> argmin(const BasicTensor<T>& x, int axis, bool keepdim = false);
+
+/// ---- comparisons and dtype (not differentiable) ----
+enum class Comparison { eq, ne, gt, lt, ge, le };
+/// a OP b elementwise with broadcasting -> a bool tensor.
+template <typename T> BasicTensor<T> compare_elements(const BasicTensor<T>& a, const BasicTensor<T>& b, Comparison op);
+/// The values read as `dtype`: to int64 truncates toward zero (and must stay within 2^24), to
+/// bool tests != 0, between float types copies. Recorded only between floating types.
+template <typename T> BasicTensor<T> to_dtype(const BasicTensor<T>& x, DType dtype);
 
 /// ---- linear algebra ----
 /// a: [n, k] x b: [k, m] -> [n, m]; batched: [B, n, k] x [B, k, m] (or [k, m]) -> [B, n, m].
@@ -74,6 +99,10 @@ template <typename T> BasicTensor<T> slice_rows(const BasicTensor<T>& x, std::in
 template <typename T> BasicTensor<T> gather_rows(const BasicTensor<T>& x, const std::vector<std::int64_t>& index);
 /// Concatenation along `axis`; all other dimensions must agree.
 template <typename T> BasicTensor<T> concat(const std::vector<BasicTensor<T>>& xs, int axis);
+/// out[i] = x.flat[source[i]], shaped `shape`: the one primitive behind select, narrow, slice,
+/// permute and index. Backward adds g[i] into source[i] (repeated sources add up).
+template <typename T>
+BasicTensor<T> take(const BasicTensor<T>& x, const Shape& shape, const std::vector<std::int64_t>& source);
 /// x: [N, C], index: N class indices -> [N]: x[i, index[i]] (picks each row's target class).
 template <typename T> BasicTensor<T> pick(const BasicTensor<T>& x, const std::vector<std::int64_t>& index);
 
@@ -87,10 +116,47 @@ template <typename T> BasicTensor<T> operator-(const BasicTensor<T>& a, const Ba
 template <typename T> BasicTensor<T> operator*(const BasicTensor<T>& a, const BasicTensor<T>& b) { return mul(a, b); }
 template <typename T> BasicTensor<T> operator/(const BasicTensor<T>& a, const BasicTensor<T>& b) { return div(a, b); }
 template <typename T> BasicTensor<T> operator-(const BasicTensor<T>& x) { return neg(x); }
-template <typename T> BasicTensor<T> operator+(const BasicTensor<T>& x, T s) { return add_scalar(x, s); }
-template <typename T> BasicTensor<T> operator-(const BasicTensor<T>& x, T s) { return add_scalar(x, -s); }
-template <typename T> BasicTensor<T> operator*(const BasicTensor<T>& x, T s) { return mul_scalar(x, s); }
-template <typename T> BasicTensor<T> operator*(T s, const BasicTensor<T>& x) { return mul_scalar(x, s); }
-template <typename T> BasicTensor<T> operator/(const BasicTensor<T>& x, T s) { return mul_scalar(x, T(1) / s); }
+/// A tensor and a number, on either side (`x + 1`, `2 * x`, `1 / x`). As in PyTorch, an int64
+/// tensor with a whole-number scalar stays int64 under + - *; everything else is float.
+template <typename S>
+concept ScalarArg = std::is_arithmetic_v<S>;
+/// x + s, x * s: keeps an int64 dtype when both are whole numbers.
+template <typename T> BasicTensor<T> add_number(const BasicTensor<T>& x, T s, bool integral_scalar);
+template <typename T> BasicTensor<T> mul_number(const BasicTensor<T>& x, T s, bool integral_scalar);
+template <typename T, ScalarArg S> BasicTensor<T> operator+(const BasicTensor<T>& x, S s) {
+  return add_number(x, static_cast<T>(s), std::is_integral_v<S>);
+}
+template <typename T, ScalarArg S> BasicTensor<T> operator+(S s, const BasicTensor<T>& x) { return x + s; }
+template <typename T, ScalarArg S> BasicTensor<T> operator-(const BasicTensor<T>& x, S s) {
+  return add_number(x, -static_cast<T>(s), std::is_integral_v<S>);
+}
+template <typename T, ScalarArg S> BasicTensor<T> operator-(S s, const BasicTensor<T>& x) {
+  return add_number(mul_number(x, T(-1), true), static_cast<T>(s), std::is_integral_v<S>);
+}
+template <typename T, ScalarArg S> BasicTensor<T> operator*(const BasicTensor<T>& x, S s) {
+  return mul_number(x, static_cast<T>(s), std::is_integral_v<S>);
+}
+template <typename T, ScalarArg S> BasicTensor<T> operator*(S s, const BasicTensor<T>& x) { return x * s; }
+/// True division: always float, as PyTorch's `/`.
+template <typename T, ScalarArg S> BasicTensor<T> operator/(const BasicTensor<T>& x, S s) {
+  return mul_scalar(x, T(1) / static_cast<T>(s));
+}
+template <typename T, ScalarArg S> BasicTensor<T> operator/(S s, const BasicTensor<T>& x) {
+  return div(BasicTensor<T>::full(x.shape(), static_cast<T>(s)), x);
+}
+
+/// Comparisons give bool tensors, as libtorch's operators do (use equal() for one bool).
+template <typename T> BasicTensor<T> operator==(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::eq); }
+template <typename T> BasicTensor<T> operator!=(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::ne); }
+template <typename T> BasicTensor<T> operator<(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::lt); }
+template <typename T> BasicTensor<T> operator>(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::gt); }
+template <typename T> BasicTensor<T> operator<=(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::le); }
+template <typename T> BasicTensor<T> operator>=(const BasicTensor<T>& a, const BasicTensor<T>& b) { return compare_elements(a, b, Comparison::ge); }
+template <typename T, ScalarArg S> BasicTensor<T> operator==(const BasicTensor<T>& a, S s) { return a.eq(static_cast<double>(s)); }
+template <typename T, ScalarArg S> BasicTensor<T> operator!=(const BasicTensor<T>& a, S s) { return a.ne(static_cast<double>(s)); }
+template <typename T, ScalarArg S> BasicTensor<T> operator<(const BasicTensor<T>& a, S s) { return a.lt(static_cast<double>(s)); }
+template <typename T, ScalarArg S> BasicTensor<T> operator>(const BasicTensor<T>& a, S s) { return a.gt(static_cast<double>(s)); }
+template <typename T, ScalarArg S> BasicTensor<T> operator<=(const BasicTensor<T>& a, S s) { return a.le(static_cast<double>(s)); }
+template <typename T, ScalarArg S> BasicTensor<T> operator>=(const BasicTensor<T>& a, S s) { return a.ge(static_cast<double>(s)); }
 
 }  // namespace duet

@@ -12,9 +12,14 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
+#include "duet/core/dtype.h"
+#include "duet/core/indexing.h"
 #include "duet/core/shape.h"
 
 namespace duet {
@@ -57,6 +62,8 @@ struct TensorImpl {
   std::shared_ptr<GradNode<T>> grad_fn;  ///< null for leaves
   bool requires_grad = false;
   bool retains_grad = false;
+  /// How the values are read: float32 / float64 by default, int64 or bool for whole numbers.
+  DType dtype = std::is_same_v<T, double> ? DType::float64 : DType::float32;
   /// Scratch gradient of a non-leaf during one backward pass.
   Array pass_grad;
   bool pass_grad_live = false;
@@ -109,10 +116,132 @@ class BasicTensor {
   void retain_grad();
   void backward(bool retain_graph = false) const;
   void backward(const BasicTensor& gradient, bool retain_graph = false) const;
-  BasicTensor detach() const;  ///< a new leaf holding a copy of the values
-  BasicTensor clone() const { return detach(); }
+  /// A new leaf holding a copy of the values (PyTorch's detach shares the storage; Duet's values
+  /// live in the tensor, so a detached tensor is a copy: writing to it leaves this one alone).
+  BasicTensor detach() const;
+  /// A copy that stays in the graph: gradients flow back through it (PyTorch's clone()).
+  BasicTensor clone() const;
 
   std::string str() const;  ///< "tensor([[0.5], [1]], shape [2, 1])"
+
+  /// @name PyTorch-style methods
+  /// libtorch's Tensor methods, so the torch front-end's Tensor (this class) reads like
+  /// libtorch. Each is a thin call of a core op; `dim` may be negative. Ops on int64 / bool
+  /// tensors are not recorded; arithmetic results are float unless noted.
+  /// @{
+  DType dtype() const { return impl().dtype; }
+  DType scalar_type() const { return dtype(); }
+  bool is_floating_point() const { return is_floating(dtype()); }
+  /// A copy read as `dtype`: to int64 truncates toward zero, to bool tests != 0. Converting to
+  /// the tensor's own dtype returns the tensor itself, as PyTorch does.
+  BasicTensor to(DType dtype) const;
+  /// item() converted to U (item<float>(), item<std::int64_t>(), item<bool>()).
+  template <typename U>
+  U item() const {
+    return static_cast<U>(item());
+  }
+  const Shape& sizes() const { return shape(); }
+  int dim() const { return rank(); }
+  BasicTensor& requires_grad_(bool on = true) { return set_requires_grad(on); }
+
+  BasicTensor sum() const;
+  BasicTensor sum(std::int64_t dim, bool keepdim = false) const;
+  BasicTensor mean() const;
+  BasicTensor mean(std::int64_t dim, bool keepdim = false) const;
+  BasicTensor max() const;
+  BasicTensor min() const;
+  /// (values, indices) along `dim`; the indices are int64 (the first extreme wins).
+  std::tuple<BasicTensor, BasicTensor> max(std::int64_t dim, bool keepdim = false) const;
+  std::tuple<BasicTensor, BasicTensor> min(std::int64_t dim, bool keepdim = false) const;
+  BasicTensor argmax() const;  ///< flat index of the first maximum, int64
+  BasicTensor argmax(std::int64_t dim, bool keepdim = false) const;
+  BasicTensor argmin() const;
+  BasicTensor argmin(std::int64_t dim, bool keepdim = false) const;
+
+  BasicTensor pow(double exponent) const;
+  BasicTensor pow(const BasicTensor& exponent) const;  ///< elementwise, broadcasting
+  BasicTensor exp() const;
+  BasicTensor log() const;
+  BasicTensor sqrt() const;
+  BasicTensor abs() const;
+  BasicTensor sin() const;
+  BasicTensor cos() const;
+  BasicTensor tanh() const;
+  BasicTensor sigmoid() const;
+  BasicTensor relu() const;
+  BasicTensor neg() const;
+  BasicTensor square() const;
+  BasicTensor clamp(double min, double max) const;
+  BasicTensor mm(const BasicTensor& other) const;
+  BasicTensor matmul(const BasicTensor& other) const;
+
+  /// Same values, new shape; one size may be -1. Duet copies where PyTorch shares storage.
+  BasicTensor view(const Dims& size) const;
+  BasicTensor reshape(const Dims& size) const;
+  BasicTensor unsqueeze(std::int64_t dim) const;
+  BasicTensor squeeze() const;  ///< drops every size-1 dimension
+  BasicTensor squeeze(std::int64_t dim) const;  ///< drops `dim` if its size is 1
+  BasicTensor flatten(std::int64_t start_dim = 0, std::int64_t end_dim = -1) const;
+  BasicTensor t() const;  ///< transpose of a tensor of rank <= 2
+  BasicTensor transpose(std::int64_t dim0, std::int64_t dim1) const;
+  BasicTensor permute(const Dims& dims) const;
+  BasicTensor contiguous() const { return *this; }  ///< Duet's values are always contiguous
+
+  /// x.index({Slice(), 0}) is Python's x[:, 0]. Unlike libtorch, index, select, narrow, slice
+  /// and view return copies, not views: an in-place op on the result leaves x alone.
+  BasicTensor index(std::initializer_list<indexing::TensorIndex> indices) const;
+  BasicTensor index(const std::vector<indexing::TensorIndex>& indices) const;
+  /// x[i]: select(0, i), so `w[0][2]` reads as in Python (a copy, see index()).
+  BasicTensor operator[](std::int64_t index) const { return select(0, index); }
+  /// The slice at `index` along `dim`, which is removed.
+  BasicTensor select(std::int64_t dim, std::int64_t index) const;
+  /// `length` entries from `start` along `dim`.
+  BasicTensor narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const;
+  /// Python's x[start:end:step] along `dim` (ends clamped as Python does).
+  BasicTensor slice(std::int64_t dim = 0, std::optional<std::int64_t> start = std::nullopt,
+                    std::optional<std::int64_t> end = std::nullopt, std::int64_t step = 1) const;
+
+  /// Elementwise comparisons, broadcasting; bool results.
+  BasicTensor eq(const BasicTensor& other) const;
+  BasicTensor ne(const BasicTensor& other) const;
+  BasicTensor gt(const BasicTensor& other) const;
+  BasicTensor lt(const BasicTensor& other) const;
+  BasicTensor ge(const BasicTensor& other) const;
+  BasicTensor le(const BasicTensor& other) const;
+  BasicTensor eq(double other) const;
+  BasicTensor ne(double other) const;
+  BasicTensor gt(double other) const;
+  BasicTensor lt(double other) const;
+  BasicTensor ge(double other) const;
+  BasicTensor le(double other) const;
+  /// Same shape and values (torch.equal).
+  bool equal(const BasicTensor& other) const;
+  /// |a - b| <= atol + rtol |b| everywhere, broadcasting (torch.allclose and its defaults).
+  bool allclose(const BasicTensor& other, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false) const;
+
+  /// In-place updates, outside the graph. As in PyTorch they are refused on a tensor that
+  /// requires grad while gradients are recorded (do them under NoGradGuard, like `w -= lr * g`).
+  BasicTensor& zero_();
+  /// Copies `src` (broadcast to this shape) into this tensor's values.
+  BasicTensor& copy_(const BasicTensor& src);
+  BasicTensor& fill_(double value);
+  BasicTensor& add_(const BasicTensor& other);
+  BasicTensor& sub_(const BasicTensor& other);
+  BasicTensor& mul_(const BasicTensor& other);
+  BasicTensor& div_(const BasicTensor& other);
+  BasicTensor& add_(double other);
+  BasicTensor& sub_(double other);
+  BasicTensor& mul_(double other);
+  BasicTensor& div_(double other);
+  BasicTensor& operator+=(const BasicTensor& other) { return add_(other); }
+  BasicTensor& operator-=(const BasicTensor& other) { return sub_(other); }
+  BasicTensor& operator*=(const BasicTensor& other) { return mul_(other); }
+  BasicTensor& operator/=(const BasicTensor& other) { return div_(other); }
+  BasicTensor& operator+=(double other) { return add_(other); }
+  BasicTensor& operator-=(double other) { return sub_(other); }
+  BasicTensor& operator*=(double other) { return mul_(other); }
+  BasicTensor& operator/=(double other) { return div_(other); }
+  /// @}
 
   Impl& impl() const;
   const std::shared_ptr<Impl>& impl_ptr() const { return impl_; }

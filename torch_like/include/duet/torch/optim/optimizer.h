@@ -57,11 +57,10 @@ class GroupedOptimizer : public Optimizer {
   GroupedOptimizer(std::vector<Tensor> params, Options options)
       : GroupedOptimizer(std::vector<ParamGroup<Options>>{{std::move(params), options}}) {}
   explicit GroupedOptimizer(std::vector<ParamGroup<Options>> groups) : groups_(std::move(groups)) {
-    // PyTorch's check (torch/optim/optimizer.py); it also catches a module whose layers were
-    // never registered, so that parameters() came back empty.
-    bool any = false;
-    for (const auto& g : groups_) any = any || !g.params.empty();
-    if (!any) throw Error(std::string(Rule::kName) + ": optimizer got an empty parameter list");
+    std::size_t count = 0;
+    for (const auto& g : groups_) count += g.params.size();
+    // torch/optim/optimizer.py: `raise ValueError("optimizer got an empty parameter list")`.
+    if (count == 0) throw Error(std::string(Rule::kName) + ": optimizer got an empty parameter list");
     for (const auto& g : groups_) {
       Rule::validate(g.options);
       for (const auto& p : g.params) {

@@ -3,6 +3,10 @@
 ///   for (const auto& [xb, yb] : DataLoader(dataset, {.batch_size = 4, .shuffle = true})) ...
 /// A shuffled loader draws a new order from the default generator (torch::manual_seed) each
 /// time iteration starts, i.e. once per epoch, as PyTorch's RandomSampler does.
+///
+/// Ownership: a DataLoader keeps its own TensorDataset (two tensor handles, so copying it is
+/// cheap and shares the values), so `DataLoader(TensorDataset(x, y), {...})` is safe. An iterator
+/// refers to its loader: keep the loader alive while iterating (as a range-for does).
 #pragma once
 
 #include <cstdint>

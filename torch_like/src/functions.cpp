@@ -1,0 +1,46 @@
+#include "duet/torch/functions.h"
+
+#include <fmt/format.h>
+
+#include "duet/core/dropout.h"
+#include "duet/core/error.h"
+#include "duet/torch/nn/loss.h"
+
+namespace duet::torch {
+
+Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
+  if (tensors.empty()) throw Error("cat: expected a non-empty list of Tensors");
+  const int rank = tensors.front().rank();
+  if (dim < -rank || dim >= rank) {
+    throw Error(fmt::format("cat: Dimension out of range (expected to be in range of [{}, {}], but got {})", -rank,
+                            rank - 1, dim));
+  }
+  return concat(tensors, static_cast<int>(dim));
+}
+
+Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim) {
+  if (tensors.empty()) throw Error("stack: expects a non-empty TensorList");
+  std::vector<Tensor> expanded;
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    if (!(tensors[i].shape() == tensors.front().shape())) {
+      throw Error(fmt::format("stack: stack expects each tensor to be equal size, but got {} at entry 0 and {} at entry {}",
+                              tensors.front().shape().str(), tensors[i].shape().str(), i));
+    }
+    expanded.push_back(tensors[i].unsqueeze(dim));
+  }
+  const std::int64_t rank = tensors.front().rank() + 1;
+  return concat(expanded, static_cast<int>(dim < 0 ? dim + rank : dim));
+}
+
+Tensor dropout(const Tensor& x, double p, bool train) {
+  if (!(p >= 0 && p <= 1)) {
+    throw Error(fmt::format("dropout: dropout probability has to be between 0 and 1, but got {:g}", p));
+  }
+  if (!train || p == 0.0) return x;
+  return duet::dropout(x, static_cast<float>(p), default_generator());
+}
+
+Tensor nll_loss(const Tensor& input, const Tensor& target) { return nn::NLLLossImpl()(input, target); }
+Tensor mse_loss(const Tensor& input, const Tensor& target) { return nn::MSELossImpl()(input, target); }
+
+}  // namespace duet::torch
