@@ -157,7 +157,11 @@ std::string BasicTensor<T>::str() const {
   return fmt::format("tensor({}, shape {})", body, s.str());
 }
 
+}  // namespace duet
+
+#include "tensor_methods.inc"
+
+namespace duet {
 template class BasicTensor<float>;
 template class BasicTensor<double>;
-
 }  // namespace duet

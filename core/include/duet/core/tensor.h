@@ -95,7 +95,10 @@ class BasicTensor {
   const Shape& shape() const { return impl().shape; }
   int rank() const { return shape().rank(); }
   std::int64_t numel() const { return shape().numel(); }
-  std::int64_t size(int axis) const { return shape()[shape().normalize_axis(axis, "size")]; }
+  /// Size of one dimension; `axis` may be negative. Takes int64 as libtorch's size(dim) does.
+  std::int64_t size(std::int64_t axis) const {
+    return shape()[shape().normalize_axis(static_cast<int>(axis), "size")];
+  }
 
   const Array& data() const { return impl().data; }
   /// In-place access for initialisers and optimisers; not recorded in the graph.
