@@ -50,7 +50,7 @@ std::string seed_spread_text(const Experiment& e, const SeedSpread& s);
 /// parameters seen. Either takes about kMaxTrainingTime on one core.
 inline constexpr double kMaxTrainingSteps = 1e9;
 inline constexpr double kMaxTrainingWork = 1e13;  ///< epochs x rows x parameters x runs x 2 sides
-inline constexpr const char* kMaxTrainingTime = "half an hour";
+inline constexpr const char* kMaxTrainingTime = "half an hour";  ///< what either limit takes, for messages
 
 /// Throws duet::Error when `runs` comparisons of `e` would exceed kMaxTrainingSteps or
 /// kMaxTrainingWork, naming the limit and the value, before any training starts.

@@ -85,8 +85,8 @@ struct Experiment {
   bool torch_shuffle() const;
 };
 
-/// Limits an experiment is checked against before anything of that size is allocated (see
-/// docs/reliability.md); each error names the limit and the value.
+// Limits an experiment is checked against before anything of that size is allocated (see
+// docs/reliability.md); each error names the limit and the value.
 inline constexpr std::uintmax_t kMaxExperimentFileBytes = std::uintmax_t{16} << 20;  ///< 16 MiB of JSON
 inline constexpr int kMaxUnitsPerLayer = 100'000;       ///< units of one dense layer
 inline constexpr std::int64_t kMaxParameters = 10'000'000;  ///< weights and biases of all layers together

@@ -13,7 +13,7 @@ namespace duet {
 /// The longest excerpt() of a value an error message quotes, in bytes.
 inline constexpr std::size_t kMaxQuotedBytes = 60;
 
-/// `text` as it can be quoted on one line: control characters as \xNN, and when longer than
+/// `text` as it can be quoted on one line: control characters as `\xNN`, and when longer than
 /// `max_bytes`, its first `max_bytes` bytes (cut at a UTF-8 character boundary) followed by
 /// "... (N bytes)".
 std::string excerpt(std::string_view text, std::size_t max_bytes = kMaxQuotedBytes);
