@@ -129,7 +129,7 @@ NamedTensors decode(const std::string& bytes, const std::string& kind, const std
   in.get<std::array<char, 8>>("the magic number");
   in.get<std::uint32_t>("the version");
   const std::string file_kind = in.get_string("the kind", kMaxNameLength);
-  if (file_kind != kind) in.fail(fmt::format("the file holds '{}', expected '{}'", file_kind, kind));
+  if (file_kind != kind) in.fail(fmt::format("the file holds '{}', expected '{}'", excerpt(file_kind), kind));
   const auto count = in.get<std::uint32_t>("the tensor count");
   NamedTensors out;
   std::set<std::string> names;
@@ -138,17 +138,21 @@ NamedTensors decode(const std::string& bytes, const std::string& kind, const std
     // A second copy would be silently ignored (the first wins on load): a damaged or forged file.
     if (!names.insert(name).second) in.fail(fmt::format("the tensor name '{}' appears twice", excerpt(name)));
     const auto rank = in.get<std::uint32_t>("a rank");
-    if (rank > static_cast<std::uint32_t>(Shape::kMaxRank)) in.fail(fmt::format("tensor '{}' has rank {}", name, rank));
+    if (rank > static_cast<std::uint32_t>(Shape::kMaxRank)) {
+      in.fail(fmt::format("tensor '{}' has rank {}", excerpt(name), rank));
+    }
     Shape shape;
     std::uint64_t numel = 1;
     for (std::uint32_t k = 0; k < rank; ++k) {
       const auto d = in.get<std::int64_t>("a dimension");
       if (d < 0 || static_cast<std::uint64_t>(d) > in.remaining()) {
-        in.fail(fmt::format("tensor '{}' has an impossible dimension {}", name, d));
+        in.fail(fmt::format("tensor '{}' has an impossible dimension {}", excerpt(name), d));
       }
       shape.push_back(d);
       numel *= static_cast<std::uint64_t>(d);
-      if (numel > in.remaining()) in.fail(fmt::format("tensor '{}' claims more values than the file holds", name));
+      if (numel > in.remaining()) {
+        in.fail(fmt::format("tensor '{}' claims more values than the file holds", excerpt(name)));
+      }
     }
     Tensor::Array values(static_cast<Eigen::Index>(numel));
     in.read_floats(values.data(), numel, "tensor values");
