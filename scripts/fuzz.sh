@@ -9,11 +9,13 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target experiment_fuzz csv_fuzz state_fuzz weights_fuzz
 work=build/fuzz/findings
 rm -rf "$work"
+dicts=$PWD/fuzz/dict
 run() {
-  local t=$1
+  local t=$1 dict
+  case $t in state|weights) dict=tensor ;; *) dict=$t ;; esac
   mkdir -p "$work/$t/corpus"
   cp fuzz/corpus/"$t"/* "$work/$t/corpus/"
-  if ! (cd "$work/$t" && ../../fuzz/"${t}"_fuzz corpus -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  if ! (cd "$work/$t" && ../../fuzz/"${t}"_fuzz corpus -dict="$dicts/$dict.dict" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 > log.txt 2>&1); then
     echo "fuzz: $t FAILED; see $work/$t/log.txt"
     tail -40 "$work/$t/log.txt"

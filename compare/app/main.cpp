@@ -12,6 +12,7 @@
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
 #include "duet/core/error.h"
+#include "duet/core/file_io.h"
 
 namespace {
 
@@ -35,12 +36,14 @@ int run(const Options& o) {
     return 0;
   }
   const Experiment experiment = o.experiment_path.empty() ? article_experiment() : load_experiment(o.experiment_path);
+  // --explain re-runs once per difference removed, alone and cumulatively, and once with all.
+  check_total_work(experiment, 1 + (o.explain ? 11 : 0) + o.seeds);
   const Report report = run(experiment);
   std::optional<Ablation> ablation;
   if (o.explain) ablation = ablate(experiment, report);
   std::optional<SeedSpread> spread;
   if (o.seeds > 0) spread = seed_spread(experiment, o.seeds);
-  if (!o.plot_path.empty()) write_file_atomically(o.plot_path, loss_plot_svg(report));
+  if (!o.plot_path.empty()) duet::file_io::write_file_atomically(o.plot_path, loss_plot_svg(report));
 
   if (o.format == "json") {
     auto j = nlohmann::json::parse(to_json(report));

@@ -8,18 +8,19 @@
 #include <algorithm>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "duet/compare/csv.h"
+#include "strict_json.h"
 #include "duet/core/checks.h"
 #include "duet/core/error.h"
 #include "duet/compare/torch_losses.h"
 #include "duet/keras/layers/dense.h"
 #include "duet/keras/losses.h"
+#include "duet/core/excerpt.h"
+#include "duet/core/file_io.h"
 #include "duet/keras/optimizers.h"
 #include "duet/torch/optim/registry.h"
 
@@ -33,7 +34,9 @@ namespace {
   throw Error(fmt::format("experiment: {}: {}", path, what));
 }
 
-std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+std::string join(const std::string& path, const std::string& key) {
+  return path.empty() ? excerpt(key) : path + "." + excerpt(key);
+}
 
 void require_object(const json& j, const std::string& path) {
   if (!j.is_object()) fail(path.empty() ? "top level" : path, fmt::format("must be an object, got {}", j.type_name()));
@@ -51,32 +54,36 @@ void check_keys(const json& j, const std::set<std::string>& allowed, const std::
 }
 
 double number(const json& j, const std::string& path) {
-  if (!j.is_number()) fail(path, fmt::format("must be a number, got {} {}", j.type_name(), j.dump()));
+  if (!j.is_number()) fail(path, fmt::format("must be a number, got {} {}", j.type_name(), quote(j)));
   const double v = j.get<double>();
   if (!std::isfinite(v)) fail(path, "must be finite");
+  // Every number read here becomes a float32; past its range it would silently become inf.
+  if (std::abs(v) > std::numeric_limits<float>::max()) {
+    fail(path, fmt::format("{} is too large for float32 (the largest is {:g})", quote(j), std::numeric_limits<float>::max()));
+  }
   return v;
 }
 
 float positive_or_zero(const json& j, const std::string& path) {
   const double v = number(j, path);
-  if (v < 0) fail(path, fmt::format("must not be negative, got {}", j.dump()));
+  if (v < 0) fail(path, fmt::format("must not be negative, got {}", quote(j)));
   return static_cast<float>(v);
 }
 
 int integer(const json& j, const std::string& path) {
-  if (!j.is_number_integer()) fail(path, fmt::format("must be an integer, got {}", j.dump()));
+  if (!j.is_number_integer()) fail(path, fmt::format("must be an integer, got {}", quote(j)));
   const auto v = j.get<std::int64_t>();
   if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) fail(path, "is out of range");
   return static_cast<int>(v);
 }
 
 bool boolean(const json& j, const std::string& path) {
-  if (!j.is_boolean()) fail(path, fmt::format("must be true or false, got {}", j.dump()));
+  if (!j.is_boolean()) fail(path, fmt::format("must be true or false, got {}", quote(j)));
   return j.get<bool>();
 }
 
 std::string string(const json& j, const std::string& path) {
-  if (!j.is_string()) fail(path, fmt::format("must be a string, got {}", j.dump()));
+  if (!j.is_string()) fail(path, fmt::format("must be a string, got {}", quote(j)));
   return j.get<std::string>();
 }
 
@@ -131,6 +138,7 @@ void parse_data(const json& j, const std::filesystem::path& base_dir, Experiment
 
 void parse_layers(const json& j, Experiment& e) {
   if (!j.is_array() || j.empty()) fail("layers", "must be a non-empty list of dense layers, e.g. [{\"units\": 1}]");
+  std::int64_t inputs = e.x.shape()[1], parameters = 0;
   for (std::size_t i = 0; i < j.size(); ++i) {
     const std::string path = fmt::format("layers[{}]", i);
     check_keys(j[i], {"units", "activation"}, path);
@@ -138,11 +146,21 @@ void parse_layers(const json& j, Experiment& e) {
     LayerSpec layer;
     layer.units = integer(j[i]["units"], path + ".units");
     if (layer.units <= 0) fail(path + ".units", fmt::format("must be positive, got {}", layer.units));
+    if (layer.units > kMaxUnitsPerLayer) {
+      fail(path + ".units", fmt::format("{} is more than the {} units a layer may have", layer.units, kMaxUnitsPerLayer));
+    }
+    // Checked before any weight is allocated: two layers of 10^5 units would want 40 GB.
+    parameters += (inputs + 1) * layer.units;
+    if (parameters > kMaxParameters) {
+      fail(path + ".units", fmt::format("the layers up to this one have {} parameters, more than the {} allowed",
+                                        parameters, kMaxParameters));
+    }
+    inputs = layer.units;
     if (j[i].contains("activation")) {
       layer.activation = string(j[i]["activation"], path + ".activation");
       const auto& known = keras::layers::activation_names();
       if (std::find(known.begin(), known.end(), layer.activation) == known.end()) {
-        fail(path + ".activation", fmt::format("unknown activation '{}' ({})", layer.activation, fmt::join(known, ", ")));
+        fail(path + ".activation", fmt::format("unknown activation '{}' ({})", excerpt(layer.activation), fmt::join(known, ", ")));
       }
     }
     e.layers.push_back(layer);
@@ -188,7 +206,7 @@ OptimizerConfig parse_optimizer(const json& o, const std::vector<Descriptor>& al
   OptimizerConfig c{string(o["name"], path + ".name"), {}};
   const Descriptor* d = nullptr;
   for (const auto& candidate : all) d = candidate.name == c.name ? &candidate : d;
-  if (!d) fail(path + ".name", fmt::format("unknown optimizer '{}' ({})", c.name, names));
+  if (!d) fail(path + ".name", fmt::format("unknown optimizer '{}' ({})", excerpt(c.name), names));
   std::set<std::string> allowed{"name"};
   for (const auto& f : d->fields) allowed.insert(f.key);
   check_keys(o, allowed, path);
@@ -232,7 +250,7 @@ void parse_keras(const json& j, KerasConfig& k) {
     }
     const auto& known = keras::losses::identifiers();
     if (std::find(known.begin(), known.end(), k.loss) == known.end()) {
-      fail("keras.loss", fmt::format("unknown loss '{}' ({})", k.loss, fmt::join(known, ", ")));
+      fail("keras.loss", fmt::format("unknown loss '{}' ({})", excerpt(k.loss), fmt::join(known, ", ")));
     }
   }
   if (j.contains("batch_size")) k.batch_size = integer(j["batch_size"], "keras.batch_size");
@@ -250,11 +268,11 @@ void parse_torch(const json& j, TorchConfig& t) {
     t.loss = string(l["name"], "torch.loss.name");
     const auto names = torch_loss_names();
     if (std::find(names.begin(), names.end(), t.loss) == names.end()) {
-      fail("torch.loss.name", fmt::format("unknown loss '{}' ({})", t.loss, fmt::join(names, ", ")));
+      fail("torch.loss.name", fmt::format("unknown loss '{}' ({})", excerpt(t.loss), fmt::join(names, ", ")));
     }
     if (l.contains("reduction")) t.reduction = string(l["reduction"], "torch.loss.reduction");
     if (t.reduction != "mean" && t.reduction != "sum") {
-      fail("torch.loss.reduction", fmt::format("must be \"mean\" or \"sum\", got \"{}\"", t.reduction));
+      fail("torch.loss.reduction", fmt::format("must be \"mean\" or \"sum\", got \"{}\"", excerpt(t.reduction)));
     }
     if (l.contains("delta")) t.huber_delta = positive_or_zero(l["delta"], "torch.loss.delta");
     if (l.contains("beta")) t.smooth_l1_beta = positive_or_zero(l["beta"], "torch.loss.beta");
@@ -311,14 +329,12 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
   if (doc.contains("seed")) {
     const auto& s = doc["seed"];
     if (!s.is_number_unsigned() && !(s.is_number_integer() && s.get<std::int64_t>() >= 0)) {
-      fail("seed", fmt::format("must be a non-negative integer, got {}", s.dump()));
+      fail("seed", fmt::format("must be a non-negative integer, got {}", quote(s)));
     }
     e.seed = s.get<std::uint64_t>();
   }
   e.epochs = integer(doc["epochs"], "epochs");
   if (e.epochs < 0) fail("epochs", fmt::format("must not be negative, got {}", e.epochs));
-  // A typo like 5000000 would look like a hang; a comparison never needs this many epochs.
-  constexpr int kMaxEpochs = 1'000'000;
   if (e.epochs > kMaxEpochs) fail("epochs", fmt::format("{} is more than the {} a comparison allows", e.epochs, kMaxEpochs));
   if (doc.contains("batch_size")) e.batch_size = integer(doc["batch_size"], "batch_size");
   if (doc.contains("shuffle")) e.shuffle = boolean(doc["shuffle"], "shuffle");
@@ -337,38 +353,13 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
 }
 
 Experiment parse_experiment_text(const std::string& text, const std::filesystem::path& base_dir) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& err) {
-    // nlohmann reports a byte offset; people count lines and columns.
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < err.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string reason = err.what();
-    if (auto pos = reason.find("syntax error"); pos != std::string::npos) reason = reason.substr(pos);
-    throw Error(fmt::format("experiment: malformed JSON at line {}, column {}: {}", line, column, reason));
-  } catch (const json::exception& err) {  // e.g. a number too large for a double
-    std::string reason = err.what();
-    if (auto pos = reason.find("] "); pos != std::string::npos) reason = reason.substr(pos + 2);
-    throw Error(fmt::format("experiment: malformed JSON: {}", reason));
-  }
-  return parse_experiment(doc, base_dir);
+  return parse_experiment(parse_strict_json(text, "experiment"), base_dir);
 }
 
 Experiment load_experiment(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("experiment: cannot open '{}'", path.string()));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  const std::string text = file_io::read_regular_file(path, kMaxExperimentFileBytes, "experiment file");
   try {
-    return parse_experiment_text(buffer.str(), path.parent_path());
+    return parse_experiment_text(text, path.parent_path());
   } catch (const Error& e) {
     throw Error(fmt::format("{}: {}", path.string(), e.what()));
   }

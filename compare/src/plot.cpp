@@ -1,14 +1,38 @@
-// --plot: both loss curves as a standalone SVG, and an atomic file writer.
+// --plot: both loss curves as a standalone SVG.
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 
 #include "duet/compare/analysis.h"
-#include "duet/core/error.h"
 
 namespace duet::compare {
+
+namespace {
+
+// Text as XML character data: markup characters as entities (an experiment named
+// "<script>..." stays text in a browser), and the control characters XML 1.0 forbids as U+FFFD.
+std::string xml_text(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += "\xEF\xBF\xBD";
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string loss_plot_svg(const Report& r) {
   constexpr double W = 720, H = 440, left = 80, right = 20, top = 40, bottom = 60;
@@ -31,7 +55,7 @@ std::string loss_plot_svg(const Report& r) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"{2}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">{3}: training loss per epoch</text>\n",
-      W, H, W / 2, r.experiment);
+      W, H, W / 2, xml_text(r.experiment));
   // Axes, decade grid lines and labels.
   for (double d = decade_lo; d <= decade_hi; ++d) {
     const double y = y_of(std::pow(10.0, d));
@@ -65,25 +89,6 @@ std::string loss_plot_svg(const Report& r) {
                    "stroke-dasharray=\"6 3\"/><text x=\"{3}\" y=\"{4}\">PyTorch-style</text>\n",
                    lx + 8, ly + 24, lx + 38, lx + 44, ly + 28);
   return s + "</svg>\n";
-}
-
-void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(tmp);
-      throw Error(fmt::format("cannot write '{}'", path.string()));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp);
-    throw Error(fmt::format("cannot write '{}': {}", path.string(), ec.message()));
-  }
 }
 
 }  // namespace duet::compare

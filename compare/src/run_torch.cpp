@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <memory>
 
 #include "duet/compare/optimizers.h"
@@ -125,6 +126,27 @@ SideReport run_torch(const Experiment& e) {
   return report;
 }
 
-Report run(const Experiment& e) { return {e.name, run_keras(e), run_torch(e)}; }
+namespace {
+
+// A prediction that overflowed float32 (or became NaN) is not a result: JSON would have to write
+// it as null and a reader would take the run for a success. It stops the run with an error.
+void require_finite_predictions(const SideReport& s, const char* side) {
+  for (std::size_t i = 0; i < s.predictions.size(); ++i)
+    for (std::size_t k = 0; k < s.predictions[i].size(); ++k)
+      if (!std::isfinite(s.predictions[i][k])) {
+        throw Error(fmt::format("the {} model predicts {} for predict[{}] (output {}): the value overflows float32 "
+                                "(check the scale of predict and of the data)",
+                                side, s.predictions[i][k], i, k));
+      }
+}
+
+}  // namespace
+
+Report run(const Experiment& e) {
+  Report r{e.name, run_keras(e), run_torch(e)};
+  require_finite_predictions(r.keras, "Keras-style");
+  require_finite_predictions(r.torch, "PyTorch-style");
+  return r;
+}
 
 }  // namespace duet::compare

@@ -1,17 +1,16 @@
 #include "duet/core/tensor_file.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <array>
 #include <bit>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <set>
 
 #include "duet/core/error.h"
+#include "duet/core/excerpt.h"
+#include "duet/core/file_io.h"
 
 namespace duet::tensor_file {
 
@@ -19,7 +18,6 @@ namespace {
 
 constexpr char kMagic[8] = {'D', 'U', 'E', 'T', 'T', 'N', 'S', 'R'};
 constexpr std::uint32_t kMaxNameLength = 4096;
-bool g_simulate_crash = false;
 
 // CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as zlib's crc32().
 std::uint32_t crc32(const char* data, std::size_t n) {
@@ -93,7 +91,7 @@ class Reader {
 
 }  // namespace
 
-void simulate_crash_before_rename(bool on) { g_simulate_crash = on; }
+void simulate_crash_before_rename(bool on) { file_io::simulate_crash_before_rename(on); }
 
 std::string encode(const std::string& kind, const NamedTensors& tensors) {
   std::string out(kMagic, sizeof kMagic);
@@ -131,23 +129,30 @@ NamedTensors decode(const std::string& bytes, const std::string& kind, const std
   in.get<std::array<char, 8>>("the magic number");
   in.get<std::uint32_t>("the version");
   const std::string file_kind = in.get_string("the kind", kMaxNameLength);
-  if (file_kind != kind) in.fail(fmt::format("the file holds '{}', expected '{}'", file_kind, kind));
+  if (file_kind != kind) in.fail(fmt::format("the file holds '{}', expected '{}'", excerpt(file_kind), kind));
   const auto count = in.get<std::uint32_t>("the tensor count");
   NamedTensors out;
+  std::set<std::string> names;
   for (std::uint32_t i = 0; i < count; ++i) {
     std::string name = in.get_string("a tensor name", kMaxNameLength);
+    // A second copy would be silently ignored (the first wins on load): a damaged or forged file.
+    if (!names.insert(name).second) in.fail(fmt::format("the tensor name '{}' appears twice", excerpt(name)));
     const auto rank = in.get<std::uint32_t>("a rank");
-    if (rank > static_cast<std::uint32_t>(Shape::kMaxRank)) in.fail(fmt::format("tensor '{}' has rank {}", name, rank));
+    if (rank > static_cast<std::uint32_t>(Shape::kMaxRank)) {
+      in.fail(fmt::format("tensor '{}' has rank {}", excerpt(name), rank));
+    }
     Shape shape;
     std::uint64_t numel = 1;
     for (std::uint32_t k = 0; k < rank; ++k) {
       const auto d = in.get<std::int64_t>("a dimension");
       if (d < 0 || static_cast<std::uint64_t>(d) > in.remaining()) {
-        in.fail(fmt::format("tensor '{}' has an impossible dimension {}", name, d));
+        in.fail(fmt::format("tensor '{}' has an impossible dimension {}", excerpt(name), d));
       }
       shape.push_back(d);
       numel *= static_cast<std::uint64_t>(d);
-      if (numel > in.remaining()) in.fail(fmt::format("tensor '{}' claims more values than the file holds", name));
+      if (numel > in.remaining()) {
+        in.fail(fmt::format("tensor '{}' claims more values than the file holds", excerpt(name)));
+      }
     }
     Tensor::Array values(static_cast<Eigen::Index>(numel));
     in.read_floats(values.data(), numel, "tensor values");
@@ -158,43 +163,11 @@ NamedTensors decode(const std::string& bytes, const std::string& kind, const std
 }
 
 void save(const std::filesystem::path& path, const std::string& kind, const NamedTensors& tensors) {
-  const std::string bytes = encode(kind, tensors);
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw Error(fmt::format("cannot write '{}': {}", tmp.string(), std::strerror(errno)));
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-      const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        const int err = errno;
-        ::close(fd);
-        std::filesystem::remove(tmp);
-        throw Error(fmt::format("cannot write '{}': {}", tmp.string(), std::strerror(err)));
-      }
-      written += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-      std::filesystem::remove(tmp);
-      throw Error(fmt::format("cannot flush '{}' to disk: {}", tmp.string(), std::strerror(errno)));
-    }
-  }
-  if (g_simulate_crash) throw Error("simulated crash between writing and renaming");
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp);
-    throw Error(fmt::format("cannot replace '{}': {}", path.string(), ec.message()));
-  }
+  file_io::write_file_atomically(path, encode(kind, tensors));
 }
 
 NamedTensors load(const std::filesystem::path& path, const std::string& kind) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("cannot open '{}'", path.string()));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return decode(buffer.str(), kind, path.string());
+  return decode(file_io::read_regular_file(path, kMaxFileBytes, "tensor file"), kind, path.string());
 }
 
 }  // namespace duet::tensor_file

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -153,7 +154,35 @@ TEST(Cli, PlotWritesAnSvgWithBothCurves) {
   EXPECT_EQ(std::count(curve.begin(), curve.end(), ','), 500);
   EXPECT_FALSE(fs::exists(svg.string() + ".tmp"));
   fs::remove(svg);
-  EXPECT_EQ(run("--plot /nonexistent-dir/x.svg").status, 1);
+  const Result missing_dir = run("--plot /nonexistent-dir/x.svg");
+  EXPECT_EQ(missing_dir.status, 1);
+  EXPECT_NE(missing_dir.err.find("No such file or directory"), std::string::npos) << missing_dir.err;
+}
+
+// Class: a save that replaces what is not the file it was asked to write (as root, the old
+// "--plot /dev/null" replaced the system's /dev/null), follows a planted link or leaves a
+// temporary behind. The writer itself is tested in tests/core/file_io_test.cpp.
+TEST(Cli, PlotNeverClobbersWhatIsNotARegularFile) {
+  const Result device = run("--plot /dev/null --format csv");
+  EXPECT_EQ(device.status, 1);
+  EXPECT_NE(device.err.find("'/dev/null': it is a character device, not a regular file"), std::string::npos) << device.err;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  const fs::path dir = fs::temp_directory_path() / ("duet_plot_dir_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "plot.svg");
+  const Result folder = run("--plot " + (dir / "plot.svg").string() + " --format csv");
+  EXPECT_EQ(folder.status, 1);
+  EXPECT_NE(folder.err.find("it is a directory, not a regular file"), std::string::npos) << folder.err;
+  EXPECT_TRUE(fs::is_directory(dir / "plot.svg"));
+  // A link planted at the old temporary's name is left alone, and so is what it points to.
+  std::ofstream(dir / "victim") << "precious";
+  fs::create_symlink(dir / "victim", dir / "out.svg.tmp");
+  ASSERT_EQ(run("--plot " + (dir / "out.svg").string() + " --format csv").status, 0);
+  std::ifstream victim(dir / "victim");
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(victim)), {}), "precious");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 4u);  // plot.svg/, victim, out.svg.tmp, out.svg: no temporary left
+  fs::remove_all(dir);
 }
 
 TEST(Cli, EveryExampleExperimentRunsInEachFormat) {
@@ -228,6 +257,51 @@ TEST(Cli, CsvDataErrorsNameTheLine) {
   std::string missing = for_csv(good);
   missing.replace(missing.find("[\"y\"]"), 5, "[\"z\"]");
   expect_one_line_error(missing, "no column named 'z'");
+}
+
+// Class: wrong output with exit 0. A prediction that overflowed float32 used to be written as
+// JSON null; the experiment's name went into the SVG unescaped.
+TEST(Cli, NoWrongOutputWithExitZero) {
+  std::string overflow = with("[[0.0]]", "[[10.0]]");
+  overflow.replace(overflow.find("\"predict\": [[3]]"), 16, "\"predict\": [[3e38]]");
+  for (const char* format : {"json", "csv", "table"}) {
+    TempFile f("overflow.json", overflow);
+    const Result r = run("--experiment " + f.path() + " --format " + format);
+    EXPECT_EQ(r.status, 1) << format;
+    EXPECT_NE(r.err.find("model predicts inf for predict[0] (output 0): the value overflows float32"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  TempFile named("named.json", with("\"name\": \"tiny\"", "\"name\": \"<script>alert(1)</script> & \\\"q\\\"\""));
+  const fs::path svg = fs::temp_directory_path() / ("duet_named_" + std::to_string(::getpid()) + ".svg");
+  ASSERT_EQ(run("--experiment " + named.path() + " --plot " + svg.string() + " --format csv").status, 0);
+  std::ifstream in(svg);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  fs::remove(svg);
+  EXPECT_NE(text.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;: training loss"), std::string::npos) << text;
+  EXPECT_EQ(text.find("<script"), std::string::npos);
+}
+
+// Class: long work without a sign of life. The total is bounded before training starts.
+TEST(Cli, TotalTrainingWorkIsBounded) {
+  TempFile f("long.json", with("\"epochs\": 5", "\"epochs\": 1000000"));
+  const auto start = std::chrono::steady_clock::now();
+  const Result r = run("--experiment " + f.path() + " --seeds 1000");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("this would take 2e+09 training steps (1000000 epochs x 1001 runs, both sides), more than the "
+                       "1e+09 allowed"),
+            std::string::npos)
+      << r.err;
+}
+
+// Class: unbounded reads. A device given as the experiment is named, not read until memory runs out.
+TEST(Cli, DevicesAreNotRead) {
+  const Result r = run("--experiment /dev/zero");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("cannot read experiment file '/dev/zero': it is a character device, not a regular file"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(Cli, UnknownOptionsAndMissingFilesAreUsageErrors) {

@@ -45,11 +45,19 @@ struct SeedSpread {
 SeedSpread seed_spread(const Experiment& e, int seeds);
 std::string seed_spread_text(const Experiment& e, const SeedSpread& s);
 
+/// The most training one duet-compare invocation may do, over both sides and every run
+/// (--seeds N runs N times, --explain up to a dozen): optimizer steps, and samples times
+/// parameters seen. Either takes about kMaxTrainingTime on one core.
+inline constexpr double kMaxTrainingSteps = 1e9;
+inline constexpr double kMaxTrainingWork = 1e13;  ///< epochs x rows x parameters x runs x 2 sides
+inline constexpr const char* kMaxTrainingTime = "half an hour";  ///< what either limit takes, for messages
+
+/// Throws duet::Error when `runs` comparisons of `e` would exceed kMaxTrainingSteps or
+/// kMaxTrainingWork, naming the limit and the value, before any training starts.
+void check_total_work(const Experiment& e, int runs);
+
 /// Both loss curves as a standalone SVG (log-scale loss axis, labelled axes, legend).
 std::string loss_plot_svg(const Report& r);
-/// Writes `text` to `path` through a temporary file and a rename, so a failure never leaves a
-/// half-written file in place of an old one.
-void write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
 /// The Keras side's default initial weights for `e` (glorot_uniform / zeros drawn from e.seed),
 /// in the experiment's layout.

@@ -85,10 +85,20 @@ struct Experiment {
   bool torch_shuffle() const;
 };
 
+// Limits an experiment is checked against before anything of that size is allocated (see
+// docs/reliability.md); each error names the limit and the value.
+inline constexpr std::uintmax_t kMaxExperimentFileBytes = std::uintmax_t{16} << 20;  ///< 16 MiB of JSON
+inline constexpr int kMaxUnitsPerLayer = 100'000;       ///< units of one dense layer
+inline constexpr std::int64_t kMaxParameters = 10'000'000;  ///< weights and biases of all layers together
+inline constexpr int kMaxEpochs = 1'000'000;             ///< a typo like 5000000 would look like a hang
+
 /// Parses and validates an experiment; relative CSV paths resolve against `base_dir`.
 /// Throws duet::Error naming the offending key, value or position.
 Experiment parse_experiment(const nlohmann::json& doc, const std::filesystem::path& base_dir);
+/// The same from JSON text: nesting deeper than 32 levels and a key given twice in one object are
+/// errors naming the key path, checked before the document is built.
 Experiment parse_experiment_text(const std::string& text, const std::filesystem::path& base_dir);
+/// The same from a file: only a regular file of at most kMaxExperimentFileBytes is read.
 Experiment load_experiment(const std::filesystem::path& path);
 
 /// The built-in default: the article's y = 2x - 1 with each framework's own initialisers,

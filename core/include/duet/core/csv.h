@@ -5,10 +5,16 @@
 ///     auto [x, y] = duet::load_csv("examples/experiments/mlp-data.csv", {"y"});
 ///
 /// Cells are trimmed of spaces and tabs; blank lines are skipped; every cell must be a finite
-/// number. Errors name the file, the line and the column ("data.csv:4: column 'y' holds 'abc',
-/// which is not a number").
+/// number within float32's range. Cells and header names may be quoted as RFC 4180 says
+/// ("a ""quoted"" name", commas and line breaks inside quotes), and a UTF-8 byte-order mark at
+/// the start is skipped, so files saved by spreadsheet programs read as they are. Errors name the
+/// file, the line and the column ("data.csv:4: column 'y' holds 'abc', which is not a number").
+/// Only regular files of at most kMaxCsvFileBytes are read, with at most kMaxCsvRows data rows
+/// and kMaxCsvColumns columns; each limit is checked before the data is stored.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,6 +22,10 @@
 #include "duet/core/tensor.h"
 
 namespace duet {
+
+inline constexpr std::uintmax_t kMaxCsvFileBytes = std::uintmax_t{64} << 20;  ///< 64 MiB
+inline constexpr std::size_t kMaxCsvRows = 1'000'000;                        ///< data rows
+inline constexpr std::size_t kMaxCsvColumns = 100'000;                       ///< header names
 
 /// A parsed CSV file: the column names and the rows of values, as read.
 struct CsvTable {
