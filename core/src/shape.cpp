@@ -10,11 +10,24 @@ Shape::Shape(std::initializer_list<std::int64_t> dims) {
   for (auto d : dims) push_back(d);
 }
 
+namespace {
+// The most elements one tensor may hold: 1 GiB of float32. Checked as each dimension is added, so
+// a layer of 10^9 units or a product that would overflow int64 is one clear error before anything
+// is allocated, instead of std::bad_alloc or a wrapped size (docs/reliability.md).
+constexpr std::int64_t kMaxElements = std::int64_t{1} << 28;
+}  // namespace
+
 void Shape::push_back(std::int64_t dim) {
   if (rank_ == kMaxRank) {
     throw Error(fmt::format("shape: rank above {} is not supported", kMaxRank));
   }
   if (dim < 0) throw Error(fmt::format("shape: negative dimension {}", dim));
+  const std::int64_t before = numel();
+  if (dim > 0 && before > kMaxElements / dim) {
+    throw Error(fmt::format("shape: a dimension of {} after {} makes more than {} elements, Duet's limit for one tensor "
+                            "(1 GiB of float32)",
+                            dim, str(), kMaxElements));
+  }
   dims_[static_cast<std::size_t>(rank_++)] = dim;
 }
 

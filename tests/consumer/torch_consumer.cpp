@@ -14,12 +14,12 @@ namespace torch = duet::torch;
 
 namespace {
 
-const auto kX = torch::tensor({{-1}, {0}, {1}, {2}, {3}, {4}});
-const auto kY = torch::tensor({{-3}, {-1}, {1}, {3}, {5}, {7}});
+const auto kX = torch::tensor({{-1.0}, {0.0}, {1.0}, {2.0}, {3.0}, {4.0}});
+const auto kY = torch::tensor({{-3.0}, {-1.0}, {1.0}, {3.0}, {5.0}, {7.0}});
 
 float predict_at_10(torch::nn::Linear model) {
   torch::NoGradGuard no_grad;
-  return model(torch::tensor({{10}})).item();
+  return model(torch::tensor({{10.0}})).item();
 }
 
 // Trains y = 2x - 1 with the given optimiser and reports whether it learned (19 at x = 10).

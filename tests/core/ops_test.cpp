@@ -6,6 +6,7 @@
 #include "duet/core/error.h"
 #include "duet/core/loss.h"
 #include "duet/core/ops.h"
+#include "support/test_helpers.h"
 
 namespace duet {
 namespace {
@@ -19,6 +20,15 @@ void expect_error(F&& f, std::initializer_list<const char*> parts) {
   } catch (const Error& e) {
     for (const char* p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
   }
+}
+
+TEST(Shape, RefusesMoreElementsThanTheLimitBeforeAllocating) {
+  // 10^9 units (4 GB of float32) and products that would overflow int64 are one clear error.
+  EXPECT_EQ(test::error_of([] { Tensor::zeros({1, 1000000000}); }),
+            "shape: a dimension of 1000000000 after [1] makes more than 268435456 elements, Duet's limit for one "
+            "tensor (1 GiB of float32)");
+  EXPECT_NE(test::error_of([] { Shape({4000000000, 4000000000, 4000000000}); }).find("Duet's limit"), std::string::npos);
+  EXPECT_EQ(Shape({16384, 16384}).numel(), 268435456);  // exactly at the limit is fine
 }
 
 TEST(Shape, PrintsLikePyTorchLists) {

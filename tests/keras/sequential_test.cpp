@@ -38,6 +38,13 @@ Sequential article_model(float kernel = 0.5f, float bias = 0.0f) {
   return model;
 }
 
+TEST(Sequential, AHugeLayerIsAnErrorNotBadAlloc) {
+  // Dense(10^9) on 1 input: the kernel's shape is refused before anything is allocated.
+  EXPECT_NE(error_of([] { Sequential model({layers::Dense(1000000000, {.input_shape = {1}})}); })
+                .find("Duet's limit for one tensor"),
+            std::string::npos);
+}
+
 TEST(Sequential, ArticleProgramLearnsTheLine) {
   utils::set_random_seed(1);
   Sequential model({layers::Dense(1, {.input_shape = {1}})});

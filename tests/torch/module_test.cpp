@@ -31,6 +31,10 @@ class TwoLayer : public nn::Module {
   nn::Sequential layers;
 };
 
+TEST(Module, AHugeLinearIsAnErrorNotBadAlloc) {
+  EXPECT_NE(error_of([] { nn::Linear huge(1, 1000000000); }).find("Duet's limit for one tensor"), std::string::npos);
+}
+
 TEST(Module, NamedParametersUseDottedPaths) {
   TwoLayer net;
   std::vector<std::string> names;
