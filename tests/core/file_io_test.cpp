@@ -20,10 +20,7 @@ namespace fs = std::filesystem;
 using test::error_of;
 using test::TempDir;
 
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::read_bytes;
 
 std::set<std::string> names_in(const fs::path& dir) {
   std::set<std::string> names;

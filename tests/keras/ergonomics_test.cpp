@@ -9,6 +9,7 @@
 
 #include "duet/core/error.h"
 #include "duet/keras.h"
+#include "support/captured_output.h"
 #include "support/test_helpers.h"
 
 namespace duet::keras {
@@ -28,16 +29,7 @@ Sequential half_line(std::vector<std::string> metrics = {}) {
   return model;
 }
 
-class CapturedOutput {
- public:
-  CapturedOutput() : saved_(utils::set_output_sink(std::make_shared<spdlog::sinks::ostream_sink_st>(out_))) {}
-  ~CapturedOutput() { utils::restore_output_sinks(saved_); }
-  std::string text() const { return out_.str(); }
-
- private:
-  std::ostringstream out_;
-  std::vector<spdlog::sink_ptr> saved_;
-};
+using test::CapturedOutput;
 
 TEST(OneDimensionalTargets, FitAndEvaluateReadThemAsOneColumn) {
   // Keras expands y of shape (6,) to (6, 1): the same losses as with the column.

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "duet/core/error.h"
+#include "support/captured_output.h"
 #include "support/test_helpers.h"
 #include "duet/keras.h"
 #include "progbar.h"  // internal: the value formatting rule
@@ -20,17 +21,7 @@ using test::error_of;
 const Tensor kXs = Tensor::from_rows({{-1}, {0}, {1}, {2}, {3}, {4}});
 const Tensor kYs = Tensor::from_rows({{-3}, {-1}, {1}, {3}, {5}, {7}});
 
-// Captures what Keras prints for the lifetime of the object.
-class CapturedOutput {
- public:
-  CapturedOutput() : saved_(utils::set_output_sink(std::make_shared<spdlog::sinks::ostream_sink_st>(out_))) {}
-  ~CapturedOutput() { utils::restore_output_sinks(saved_); }
-  std::string text() const { return out_.str(); }
-
- private:
-  std::ostringstream out_;
-  std::vector<spdlog::sink_ptr> saved_;
-};
+using test::CapturedOutput;
 
 Sequential article_model(float kernel = 0.5f, float bias = 0.0f) {
   Sequential model({layers::Dense(1, {.input_shape = {1}})});
