@@ -110,7 +110,8 @@ TEST(Dense, GlorotUniformUsesBothFans) {
   utils::set_random_seed(5);
   Sequential model({layers::Dense(200, {.input_shape = {100}})});
   model.build(100);
-  const auto& k = model.get_weights()[0].data();
+  const Tensor kernel = model.get_weights()[0];  // get_weights returns copies: keep this one alive
+  const auto& k = kernel.data();
   const float limit = std::sqrt(6.0f / 300.0f);
   EXPECT_LE(k.abs().maxCoeff(), limit);
   EXPECT_GT(k.abs().maxCoeff(), 0.99f * limit);
