@@ -3,6 +3,8 @@
 /// model().stop_training, as in Keras.
 #pragma once
 
+#include "duet/keras/shared_ref.h"
+
 #include <functional>
 #include <limits>
 #include <map>
@@ -93,19 +95,7 @@ class LambdaCallback : public Callback {
 /// Holds a callback for fit's `callbacks`, by value or by shared pointer, so both
 /// `{.callbacks = {callbacks::EarlyStopping({.patience = 2})}}` and a shared_ptr work. A callback
 /// given by value is copied into fit: keep a shared_ptr to read its state (stopped_epoch()) after.
-class CallbackRef {
- public:
-  template <typename C>
-    requires std::is_base_of_v<Callback, C>
-  CallbackRef(C callback) : ptr_(std::make_shared<C>(std::move(callback))) {}  // NOLINT: implicit by design
-  template <typename C>
-    requires std::is_base_of_v<Callback, C>
-  CallbackRef(std::shared_ptr<C> callback) : ptr_(std::move(callback)) {}  // NOLINT
-  const std::shared_ptr<Callback>& get() const { return ptr_; }
-
- private:
-  std::shared_ptr<Callback> ptr_;
-};
+using CallbackRef = SharedRef<Callback>;
 
 }  // namespace callbacks
 }  // namespace duet::keras

@@ -4,6 +4,8 @@
 /// trainable / non-trainable split and their counts from the layer, never from a position.
 #pragma once
 
+#include "duet/keras/shared_ref.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -77,18 +79,6 @@ class Layer {
 };
 
 /// Holds any layer by value or shared pointer, so Sequential({Dense(...), Dense(...)}) works.
-class LayerRef {
- public:
-  template <typename L>
-    requires std::is_base_of_v<Layer, L>
-  LayerRef(L layer) : ptr_(std::make_shared<L>(std::move(layer))) {}  // NOLINT: implicit by design
-  template <typename L>
-    requires std::is_base_of_v<Layer, L>
-  LayerRef(std::shared_ptr<L> layer) : ptr_(std::move(layer)) {}  // NOLINT
-  const std::shared_ptr<Layer>& get() const { return ptr_; }
-
- private:
-  std::shared_ptr<Layer> ptr_;
-};
+using LayerRef = SharedRef<Layer>;
 
 }  // namespace duet::keras::layers
