@@ -74,7 +74,7 @@ TEST(Conv2d, MatchesTheDirectSumInBothLayouts) {
 
 // PyTorch 1.13: F.conv2d(x, ones(1, 1, 1, 2), padding='same') on x = [1, 0, 0, 0, 0] gives
 // [1, 0, 0, 0, 0]: no padding on the left, the odd pixel on the right. TensorFlow's 'same' places
-// it the same way (total 1 = 0 before + 1 after). With the pixel on the left it would be [1, 1, 0, 0, 0].
+// it the same way (total 1 = 0 before + 1 after; tfjs 4.22 conv2d 'same' gives [1, 0, 0, 0, 0]). With the pixel on the left it would be [1, 1, 0, 0, 0].
 TEST(Conv2d, SamePaddingPutsTheOddPixelAfter) {
   const AxisPadding p = same_padding(5, 2, 1);
   EXPECT_EQ(p.before, 0);

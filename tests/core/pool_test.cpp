@@ -16,7 +16,8 @@ constexpr auto kFirst = ChannelLayout::channels_first;
 std::vector<float> values(const Tensor& t) { return {t.data().begin(), t.data().end()}; }
 
 // PyTorch 1.13: x = [1, 3, 3, 2] requires_grad, F.max_pool1d(x, 4).backward() -> x.grad = [0, 1, 0, 0]:
-// the first of the tied maxima takes the whole gradient (not split, not the last).
+// the first of the tied maxima takes the whole gradient (not split, not the last). TensorFlow.js
+// 4.22 (cpu): tf.grad of maxPool on the same values gives [0, 1, 0, 0], and [1, 0, 0, 0] below.
 TEST(MaxPool, TiesRouteTheGradientToTheFirstMaximum) {
   Tensor x = Tensor::from_data(Shape{1, 1, 4}, {1, 3, 3, 2}).set_requires_grad(true);
   sum(max_pool1d(x, 4, 4, {}, kFirst)).backward();
@@ -40,7 +41,7 @@ TEST(MaxPool, ValuesWithStrideAndSamePadding) {
 
 // TensorFlow's 'same' average pooling divides by the cells inside the input; PyTorch's default
 // (count_include_pad=True) by the whole window. x = [1, 2, 3], window 2, stride 1, one pad after:
-// TF [1.5, 2.5, 3 / 1]; PyTorch-style [1.5, 2.5, 3 / 2].
+// TF [1.5, 2.5, 3 / 1] (tfjs 4.22 avgPool 'same' gives [1.5, 2.5, 3]); PyTorch-style [1.5, 2.5, 3 / 2].
 TEST(AvgPool, TheDivisorOfAPaddedWindow) {
   const Tensor x = Tensor::from_data(Shape{1, 3, 1}, {1, 2, 3});
   const AxisPadding pad = same_padding(3, 2, 1);
