@@ -26,6 +26,13 @@ TEST(MaxPool, TiesRouteTheGradientToTheFirstMaximum) {
   Tensor y = Tensor::from_data(Shape{1, 2, 2, 1}, {5, 5, 5, 1}).set_requires_grad(true);
   sum(max_pool2d(y, {2, 2}, {2, 2}, {}, kLast)).backward();
   EXPECT_EQ(values(y.grad()), (std::vector<float>{1, 0, 0, 0}));
+  // With padding (another code path): x = [2, 2, 0], window 3, stride 2, one -inf each side:
+  // windows [pad, 2, 2] and [2, 0, pad] -> the first 2 wins the first window, the second 2 the
+  // second. PyTorch 1.13 (F.max_pool1d(x, 3, 2, padding=1)) gives x.grad = [1, 1, 0]; routing to
+  // the last maximum would give [0, 2, 0].
+  Tensor z = Tensor::from_data(Shape{1, 1, 3}, {2, 2, 0}).set_requires_grad(true);
+  sum(max_pool1d(z, 3, 2, {1, 1}, kFirst)).backward();
+  EXPECT_EQ(values(z.grad()), (std::vector<float>{1, 1, 0}));
 }
 
 TEST(MaxPool, ValuesWithStrideAndSamePadding) {

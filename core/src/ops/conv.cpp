@@ -79,48 +79,34 @@ ConvGeometry conv_geometry(const Shape& sx, const Shape& sk, Extent2d stride, Pa
   return g;
 }
 
-// Input strides and patch (column) order of each layout. Columns follow the kernel's own
-// layout so that the kernel reshaped to a matrix multiplies them without a copy:
-// HWIO -> column (kh KW + kw) C + c; OIHW -> column (c KH + kh) KW + kw.
+// Patches of an NHWC input: row (n, oh, ow), column (kh KW + kw) C + c, so an HWIO kernel read as
+// a [KH KW C, O] matrix multiplies them directly, and each (kh, kw) is one contiguous run of C.
 template <typename T>
-void im2col(const T* x, T* cols, const ConvGeometry& g) {
+void im2col_nhwc(const T* x, T* cols, const ConvGeometry& g) {
   const std::int64_t k_cols = g.patch_size();
   for (std::int64_t n = 0; n < g.n; ++n)
     for (std::int64_t oh = 0; oh < g.oh; ++oh)
       for (std::int64_t ow = 0; ow < g.ow; ++ow) {
         T* row = cols + ((n * g.oh + oh) * g.ow + ow) * k_cols;
-        if (g.channels_last) {
-          for (std::int64_t kh = 0; kh < g.kh; ++kh) {
-            const std::int64_t ih = oh * g.sh - g.pt + kh;
-            for (std::int64_t kw = 0; kw < g.kw; ++kw) {
-              const std::int64_t iw = ow * g.sw - g.pl + kw;
-              T* dst = row + (kh * g.kw + kw) * g.c;
-              if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) {
-                std::fill(dst, dst + g.c, T(0));
-              } else {
-                const T* src = x + ((n * g.h + ih) * g.w + iw) * g.c;
-                std::copy(src, src + g.c, dst);
-              }
+        for (std::int64_t kh = 0; kh < g.kh; ++kh) {
+          const std::int64_t ih = oh * g.sh - g.pt + kh;
+          for (std::int64_t kw = 0; kw < g.kw; ++kw, row += g.c) {
+            const std::int64_t iw = ow * g.sw - g.pl + kw;
+            // Plain loops, not memset/memmove calls: runs are short (C values; 1 for a grey image).
+            if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) {
+              for (std::int64_t c = 0; c < g.c; ++c) row[c] = T(0);
+            } else {
+              const T* src = x + ((n * g.h + ih) * g.w + iw) * g.c;
+              for (std::int64_t c = 0; c < g.c; ++c) row[c] = src[c];
             }
           }
-        } else {
-          for (std::int64_t c = 0; c < g.c; ++c)
-            for (std::int64_t kh = 0; kh < g.kh; ++kh) {
-              const std::int64_t ih = oh * g.sh - g.pt + kh;
-              T* dst = row + (c * g.kh + kh) * g.kw;
-              const T* src = x + ((n * g.c + c) * g.h + ih) * g.w;
-              for (std::int64_t kw = 0; kw < g.kw; ++kw) {
-                const std::int64_t iw = ow * g.sw - g.pl + kw;
-                dst[kw] = (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) ? T(0) : src[iw];
-              }
-            }
         }
       }
 }
 
-// The adjoint of im2col: adds each column entry back to the input position it came from.
+// The adjoint of im2col_nhwc: adds each patch entry back to the input position it came from.
 template <typename T>
-void col2im_add(const T* cols, T* dx, const ConvGeometry& g) {
+void col2im_nhwc_add(const T* cols, T* dx, const ConvGeometry& g) {
   const std::int64_t k_cols = g.patch_size();
   for (std::int64_t n = 0; n < g.n; ++n)
     for (std::int64_t oh = 0; oh < g.oh; ++oh)
@@ -128,20 +114,24 @@ void col2im_add(const T* cols, T* dx, const ConvGeometry& g) {
         const T* row = cols + ((n * g.oh + oh) * g.ow + ow) * k_cols;
         for (std::int64_t kh = 0; kh < g.kh; ++kh) {
           const std::int64_t ih = oh * g.sh - g.pt + kh;
-          if (ih < 0 || ih >= g.h) continue;
-          for (std::int64_t kw = 0; kw < g.kw; ++kw) {
+          for (std::int64_t kw = 0; kw < g.kw; ++kw, row += g.c) {
             const std::int64_t iw = ow * g.sw - g.pl + kw;
-            if (iw < 0 || iw >= g.w) continue;
-            for (std::int64_t c = 0; c < g.c; ++c) {
-              if (g.channels_last) {
-                dx[((n * g.h + ih) * g.w + iw) * g.c + c] += row[(kh * g.kw + kw) * g.c + c];
-              } else {
-                dx[((n * g.c + c) * g.h + ih) * g.w + iw] += row[(c * g.kh + kh) * g.kw + kw];
-              }
-            }
+            if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) continue;
+            T* dst = dx + ((n * g.h + ih) * g.w + iw) * g.c;
+            for (std::int64_t c = 0; c < g.c; ++c) dst[c] += row[c];
           }
         }
       }
+}
+
+// [N, C, P] <-> [N, P, C] (P = spatial positions): one transposed copy per sample.
+template <typename T>
+void channels_first_to_last(const T* src, T* dst, std::int64_t n, std::int64_t c, std::int64_t p) {
+  for (std::int64_t i = 0; i < n; ++i) Mat<T>(dst + i * p * c, p, c) = ConstMat<T>(src + i * c * p, c, p).transpose();
+}
+template <typename T>
+void channels_last_to_first(const T* src, T* dst, std::int64_t n, std::int64_t p, std::int64_t c) {
+  for (std::int64_t i = 0; i < n; ++i) Mat<T>(dst + i * c * p, c, p) = ConstMat<T>(src + i * p * c, p, c).transpose();
 }
 
 }  // namespace
@@ -151,9 +141,12 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& kernel, con
                       Extent2d stride, Padding2d padding, ChannelLayout layout) {
   // channels_last: x [N, H, W, C], kernel [KH, KW, C, O] -> [N, OH, OW, O]
   // channels_first: x [N, C, H, W], weight [O, C, KH, KW] -> [N, O, OH, OW]
-  // im2col X: [M = N OH OW, K = KH KW C]; the kernel is W [K, O] (HWIO) or W [O, K] (OIHW).
-  // forward: Y = X W (one GEMM; rows are NHWC output pixels) | Y_n = W X_n^T per sample (NCHW).
-  // backward: dW = X^T dY | sum_n dY_n X_n; dX = col2im(dY W^T | dY_n^T W); db = sums of dY.
+  // im2col X: [M = N OH OW, K = KH KW C] from the NHWC input; W: the kernel as HWIO [K, O].
+  // forward: Y [M, O] = X W + b, one GEMM (rows are output pixels: NHWC as they stand).
+  // backward: dW = X^T dY; dX = col2im(dY W^T); db = column sums of dY.
+  // Channels first runs the same kernels: x, the weight and dY are transposed into NHWC / HWIO
+  // copies (cheap next to the GEMMs), the results transposed back.
+  using Array = typename BasicTensor<T>::Array;
   const ConvGeometry g = conv_geometry(x.shape(), kernel.shape(), stride, padding, layout, "conv2d");
   const bool has_bias = bias.defined();
   if (has_bias && !(bias.shape() == Shape{g.o})) {
@@ -161,46 +154,74 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& kernel, con
   }
   const std::int64_t m = g.n * g.oh * g.ow, k = g.patch_size(), pixels = g.oh * g.ow;
   const Shape cols_shape{m, k};  // checks Duet's element limit before allocating the patches
-  typename BasicTensor<T>::Array cols(cols_shape.numel());
-  im2col(x.data().data(), cols.data(), g);
-
-  const Shape out_shape = g.channels_last ? Shape{g.n, g.oh, g.ow, g.o} : Shape{g.n, g.o, g.oh, g.ow};
-  typename BasicTensor<T>::Array out(out_shape.numel());
-  if (g.channels_last) {
-    auto y = Mat<T>(out.data(), m, g.o);
-    y.noalias() = ConstMat<T>(cols.data(), m, k) * ConstMat<T>(kernel.data().data(), k, g.o);
-    if (has_bias) y.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(bias.data().data(), g.o);
+  Array cols(cols_shape.numel());
+  const bool first = !g.channels_last;
+  if (first) {
+    Array x_nhwc(x.numel());
+    channels_first_to_last(x.data().data(), x_nhwc.data(), g.n, g.c, g.h * g.w);
+    im2col_nhwc(x_nhwc.data(), cols.data(), g);
   } else {
-    const auto w = ConstMat<T>(kernel.data().data(), g.o, k);
-    for (std::int64_t n = 0; n < g.n; ++n) {
-      auto y = Mat<T>(out.data() + n * g.o * pixels, g.o, pixels);
-      y.noalias() = w * ConstMat<T>(cols.data() + n * pixels * k, pixels, k).transpose();
-      if (has_bias) y.colwise() += Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>>(bias.data().data(), g.o);
-    }
+    im2col_nhwc(x.data().data(), cols.data(), g);
   }
+  // OIHW [O, C KH KW] -> HWIO [KH KW C, O]: w_hwio[(kh KW + kw) C + c, o] = w[o, (c KH + kh) KW + kw].
+  const auto hwio = [g, k](const Array& w) {
+    RowMajor<T> out(k, g.o);
+    for (std::int64_t o = 0; o < g.o; ++o)
+      for (std::int64_t c = 0; c < g.c; ++c)
+        for (std::int64_t a = 0; a < g.kh * g.kw; ++a) out((a * g.c) + c, o) = w[(o * g.c + c) * g.kh * g.kw + a];
+    return out;
+  };
+  RowMajor<T> w_first;
+  if (first) w_first = hwio(kernel.data());
+  const auto w = ConstMat<T>(first ? w_first.data() : kernel.data().data(), k, g.o);
 
-  auto backward = [g, m, k, pixels, has_bias, cols = std::move(cols)](GradNode<T>& node, const TensorImpl<T>&,
-                                                                        const auto& gy) {
-    const auto& wv = node.inputs[1]->data;
+  const Shape out_shape = first ? Shape{g.n, g.o, g.oh, g.ow} : Shape{g.n, g.oh, g.ow, g.o};
+  Array out(out_shape.numel());
+  RowMajor<T> y_first(first ? m : 0, first ? g.o : 0);
+  auto y = Mat<T>(first ? y_first.data() : out.data(), m, g.o);
+  y.noalias() = ConstMat<T>(cols.data(), m, k) * w;
+  if (has_bias) y.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(bias.data().data(), g.o);
+  if (first) channels_last_to_first(y_first.data(), out.data(), g.n, pixels, g.o);
+
+  auto backward = [g, m, k, pixels, has_bias, hwio, cols = std::move(cols)](GradNode<T>& node, const TensorImpl<T>&,
+                                                                              const auto& gy) {
+    const bool first_layout = !g.channels_last;
     const bool want_x = wants_grad(node, 0), want_w = wants_grad(node, 1);
     const bool want_b = has_bias && wants_grad(node, 2);
-    typename BasicTensor<T>::Array dcols;
-    if (want_x) dcols.setZero(m * k);
-    if (g.channels_last) {
-      const auto dy = ConstMat<T>(gy.data(), m, g.o);
-      if (want_w) Mat<T>(grad_sink(node, 1).data(), k, g.o).noalias() += ConstMat<T>(cols.data(), m, k).transpose() * dy;
-      if (want_x) Mat<T>(dcols.data(), m, k).noalias() = dy * ConstMat<T>(wv.data(), k, g.o).transpose();
-      if (want_b) Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(grad_sink(node, 2).data(), g.o) += dy.colwise().sum();
-    } else {
-      const auto w = ConstMat<T>(wv.data(), g.o, k);
-      for (std::int64_t n = 0; n < g.n; ++n) {
-        const auto dy = ConstMat<T>(gy.data() + n * g.o * pixels, g.o, pixels);
-        if (want_w) Mat<T>(grad_sink(node, 1).data(), g.o, k).noalias() += dy * ConstMat<T>(cols.data() + n * pixels * k, pixels, k);
-        if (want_x) Mat<T>(dcols.data() + n * pixels * k, pixels, k).noalias() = dy.transpose() * w;
-        if (want_b) Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>(grad_sink(node, 2).data(), g.o) += dy.rowwise().sum();
+    RowMajor<T> dy_first(first_layout ? m : 0, first_layout ? g.o : 0);
+    if (first_layout) channels_first_to_last(gy.data(), dy_first.data(), g.n, g.o, pixels);
+    const auto dy = ConstMat<T>(first_layout ? dy_first.data() : gy.data(), m, g.o);
+    const auto patches = ConstMat<T>(cols.data(), m, k);
+    if (want_w) {
+      if (first_layout) {
+        // dW in HWIO, then added into the OIHW gradient.
+        const RowMajor<T> dw = patches.transpose() * dy;
+        auto& sink = grad_sink(node, 1);
+        for (std::int64_t o = 0; o < g.o; ++o)
+          for (std::int64_t c = 0; c < g.c; ++c)
+            for (std::int64_t a = 0; a < g.kh * g.kw; ++a) sink[(o * g.c + c) * g.kh * g.kw + a] += dw(a * g.c + c, o);
+      } else {
+        Mat<T>(grad_sink(node, 1).data(), k, g.o).noalias() += patches.transpose() * dy;
       }
     }
-    if (want_x) col2im_add(dcols.data(), grad_sink(node, 0).data(), g);
+    if (want_b) Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(grad_sink(node, 2).data(), g.o) += dy.colwise().sum();
+    if (want_x) {
+      const auto& wv = node.inputs[1]->data;
+      RowMajor<T> w_hwio;
+      if (first_layout) w_hwio = hwio(wv);
+      const auto w_mat = ConstMat<T>(first_layout ? w_hwio.data() : wv.data(), k, g.o);
+      RowMajor<T> dcols(m, k);
+      dcols.noalias() = dy * w_mat.transpose();
+      if (first_layout) {
+        Array dx_nhwc = Array::Zero(g.n * g.h * g.w * g.c);
+        col2im_nhwc_add(dcols.data(), dx_nhwc.data(), g);
+        Array dx(dx_nhwc.size());
+        channels_last_to_first(dx_nhwc.data(), dx.data(), g.n, g.h * g.w, g.c);
+        grad_sink(node, 0) += dx;
+      } else {
+        col2im_nhwc_add(dcols.data(), grad_sink(node, 0).data(), g);
+      }
+    }
   };
   if (has_bias) return make_result<T>("conv2d", out_shape, std::move(out), {&x, &kernel, &bias}, std::move(backward));
   return make_result<T>("conv2d", out_shape, std::move(out), {&x, &kernel}, std::move(backward));

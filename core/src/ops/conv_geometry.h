@@ -31,13 +31,16 @@ struct ConvGeometry {
     ow = window_output_size(w, kw, sw, pad.w, op, "width");
   }
 
-  // Offset of element (n, c, y, x) of the input.
-  std::int64_t in_index(std::int64_t ni, std::int64_t ci, std::int64_t y, std::int64_t x) const {
-    return channels_last ? ((ni * h + y) * w + x) * c + ci : ((ni * c + ci) * h + y) * w + x;
+  // Element strides of (n, c, y, x) in the input and in an output with `c` channels (pooling),
+  // so that loops index both layouts without a branch.
+  struct Strides {
+    std::int64_t n, c, y, x;
+  };
+  Strides in_strides() const {
+    return channels_last ? Strides{h * w * c, 1, w * c, c} : Strides{c * h * w, h * w, w, 1};
   }
-  // Offset of element (n, c, y, x) of an output with `c` channels (pooling keeps them).
-  std::int64_t out_index(std::int64_t ni, std::int64_t ci, std::int64_t y, std::int64_t x) const {
-    return channels_last ? ((ni * oh + y) * ow + x) * c + ci : ((ni * c + ci) * oh + y) * ow + x;
+  Strides out_strides() const {
+    return channels_last ? Strides{oh * ow * c, 1, ow * c, c} : Strides{c * oh * ow, oh * ow, ow, 1};
   }
 };
 

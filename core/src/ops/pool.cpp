@@ -43,20 +43,25 @@ ConvGeometry pool_geometry(const Shape& sx, Extent2d kernel, Extent2d stride, Pa
   return g;
 }
 
-// Calls f(n, c, oh, ow, y0, y1, x0, x1) for each output with its window clipped to the input.
+// Calls f(in, out, y0, y1, x0, x1) for each output: `in` the offset of its (n, c) plane in the
+// input, `out` its own offset, and its window clipped to the input; in.y / in.x step inside.
 template <typename F>
 void for_each_window(const ConvGeometry& g, F&& f) {
+  const auto in = g.in_strides();
+  const auto out = g.out_strides();
   for (std::int64_t n = 0; n < g.n; ++n)
-    for (std::int64_t c = 0; c < g.c; ++c)
+    for (std::int64_t c = 0; c < g.c; ++c) {
+      const std::int64_t plane = n * in.n + c * in.c;
       for (std::int64_t oh = 0; oh < g.oh; ++oh) {
         const std::int64_t top = oh * g.sh - g.pt;
         const std::int64_t y0 = std::max<std::int64_t>(top, 0), y1 = std::min(top + g.kh, g.h);
         for (std::int64_t ow = 0; ow < g.ow; ++ow) {
           const std::int64_t left = ow * g.sw - g.pl;
           const std::int64_t x0 = std::max<std::int64_t>(left, 0), x1 = std::min(left + g.kw, g.w);
-          f(n, c, oh, ow, y0, y1, x0, x1);
+          f(plane, n * out.n + c * out.c + oh * out.y + ow * out.x, y0, y1, x0, x1);
         }
       }
+    }
 }
 
 Shape pooled_shape(const ConvGeometry& g) {
@@ -98,25 +103,49 @@ BasicTensor<T> max_pool2d(const BasicTensor<T>& x, Extent2d kernel, Extent2d str
   const ConvGeometry g = pool_geometry(x.shape(), kernel, stride, padding, layout, "max_pool2d");
   const Shape out_shape = pooled_shape(g);
   typename BasicTensor<T>::Array out(out_shape.numel());
-  std::vector<std::int64_t> argmax(static_cast<std::size_t>(out_shape.numel()));
-  const auto& xv = x.data();
-  for_each_window(g, [&](std::int64_t n, std::int64_t c, std::int64_t oh, std::int64_t ow, std::int64_t y0,
-                         std::int64_t y1, std::int64_t x0, std::int64_t x1) {
-    T best = -std::numeric_limits<T>::infinity();
-    std::int64_t best_at = g.in_index(n, c, y0, x0);
-    for (std::int64_t y = y0; y < y1; ++y)
-      for (std::int64_t xi = x0; xi < x1; ++xi) {
-        const std::int64_t at = g.in_index(n, c, y, xi);
-        // Strictly greater: a tie keeps the first maximum (both frameworks; see pool.h).
-        if (xv[at] > best) {
-          best = xv[at];
-          best_at = at;
-        }
+  std::vector<std::int64_t> argmax(static_cast<std::size_t>(out_shape.numel()));  // overwritten below
+  const T* xv = x.data().data();
+  const auto st = g.in_strides();
+  if (g.pt == 0 && g.pb == 0 && g.pl == 0 && g.pr == 0) {
+    // No padding: every window lies inside the input. Sweep the window offsets (a, b) in
+    // row-major order over all outputs of a plane: a short branch-free inner loop, and a later
+    // offset replaces the maximum only when strictly greater, so ties keep the first maximum.
+    const auto os = g.out_strides();
+    for (std::int64_t n = 0; n < g.n; ++n)
+      for (std::int64_t c = 0; c < g.c; ++c) {
+        const std::int64_t plane = n * st.n + c * st.c, out_plane = n * os.n + c * os.c;
+        for (std::int64_t a = 0; a < g.kh; ++a)
+          for (std::int64_t b = 0; b < g.kw; ++b)
+            for (std::int64_t oh = 0; oh < g.oh; ++oh) {
+              const std::int64_t row = plane + (oh * g.sh + a) * st.y + b * st.x;
+              const std::int64_t out_row = out_plane + oh * os.y;
+              for (std::int64_t ow = 0; ow < g.ow; ++ow) {
+                const std::int64_t at = row + ow * g.sw * st.x, o = out_row + ow * os.x;
+                const T v = xv[at];
+                const bool wins = (a == 0 && b == 0) || v > out[o];
+                out[o] = wins ? v : out[o];
+                argmax[static_cast<std::size_t>(o)] = wins ? at : argmax[static_cast<std::size_t>(o)];
+              }
+            }
       }
-    const std::int64_t o = g.out_index(n, c, oh, ow);
-    out[o] = best;
-    argmax[static_cast<std::size_t>(o)] = best_at;
-  });
+  } else {
+    for_each_window(g, [&](std::int64_t plane, std::int64_t o, std::int64_t y0, std::int64_t y1, std::int64_t x0,
+                           std::int64_t x1) {
+      T best = -std::numeric_limits<T>::infinity();
+      std::int64_t best_at = plane + y0 * st.y + x0 * st.x;
+      for (std::int64_t y = y0; y < y1; ++y)
+        for (std::int64_t xi = x0; xi < x1; ++xi) {
+          const std::int64_t at = plane + y * st.y + xi * st.x;
+          // Strictly greater: a tie keeps the first maximum (both frameworks; see pool.h).
+          if (xv[at] > best) {
+            best = xv[at];
+            best_at = at;
+          }
+        }
+      out[o] = best;
+      argmax[static_cast<std::size_t>(o)] = best_at;
+    });
+  }
   return make_result<T>("max_pool2d", out_shape, std::move(out), {&x},
                         [argmax = std::move(argmax)](GradNode<T>& node, const TensorImpl<T>&, const auto& gy) {
                           auto& dx = grad_sink(node, 0);
@@ -132,26 +161,28 @@ BasicTensor<T> avg_pool2d(const BasicTensor<T>& x, Extent2d kernel, Extent2d str
   const ConvGeometry g = pool_geometry(x.shape(), kernel, stride, padding, layout, "avg_pool2d");
   const Shape out_shape = pooled_shape(g);
   typename BasicTensor<T>::Array out(out_shape.numel());
-  const auto& xv = x.data();
+  const T* xv = x.data().data();
+  const auto st = g.in_strides();
   const auto divide_by = [&](std::int64_t y0, std::int64_t y1, std::int64_t x0, std::int64_t x1) {
     return static_cast<T>(divisor == AvgDivisor::window ? g.kh * g.kw : (y1 - y0) * (x1 - x0));
   };
-  for_each_window(g, [&](std::int64_t n, std::int64_t c, std::int64_t oh, std::int64_t ow, std::int64_t y0,
-                         std::int64_t y1, std::int64_t x0, std::int64_t x1) {
+  for_each_window(g, [&](std::int64_t plane, std::int64_t o, std::int64_t y0, std::int64_t y1, std::int64_t x0,
+                         std::int64_t x1) {
     T total = 0;
     for (std::int64_t y = y0; y < y1; ++y)
-      for (std::int64_t xi = x0; xi < x1; ++xi) total += xv[g.in_index(n, c, y, xi)];
-    out[g.out_index(n, c, oh, ow)] = total / divide_by(y0, y1, x0, x1);
+      for (std::int64_t xi = x0; xi < x1; ++xi) total += xv[plane + y * st.y + xi * st.x];
+    out[o] = total / divide_by(y0, y1, x0, x1);
   });
   return make_result<T>(
       "avg_pool2d", out_shape, std::move(out), {&x}, [g, divisor](GradNode<T>& node, const TensorImpl<T>&, const auto& gy) {
         auto& dx = grad_sink(node, 0);
-        for_each_window(g, [&](std::int64_t n, std::int64_t c, std::int64_t oh, std::int64_t ow, std::int64_t y0,
-                               std::int64_t y1, std::int64_t x0, std::int64_t x1) {
+        const auto strides = g.in_strides();
+        for_each_window(g, [&](std::int64_t plane, std::int64_t o, std::int64_t y0, std::int64_t y1, std::int64_t x0,
+                               std::int64_t x1) {
           const T count = static_cast<T>(divisor == AvgDivisor::window ? g.kh * g.kw : (y1 - y0) * (x1 - x0));
-          const T share = gy[g.out_index(n, c, oh, ow)] / count;
+          const T share = gy[o] / count;
           for (std::int64_t y = y0; y < y1; ++y)
-            for (std::int64_t xi = x0; xi < x1; ++xi) dx[g.in_index(n, c, y, xi)] += share;
+            for (std::int64_t xi = x0; xi < x1; ++xi) dx[plane + y * strides.y + xi * strides.x] += share;
         });
       });
 }
