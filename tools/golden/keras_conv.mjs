@@ -6,7 +6,10 @@
 // after), 'same' average pooling (divides by the valid cells) and max pooling's gradient on ties
 // (the first maximum) are tfjs-core's CPU kernels, which follow TensorFlow's; the layer names,
 // defaults (strides = pool_size, padding 'valid', use_bias true) and weight order (kernel, bias)
-// are Keras'. No departure from Keras 3 was found for these layers.
+// are Keras'. One departure from TensorFlow: tfjs' gradient of 'same' average pooling divides
+// every window by its full size (tfjs-backend-cpu avgPoolBackprop: 1 / (filterHeight *
+// filterWidth)), while its forward pass, and TensorFlow's forward and AvgPoolGrad, divide by the
+// cells inside the input; so no golden uses 'same' average pooling (make_conv_scenarios.py).
 import * as tf from '@tensorflow/tfjs';
 
 const LAYERS = new Set(['conv1d', 'conv2d', 'max_pool1d', 'avg_pool1d', 'max_pool2d', 'avg_pool2d',
