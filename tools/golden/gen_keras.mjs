@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as kerasConv from './keras_conv.mjs';
 
 function loadExperiment(file) {
   const e = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -74,6 +75,7 @@ function loss(cfg) {
 async function run(e) {
   const opt = optimizer(e.keras.optimizer);
   if (!opt) return null;
+  if (kerasConv.handles(e)) return kerasConv.run(e, opt, loss(e.keras.loss ?? 'mean_squared_error'));  // v2: keras_conv.mjs
   const model = tf.sequential();
   e.layers.forEach((l, i) => {
     const cfg = { units: l.units, activation: l.activation ?? 'linear' };

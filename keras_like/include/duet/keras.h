@@ -10,6 +10,7 @@
 
 #include "duet/keras/callbacks.h"
 #include "duet/keras/history.h"
+#include "duet/keras/layers/conv.h"
 #include "duet/keras/layers/core_layers.h"
 #include "duet/keras/metrics.h"
 #include "duet/keras/models.h"
@@ -17,6 +18,8 @@
 #include "duet/keras/initializers.h"
 #include "duet/keras/layers/layer.h"
 #include "duet/keras/layers/normalization.h"
+#include "duet/keras/layers/pooling.h"
+#include "duet/keras/layers/reshaping.h"
 #include "duet/keras/losses.h"
 #include "duet/keras/optimizers.h"
 #include "duet/keras/scores.h"
