@@ -20,6 +20,16 @@ double prediction_gap(const Report& r) {
 
 namespace {
 
+void put(options::Values& given, const std::string& key, float value) {
+  for (auto& [k, v] : given) {
+    if (k == key) {
+      v = value;
+      return;
+    }
+  }
+  given.emplace_back(key, value);
+}
+
 struct Alignment {
   std::string removed;
   // Aligns one difference in place; returns false when there was none to align.
@@ -43,7 +53,39 @@ std::vector<Alignment> alignments() {
       {"same learning rate",
        [](Experiment& e) {
          if (e.keras.optimizer.name != e.torch.optimizer.name) return false;
-         return align_torch_to_keras(e.keras.optimizer, e.torch.optimizer, AlignedOptions::learning_rate);
+         // With a Keras schedule, its rate at step 0 is the one to match.
+         OptimizerConfig keras = e.keras.optimizer;
+         if (keras.schedule) put(keras.given, "learning_rate", keras_settings(keras).learning_rate);
+         return align_torch_to_keras(keras, e.torch.optimizer, AlignedOptions::learning_rate);
+       }},
+      {"no schedules (constant rates)",
+       [](Experiment& e) {
+         if (!e.keras.optimizer.schedule && !e.torch.scheduler) return false;
+         if (e.keras.optimizer.schedule) {  // the rate the schedule starts from, held
+           put(e.keras.optimizer.given, "learning_rate", keras_settings(e.keras.optimizer).learning_rate);
+           e.keras.optimizer.schedule.reset();
+         }
+         e.torch.scheduler.reset();
+         return true;
+       }},
+      {"no weight decay",
+       [](Experiment& e) {
+         const auto k = keras_settings(e.keras.optimizer), t = torch_settings(e.torch.optimizer);
+         const bool same = k.decoupled_weight_decay == t.decoupled_weight_decay && t.weight_decay == 0;
+         if (same) return false;  // none, or the same decoupled decay on both sides
+         put(e.keras.optimizer.given, "weight_decay", 0.0f);
+         if (t.weight_decay != 0 || t.decoupled_weight_decay != 0) put(e.torch.optimizer.given, "weight_decay", 0.0f);
+         return true;
+       }},
+      {"no gradient clipping",
+       [](Experiment& e) {
+         const auto k = keras_settings(e.keras.optimizer);
+         const bool keras_clips = k.clipnorm > 0 || k.global_clipnorm > 0 || k.clipvalue > 0;
+         if (!keras_clips && !e.torch.clip_grad_norm && !e.torch.clip_grad_value) return false;
+         for (const char* key : {"clipnorm", "global_clipnorm", "clipvalue"}) put(e.keras.optimizer.given, key, 0.0f);
+         e.torch.clip_grad_norm.reset();
+         e.torch.clip_grad_value.reset();
+         return true;
        }},
       {"same optimiser constants",
        [](Experiment& e) {

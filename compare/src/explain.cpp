@@ -1,5 +1,6 @@
 // Plain-words reasons for a gap between the two sides, read off their configurations.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
@@ -24,6 +25,68 @@ bool same_loss_function(const Experiment& e) {
 std::int64_t sum_factor(const Experiment& e, std::int64_t batch) {
   const bool per_row = e.torch.loss == "cross_entropy";
   return batch * (per_row ? 1 : e.y.shape()[1]);
+}
+
+std::string torch_scheduler_text(const TorchSchedulerConfig& s) {
+  if (s.name == "step_lr") return fmt::format("StepLR(step_size={}, gamma={:g})", s.step_size, s.gamma);
+  if (s.name == "multistep_lr") return fmt::format("MultiStepLR(milestones=[{}], gamma={:g})", fmt::join(s.milestones, ", "), s.gamma);
+  return fmt::format("ExponentialLR(gamma={:g})", s.gamma);
+}
+
+// Schedules, weight decay and clipping: where each framework puts them.
+void explain_knobs(const Experiment& e, const OptimizerSettings& ko, const OptimizerSettings& to,
+                   std::int64_t keras_batch, std::vector<std::string>& reasons) {
+  const std::int64_t rows = e.x.shape()[0];
+  const std::int64_t keras_steps = (rows + keras_batch - 1) / keras_batch;
+  if (!ko.schedule.empty() || e.torch.scheduler) {
+    const std::string keras = ko.schedule.empty() ? "a constant learning rate"
+                                                  : fmt::format("{}, evaluated at every optimiser step ({} per epoch)",
+                                                                ko.schedule, keras_steps);
+    const std::string torch = e.torch.scheduler ? fmt::format("{}, stepped once after each epoch",
+                                                              torch_scheduler_text(*e.torch.scheduler))
+                                                : "a constant learning rate";
+    reasons.push_back(fmt::format("Learning-rate schedules: Keras uses {}; PyTorch uses {}. Keras' schedule moves "
+                                  "within an epoch, PyTorch's rate only between epochs, so even equal formulas give "
+                                  "different rates at most steps.",
+                                  keras, torch));
+  }
+  const float torch_decoupled = to.decoupled_weight_decay;
+  if (ko.decoupled_weight_decay != 0 || to.weight_decay != 0 || torch_decoupled != 0) {
+    std::string torch;
+    if (to.weight_decay != 0) {
+      torch = fmt::format("weight_decay={:g} coupled: wd * p is added to the gradient{}", to.weight_decay,
+                          to.name == "sgd" ? "" : ", so it passes through the optimiser's moments and is rescaled by them");
+    } else if (torch_decoupled != 0) {
+      torch = fmt::format("AdamW's weight_decay={:g} decoupled (p *= 1 - lr wd, before the update)", torch_decoupled);
+    } else {
+      torch = "no weight decay";
+    }
+    const std::string keras = ko.decoupled_weight_decay != 0
+                                  ? fmt::format("weight_decay={:g} decoupled (v -= v * wd * lr before the update, Keras 3)",
+                                                ko.decoupled_weight_decay)
+                                  : "no weight decay";
+    if (!(ko.decoupled_weight_decay == torch_decoupled && to.weight_decay == 0)) {
+      reasons.push_back(fmt::format("Weight decay: Keras applies {}; PyTorch applies {}.", keras, torch));
+    }
+  }
+  const bool keras_clips = ko.clipnorm > 0 || ko.global_clipnorm > 0 || ko.clipvalue > 0;
+  if (keras_clips || e.torch.clip_grad_norm || e.torch.clip_grad_value) {
+    std::string keras = "no clipping";
+    if (ko.clipnorm > 0) keras = fmt::format("clipnorm={:g}, each variable's gradient on its own, inside the optimiser", ko.clipnorm);
+    if (ko.global_clipnorm > 0) keras = fmt::format("global_clipnorm={:g} over all gradients, inside the optimiser", ko.global_clipnorm);
+    if (ko.clipvalue > 0) keras = fmt::format("clipvalue={:g} on each value, inside the optimiser", ko.clipvalue);
+    std::string torch = "no clipping";
+    if (e.torch.clip_grad_norm) {
+      torch = fmt::format("clip_grad_norm_(max_norm={:g}) over all gradients together, between backward and step, "
+                          "dividing by norm + 1e-6",
+                          *e.torch.clip_grad_norm);
+    }
+    if (e.torch.clip_grad_value) {
+      torch += fmt::format("{}clip_grad_value_({:g})", e.torch.clip_grad_norm ? " and " : "", *e.torch.clip_grad_value);
+      if (!e.torch.clip_grad_norm) torch.erase(0, std::string("no clipping").size());
+    }
+    reasons.push_back(fmt::format("Gradient clipping: Keras uses {}; PyTorch uses {}.", keras, torch));
+  }
 }
 
 }  // namespace
@@ -99,6 +162,7 @@ std::vector<std::string> explain_differences(const Experiment& e) {
                                     ko.initial_accumulator, ko.epsilon, to.initial_accumulator, to.epsilon));
     }
   }
+  explain_knobs(e, ko, to, keras_batch, reasons);
   if (e.keras.loss == "binary_crossentropy" && e.torch.loss == "bce") {
     reasons.push_back("Binary cross-entropy guards: Keras clips probabilities to [1e-7, 1 - 1e-7]; PyTorch's BCELoss "
                       "clamps each log at -100. They differ only for predictions within 1e-7 of 0 or 1.");

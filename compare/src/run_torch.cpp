@@ -75,7 +75,10 @@ SideReport run_torch(const Experiment& e) {
   // PyTorch's own layout: NCHW images, NCL signals (the experiment holds Keras' layout).
   const auto torch_layout = [&](const Tensor& t) { return channels_first_input ? channels_last_to_first(t) : t; };
   const auto criterion = make_torch_loss(e.torch);
-  const auto optimizer = make_torch_optimizer(e.torch.optimizer, model->parameters());
+  const std::vector<Tensor> parameters = model->parameters();
+  const auto optimizer = make_torch_optimizer(e.torch.optimizer, parameters);
+  // Stepped after each epoch, as in the usual loop (Keras' schedules advance per step instead).
+  const auto scheduler = e.torch.scheduler ? make_torch_scheduler(*e.torch.scheduler, *optimizer) : nullptr;
   const Tensor targets = e.torch.loss == "cross_entropy" ? cross_entropy_targets(e) : e.y;
 
   const std::int64_t n = e.x.shape()[0];
@@ -90,10 +93,14 @@ SideReport run_torch(const Experiment& e) {
       Tensor loss = (*criterion)(model(xb), yb);
       optimizer->zero_grad();
       loss.backward();
+      // The usual loop clips between backward and step (Keras clips inside its optimiser).
+      if (e.torch.clip_grad_norm) torch::nn::utils::clip_grad_norm_(parameters, *e.torch.clip_grad_norm);
+      if (e.torch.clip_grad_value) torch::nn::utils::clip_grad_value_(parameters, *e.torch.clip_grad_value);
       optimizer->step();
       weighted += static_cast<double>(loss.item()) * static_cast<double>(xb.shape()[0]);
     }
     report.loss_history.push_back(weighted / static_cast<double>(n));
+    if (scheduler) scheduler->step();
     if (!std::isfinite(report.loss_history.back())) {
       throw Error(fmt::format("torch: the loss became {} in epoch {}: training diverged (is the learning rate of {:g} "
                               "too high?)",

@@ -19,6 +19,7 @@
 #include "duet/torch/nn/module.h"
 #include "duet/torch/nn/pooling.h"
 #include "duet/torch/nn/sequential.h"
+#include "duet/torch/nn/utils/clip_grad.h"
 #include "duet/torch/optim/adagrad.h"
 #include "duet/torch/optim/adam.h"
 #include "duet/torch/optim/lr_scheduler.h"

@@ -36,7 +36,7 @@ struct AdamWOptions {
     return {{"lr", {Meaning::learning_rate}, &AdamWOptions::lr, Show::always, "step size"},
             {"betas", {Meaning::beta1, Meaning::beta2}, &AdamWOptions::betas, Show::always, "moment decays"},
             {"eps", {Meaning::epsilon}, &AdamWOptions::eps, Show::always, "added to the bias-corrected sqrt(v)"},
-            {"weight_decay", {Meaning::weight_decay}, &AdamWOptions::weight_decay, Show::always, "decoupled: p *= 1 - lr wd"},
+            {"weight_decay", {Meaning::decoupled_weight_decay}, &AdamWOptions::weight_decay, Show::always, "decoupled: p *= 1 - lr wd"},
             {"amsgrad", {Meaning::amsgrad}, &AdamWOptions::amsgrad, Show::when_changed, "use the maximum of v"}};
   }
 };
