@@ -77,6 +77,21 @@ std::vector<Alignment> alignments() {
          if (t.weight_decay != 0 || t.decoupled_weight_decay != 0) put(e.torch.optimizer.given, "weight_decay", 0.0f);
          return true;
        }},
+      {"no label smoothing",
+       [](Experiment& e) {
+         if (e.keras.label_smoothing == 0 && e.torch.label_smoothing == 0) return false;
+         e.keras.label_smoothing = 0;
+         e.torch.label_smoothing = 0;
+         return true;
+       }},
+      {"no class weights",
+       [](Experiment& e) {
+         if (e.keras.class_weight.empty() && e.torch.weight.empty() && e.torch.pos_weight.empty()) return false;
+         e.keras.class_weight.clear();
+         e.torch.weight.clear();
+         e.torch.pos_weight.clear();
+         return true;
+       }},
       {"no gradient clipping",
        [](Experiment& e) {
          const auto k = keras_settings(e.keras.optimizer);

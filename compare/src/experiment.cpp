@@ -491,6 +491,42 @@ OptimizerConfig parse_optimizer(const json& o, const std::vector<Descriptor>& al
   return c;
 }
 
+float unit_interval(const json& j, const std::string& path) {
+  const double v = number(j, path);
+  if (v < 0 || v > 1) fail(path, fmt::format("must be in [0, 1], got {}", quote(j)));
+  return static_cast<float>(v);
+}
+
+// A list of non-negative numbers (class or column weights).
+std::vector<float> weight_list(const json& j, const std::string& path) {
+  if (!j.is_array() || j.empty()) fail(path, fmt::format("must be a non-empty list of numbers, got {}", quote(j)));
+  std::vector<float> out;
+  for (std::size_t i = 0; i < j.size(); ++i) out.push_back(positive_or_zero(j[i], fmt::format("{}[{}]", path, i)));
+  return out;
+}
+
+// keras.class_weight: {"0": 1.0, "1": 3.0}, class indices as keys (JSON keys are strings).
+std::map<std::int64_t, float> parse_class_weight(const json& j, const std::string& path) {
+  require_object(j, path);
+  if (j.empty()) fail(path, "must name at least one class, e.g. {\"0\": 1.0, \"1\": 3.0}");
+  std::map<std::int64_t, float> out;
+  for (const auto& [key, value] : j.items()) {
+    const std::string at = join(path, key);
+    std::size_t used = 0;
+    long long cls = -1;
+    try {
+      cls = std::stoll(key, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != key.size() || key.empty() || cls < 0) {
+      fail(at, fmt::format("\"{}\" is not a class index (a whole number from 0)", excerpt(key)));
+    }
+    out[cls] = positive_or_zero(value, at);
+  }
+  return out;
+}
+
 void parse_keras(const json& j, KerasConfig& k) {
   reject_misplaced(j, "keras",
                    {{"scheduler", "PyTorch's epoch schedulers go in torch.scheduler; a Keras schedule is the "
@@ -499,15 +535,34 @@ void parse_keras(const json& j, KerasConfig& k) {
                                        "optimizer: keras.optimizer.clipnorm or global_clipnorm"},
                     {"clip_grad_value", "is PyTorch's clip_grad_value_ (torch section); Keras' is "
                                         "keras.optimizer.clipvalue"}});
-  check_keys(j, {"optimizer", "loss", "batch_size", "shuffle"}, "keras");
+  check_keys(j, {"optimizer", "loss", "class_weight", "batch_size", "shuffle"}, "keras");
+  if (j.contains("class_weight")) k.class_weight = parse_class_weight(j["class_weight"], "keras.class_weight");
   if (j.contains("optimizer")) k.optimizer = parse_optimizer(j["optimizer"], keras::optimizers::all(), "keras.optimizer", true);
   if (j.contains("loss")) {
     const auto& l = j["loss"];
     if (l.is_object()) {
-      check_keys(l, {"name", "delta"}, "keras.loss");
+      reject_misplaced(l, "keras.loss", {{"weight", "PyTorch's per-class weight; Keras weighs classes with "
+                                                    "keras.class_weight (fit's class_weight)"},
+                                         {"pos_weight", "is BCEWithLogitsLoss' (torch.loss.pos_weight); Keras has "
+                                                        "keras.class_weight"}});
+      check_keys(l, {"name", "delta", "from_logits", "label_smoothing"}, "keras.loss");
       if (!l.contains("name")) fail("keras.loss", "needs \"name\"");
       k.loss = string(l["name"], "keras.loss.name");
       if (l.contains("delta")) k.huber_delta = positive_or_zero(l["delta"], "keras.loss.delta");
+      const bool cross_entropy = k.loss == "binary_crossentropy" || k.loss == "categorical_crossentropy" ||
+                                 k.loss == "sparse_categorical_crossentropy";
+      if (l.contains("from_logits")) {
+        if (!cross_entropy) fail("keras.loss.from_logits", fmt::format("{} takes no from_logits", excerpt(k.loss)));
+        k.from_logits = boolean(l["from_logits"], "keras.loss.from_logits");
+      }
+      if (l.contains("label_smoothing")) {
+        if (k.loss != "binary_crossentropy" && k.loss != "categorical_crossentropy") {
+          fail("keras.loss.label_smoothing", fmt::format("{} takes no label_smoothing (binary_crossentropy and "
+                                                         "categorical_crossentropy do)",
+                                                         excerpt(k.loss)));
+        }
+        k.label_smoothing = unit_interval(l["label_smoothing"], "keras.loss.label_smoothing");
+      }
     } else {
       k.loss = string(l, "keras.loss");
     }
@@ -535,7 +590,9 @@ void parse_torch(const json& j, TorchConfig& t) {
   if (j.contains("clip_grad_value")) t.clip_grad_value = positive_or_zero(j["clip_grad_value"], "torch.clip_grad_value");
   if (j.contains("loss")) {
     const auto& l = j["loss"];
-    check_keys(l, {"name", "reduction", "delta", "beta"}, "torch.loss");
+    reject_misplaced(l, "torch.loss", {{"from_logits", "is a Keras loss option; PyTorch's bce_with_logits and "
+                                                       "cross_entropy always take logits"}});
+    check_keys(l, {"name", "reduction", "delta", "beta", "label_smoothing", "weight", "pos_weight"}, "torch.loss");
     if (!l.contains("name")) fail("torch.loss", "needs \"name\"");
     t.loss = string(l["name"], "torch.loss.name");
     const auto names = torch_loss_names();
@@ -548,6 +605,24 @@ void parse_torch(const json& j, TorchConfig& t) {
     }
     if (l.contains("delta")) t.huber_delta = positive_or_zero(l["delta"], "torch.loss.delta");
     if (l.contains("beta")) t.smooth_l1_beta = positive_or_zero(l["beta"], "torch.loss.beta");
+    if (l.contains("label_smoothing")) {
+      if (t.loss != "cross_entropy") {
+        fail("torch.loss.label_smoothing", fmt::format("{} takes no label_smoothing (cross_entropy does)", excerpt(t.loss)));
+      }
+      t.label_smoothing = unit_interval(l["label_smoothing"], "torch.loss.label_smoothing");
+    }
+    if (l.contains("weight")) {
+      if (t.loss != "cross_entropy" && t.loss != "bce" && t.loss != "bce_with_logits") {
+        fail("torch.loss.weight", fmt::format("{} takes no weight (cross_entropy, bce and bce_with_logits do)", excerpt(t.loss)));
+      }
+      t.weight = weight_list(l["weight"], "torch.loss.weight");
+    }
+    if (l.contains("pos_weight")) {
+      if (t.loss != "bce_with_logits") {
+        fail("torch.loss.pos_weight", fmt::format("{} takes no pos_weight (bce_with_logits does)", excerpt(t.loss)));
+      }
+      t.pos_weight = weight_list(l["pos_weight"], "torch.loss.pos_weight");
+    }
   }
   if (j.contains("batch_size")) t.batch_size = integer(j["batch_size"], "torch.batch_size");
   if (j.contains("shuffle")) t.shuffle = boolean(j["shuffle"], "torch.shuffle");
@@ -555,6 +630,34 @@ void parse_torch(const json& j, TorchConfig& t) {
 
 void require_positive_batch(const std::optional<int>& b, const std::string& path) {
   if (b && *b <= 0) fail(path, fmt::format("must be a positive integer, got {}", *b));
+}
+
+// Class and column weights against the model's outputs, and from_logits against its last layer.
+void check_loss_weights(const Experiment& e) {
+  const std::int64_t outputs = e.output_shape[0];
+  const std::int64_t classes = outputs > 1 ? outputs : 2;  // one sigmoid output: classes 0 and 1
+  for (const auto& [cls, weight] : e.keras.class_weight) {
+    if (cls >= classes) {
+      fail(fmt::format("keras.class_weight.{}", cls),
+           fmt::format("class {} does not exist: the model has {} classes (0..{})", cls, classes, classes - 1));
+    }
+  }
+  const auto& t = e.torch;
+  if (!t.weight.empty() && static_cast<std::int64_t>(t.weight.size()) != outputs && !(t.loss != "cross_entropy" && t.weight.size() == 1)) {
+    fail("torch.loss.weight", fmt::format("has {} values for {} {}", t.weight.size(), outputs,
+                                          t.loss == "cross_entropy" ? "classes" : "output columns"));
+  }
+  if (!t.pos_weight.empty() && static_cast<std::int64_t>(t.pos_weight.size()) != outputs && t.pos_weight.size() != 1) {
+    fail("torch.loss.pos_weight", fmt::format("has {} values for {} output columns", t.pos_weight.size(), outputs));
+  }
+  if (e.keras.from_logits) {
+    const std::string last = layer_kind(e.layers.back().type).final_activation(e.layers.back());
+    if (last == "softmax" || last == "sigmoid") {
+      fail("keras.loss.from_logits", fmt::format("the last layer's activation is {}; with from_logits the model must "
+                                                 "output logits (a linear last layer)",
+                                                 last));
+    }
+  }
 }
 
 }  // namespace
@@ -596,6 +699,7 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
     fail("layers", fmt::format("the last layer has {} units but y has {} columns per row", e.output_shape[0],
                                e.y.shape()[1]));
   }
+  check_loss_weights(e);
   if (doc.contains("initial_weights") && !doc["initial_weights"].is_null()) {
     parse_initial_weights(doc["initial_weights"], e);
   }

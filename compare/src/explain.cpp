@@ -89,6 +89,54 @@ void explain_knobs(const Experiment& e, const OptimizerSettings& ko, const Optim
   }
 }
 
+// Label smoothing and class weights: where each framework puts them and what it divides by.
+void explain_loss_knobs(const Experiment& e, std::vector<std::string>& reasons) {
+  const auto& k = e.keras;
+  const auto& t = e.torch;
+  if (k.label_smoothing > 0 || t.label_smoothing > 0) {
+    const std::string keras =
+        k.label_smoothing == 0 ? "none"
+        : k.loss == "binary_crossentropy"
+            ? fmt::format("label_smoothing={:g} on binary targets, towards 0.5: y (1 - ls) + 0.5 ls", k.label_smoothing)
+            : fmt::format("label_smoothing={:g} on one-hot targets, towards 1/C: y (1 - ls) + ls / C", k.label_smoothing);
+    const std::string torch =
+        t.label_smoothing == 0 ? "none"
+                               : fmt::format("label_smoothing={:g}: (1 - ls) times the class-index loss plus ls / C "
+                                             "times the mean over classes of -log p{}",
+                                             t.label_smoothing, t.weight.empty() ? "" : ", each class weighted");
+    reasons.push_back(fmt::format("Label smoothing: Keras uses {}; PyTorch uses {}.{}", keras, torch,
+                                  k.loss == "binary_crossentropy" && t.label_smoothing == 0 && k.label_smoothing > 0
+                                      ? " PyTorch's BCE losses have no label smoothing."
+                                      : ""));
+  }
+  if (!k.class_weight.empty() || !t.weight.empty() || !t.pos_weight.empty()) {
+    std::string keras = "no class weights";
+    if (!k.class_weight.empty()) {
+      std::string pairs;
+      for (const auto& [c, w] : k.class_weight) pairs += fmt::format("{}{}: {:g}", pairs.empty() ? "" : ", ", c, w);
+      keras = fmt::format("class_weight {{{}}}: each sample's loss times its class's weight, the batch loss divided by "
+                          "the batch size",
+                          pairs);
+    }
+    std::string torch = "no class weights";
+    if (!t.weight.empty()) {
+      torch = t.loss == "cross_entropy"
+                  ? fmt::format("CrossEntropyLoss(weight=[{}]): the mean divides by the sum of the weights of the "
+                                "batch's classes",
+                                fmt::join(t.weight, ", "))
+                  : fmt::format("weight=[{}] per output column, the mean still over every element", fmt::join(t.weight, ", "));
+    }
+    if (!t.pos_weight.empty()) {
+      torch += fmt::format("{}pos_weight=[{}] on the positive term", t.weight.empty() ? "BCEWithLogitsLoss(" : "; ",
+                           fmt::join(t.pos_weight, ", "));
+      if (t.weight.empty()) torch += ")";
+    }
+    reasons.push_back(fmt::format("Class weights: Keras uses {}; PyTorch uses {}. Equal weights on both sides still "
+                                  "give different steps unless every batch's weights average to 1.",
+                                  keras, torch));
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> explain_differences(const Experiment& e) {
@@ -163,6 +211,7 @@ std::vector<std::string> explain_differences(const Experiment& e) {
     }
   }
   explain_knobs(e, ko, to, keras_batch, reasons);
+  explain_loss_knobs(e, reasons);
   if (e.keras.loss == "binary_crossentropy" && e.torch.loss == "bce") {
     reasons.push_back("Binary cross-entropy guards: Keras clips probabilities to [1e-7, 1 - 1e-7]; PyTorch's BCELoss "
                       "clamps each log at -100. They differ only for predictions within 1e-7 of 0 or 1.");

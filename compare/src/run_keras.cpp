@@ -24,6 +24,11 @@ keras::losses::Loss keras_loss(const Experiment& e) {
   if (k.loss == "sparse_categorical_crossentropy" && !e.class_index_targets()) {
     throw Error("keras.loss: sparse_categorical_crossentropy needs y as one column of class indices");
   }
+  if (k.loss == "binary_crossentropy") return keras::losses::BinaryCrossentropy(k.from_logits, k.label_smoothing);
+  if (k.loss == "categorical_crossentropy") {
+    return keras::losses::CategoricalCrossentropy(k.from_logits, k.label_smoothing);
+  }
+  if (k.loss == "sparse_categorical_crossentropy") return keras::losses::SparseCategoricalCrossentropy(k.from_logits);
   return keras::losses::get(k.loss);
 }
 
@@ -69,7 +74,11 @@ SideReport run_keras(const Experiment& e) {
   SideReport report;
   const auto start = std::chrono::steady_clock::now();
   const History history = model.fit(
-      e.x, e.y, {.epochs = e.epochs, .batch_size = e.keras_batch_size(), .shuffle = e.keras_shuffle(), .verbose = 0});
+      e.x, e.y, {.epochs = e.epochs,
+                 .batch_size = e.keras_batch_size(),
+                 .shuffle = e.keras_shuffle(),
+                 .verbose = 0,
+                 .class_weight = e.keras.class_weight});
   report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (e.epochs > 0) report.loss_history = history["loss"];
   report.predictions = model.predict(e.predict).to_rows();

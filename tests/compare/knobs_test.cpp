@@ -103,7 +103,58 @@ TEST(Knobs, PyTorchClipsAndSchedulesInTheLoop) {
   EXPECT_EQ(frozen.torch.loss_history[1], frozen.torch.loss_history[2]);
   const auto clipped = run(parse(R"("keras": {"optimizer": {"name": "sgd"}}, "torch": {"optimizer": {"name": "sgd",
       "lr": 0.01}, "clip_grad_value": 0})"));
-  EXPECT_FLOAT_EQ(clipped.torch.weights[0].kernel.data()[0], 0.5f);
+  EXPECT_FLOAT_EQ(clipped.torch.weights[0][0].second.data()[0], 0.5f);  // dense kernel
+}
+
+const std::string kClasses = R"({"data": {"x": [[1, 0], [0, 1], [1, 1]], "y": [[1, 0, 0], [0, 1, 0], [0, 0, 1]]},
+  "layers": [{"units": 3, "activation": "softmax"}], "epochs": 2, "batch_size": 3, "shuffle": false, )";
+
+std::string class_error(const std::string& sides) {
+  return error_of([&] { parse_experiment_text(kClasses + sides + "}", "."); });
+}
+
+TEST(Knobs, LossKeysParse) {
+  const auto e = parse_experiment_text(kClasses + R"("keras": {"loss": {"name": "categorical_crossentropy",
+      "label_smoothing": 0.1}, "class_weight": {"0": 1.0, "2": 3.0}},
+    "torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "cross_entropy", "label_smoothing": 0.1,
+      "weight": [1, 1, 3]}}})", ".");
+  EXPECT_FLOAT_EQ(e.keras.label_smoothing, 0.1f);
+  EXPECT_EQ(e.keras.class_weight.at(2), 3.0f);
+  EXPECT_EQ(e.torch.weight, (std::vector<float>{1, 1, 3}));
+  const auto r = run(e);  // both sides train with them
+  EXPECT_EQ(r.keras.loss_history.size(), 2u);
+  EXPECT_EQ(r.torch.loss_history.size(), 2u);
+}
+
+TEST(Knobs, LossErrorsNameTheKeyPathAndValue) {
+  const std::string torch = R"("torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "cross_entropy"}})";
+  EXPECT_NE(class_error(R"("keras": {"class_weight": {"5": 1.0}}, )" + torch)
+                .find("keras.class_weight.5: class 5 does not exist: the model has 3 classes (0..2)"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("keras": {"class_weight": {"one": 1.0}}, )" + torch)
+                .find("keras.class_weight.one: \"one\" is not a class index"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("keras": {"class_weight": {"1": -2}}, )" + torch)
+                .find("keras.class_weight.1: must not be negative, got -2"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("keras": {"loss": {"name": "categorical_crossentropy", "label_smoothing": 1.5}}, )" + torch)
+                .find("keras.loss.label_smoothing: must be in [0, 1], got 1.5"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "cross_entropy",
+      "label_smoothing": -0.1}})")
+                .find("torch.loss.label_smoothing: must be in [0, 1], got -0.1"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "cross_entropy",
+      "weight": [1, 2]}})")
+                .find("torch.loss.weight: has 2 values for 3 classes"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("keras": {"loss": {"name": "categorical_crossentropy", "from_logits": true}}, )" + torch)
+                .find("keras.loss.from_logits: the last layer's activation is softmax"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "cross_entropy",
+      "pos_weight": [1, 2, 3]}})")
+                .find("torch.loss.pos_weight: cross_entropy takes no pos_weight"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -162,5 +162,37 @@ TEST(LearningRateCallbacks, ReduceOnPlateauWaitsPatienceEpochsWithAnAbsoluteDelt
   EXPECT_NE(error_of([] { callbacks::ReduceLROnPlateau r({.factor = 1.0f}); }).find("factor >= 1.0"), std::string::npos);
 }
 
+TEST(LabelSmoothing, BinaryTowardsOneHalfCategoricalTowardsOneOverC) {
+  // Binary: y = 1 -> 0.9 with ls 0.2; p = 0.8: -(0.9 ln 0.8 + 0.1 ln 0.2) = 0.3617730.
+  const auto bce = losses::BinaryCrossentropy(false, 0.2f);
+  EXPECT_NEAR(bce.fn(Tensor::from_rows({{1.0f}}), Tensor::from_rows({{0.8f}})).item(), 0.3617730f, 1e-6f);
+  // Categorical over 3 classes, ls 0.3: [1, 0, 0] -> [0.8, 0.1, 0.1];
+  // p = [0.7, 0.2, 0.1]: 0.8 * 0.3566749 + 0.1 * 1.6094379 + 0.1 * 2.3025851 = 0.6765422.
+  const auto cce = losses::CategoricalCrossentropy(false, 0.3f);
+  EXPECT_NEAR(cce.fn(Tensor::from_rows({{1.0f, 0.0f, 0.0f}}), Tensor::from_rows({{0.7f, 0.2f, 0.1f}})).item(),
+              0.6765422f, 1e-6f);
+  EXPECT_NE(error_of([] { losses::CategoricalCrossentropy(false, -0.1f); }).find("label_smoothing must be in [0, 1]"),
+            std::string::npos);
+}
+
+TEST(ClassWeights, KerasDividesByTheBatchSizeNotTheWeights) {
+  // Dense(1) frozen at 0 (SGD lr 0), x = [[1], [2]], y = [[1], [2]]: squared errors 1 and 4;
+  // class_weight {1: 3, 2: 0.5}: (3 * 1 + 0.5 * 4) / 2 = 2.5 (a weight-sum mean would be 1.4286).
+  Sequential model({layers::Dense(1)});
+  model.build(1);
+  model.set_weights({Tensor::from_rows({{0.0f}}), Tensor::from_data(Shape{1}, {0.0f})});
+  model.compile(optimizers::SGD(0.0f), "mse");
+  const Tensor x = Tensor::from_rows({{1.0f}, {2.0f}}), y = Tensor::from_rows({{1.0f}, {2.0f}});
+  const auto h = model.fit(x, y, {.epochs = 1, .shuffle = false, .verbose = 0, .class_weight = {{1, 3.0f}, {2, 0.5f}}});
+  EXPECT_NEAR(h["loss"][0], 2.5, 1e-6);
+  const auto s = model.fit(x, y, {.epochs = 1, .shuffle = false, .verbose = 0,
+                                  .sample_weight = Tensor::from_data(Shape{2}, {3.0f, 0.5f})});
+  EXPECT_NEAR(s["loss"][0], 2.5, 1e-6);
+  EXPECT_EQ(error_of([&] {
+              model.fit(x, y, {.verbose = 0, .class_weight = {{1, 2.0f}}, .sample_weight = Tensor::from_data(Shape{2}, {1.0f, 1.0f})});
+            }),
+            "fit: You cannot `class_weight` and `sample_weight` at the same time.");
+}
+
 }  // namespace
 }  // namespace duet::keras

@@ -110,5 +110,47 @@ TEST(Schedulers, ReduceLROnPlateauNeedsMoreThanPatienceBadEpochs) {
             "ReduceLROnPlateau: Factor should be < 1.0.");
 }
 
+const Tensor kLogits = Tensor::from_rows({{1.0f, 0.0f}, {0.0f, 0.0f}});
+// log_softmax rows: [1 - ln(1 + e), -ln(1 + e)] = [-0.3132617, -1.3132617] and [-ln 2, -ln 2].
+
+TEST(CrossEntropyWeights, TheMeanDividesByThePickedWeights) {
+  // Classes [0, 1], weight [1, 3]: (0.3132617 + 3 * 0.6931472) / (1 + 3) = 0.5981758; dividing by
+  // N (as Keras' sample weights do) would give 1.1963516.
+  nn::CrossEntropyLoss weighted(nn::CrossEntropyLossOptions().weight(Tensor::from_data(Shape{2}, {1.0f, 3.0f})));
+  EXPECT_NEAR(weighted(kLogits, tensor({0, 1})).item(), 0.5981758f, 1e-6f);
+  nn::CrossEntropyLoss summed(nn::CrossEntropyLossOptions(torch::kSum).weight(Tensor::from_data(Shape{2}, {1.0f, 3.0f})));
+  EXPECT_NEAR(summed(kLogits, tensor({0, 1})).item(), 2.3927032f, 1e-6f);
+}
+
+TEST(CrossEntropyWeights, LabelSmoothingMixesInTheUniformTerm) {
+  // 0.8 * mean nll (0.5032045) + 0.2 / 2 * mean(-sum logp) (1.5064089) = 0.5532045.
+  nn::CrossEntropyLoss smoothed(nn::CrossEntropyLossOptions().label_smoothing(0.2));
+  EXPECT_NEAR(smoothed(kLogits, tensor({0, 1})).item(), 0.5532045f, 1e-6f);
+  // The same on one-hot probability targets (smoothed to y 0.8 + 0.1).
+  EXPECT_NEAR(smoothed(kLogits, Tensor::from_rows({{1.0f, 0.0f}, {0.0f, 1.0f}})).item(), 0.5532045f, 1e-6f);
+  EXPECT_NE(error_of([] { nn::CrossEntropyLoss bad(nn::CrossEntropyLossOptions().label_smoothing(1.5)); })
+                .find("label_smoothing must be between 0.0 and 1.0. Got: 1.5"),
+            std::string::npos);
+}
+
+TEST(CrossEntropyWeights, IgnoredSamplesAreLeftOut) {
+  nn::CrossEntropyLoss ce(nn::CrossEntropyLossOptions().ignore_index(1));
+  EXPECT_NEAR(ce(kLogits, tensor({0, 1})).item(), 0.3132617f, 1e-6f);
+}
+
+TEST(BinaryWeights, PosWeightScalesThePositiveTermWeightEachElement) {
+  // z = 0, y = 1, pos_weight 3: (1 + 2) softplus(0) = 3 ln 2; weight 0.5 halves it.
+  const Tensor z = Tensor::from_rows({{0.0f}}), y = Tensor::from_rows({{1.0f}});
+  nn::BCEWithLogitsLoss pos(nn::BCEWithLogitsLossOptions().pos_weight(Tensor::from_data(Shape{1}, {3.0f})));
+  EXPECT_NEAR(pos(z, y).item(), 2.0794415f, 1e-6f);
+  nn::BCEWithLogitsLoss both(nn::BCEWithLogitsLossOptions()
+                                 .pos_weight(Tensor::from_data(Shape{1}, {3.0f}))
+                                 .weight(Tensor::from_data(Shape{1}, {0.5f})));
+  EXPECT_NEAR(both(z, y).item(), 1.0397208f, 1e-6f);
+  // BCELoss: the mean over elements does not divide by the weights: (ln 2 * 2 + ln 2 * 0) / 2.
+  nn::BCELoss bce(nn::BCELossOptions().weight(Tensor::from_data(Shape{2}, {2.0f, 0.0f})));
+  EXPECT_NEAR(bce(Tensor::from_rows({{0.5f, 0.5f}}), Tensor::from_rows({{1.0f, 1.0f}})).item(), 0.6931472f, 1e-6f);
+}
+
 }  // namespace
 }  // namespace duet::torch

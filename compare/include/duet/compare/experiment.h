@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -48,6 +49,10 @@ struct KerasConfig {
   /// categorical_crossentropy | sparse_categorical_crossentropy
   std::string loss = "mean_squared_error";
   float huber_delta = 1.0f;
+  bool from_logits = false;     ///< cross-entropies: the model's last layer outputs logits
+  float label_smoothing = 0;    ///< binary: towards 0.5; categorical: towards 1 / C
+  /// fit's class_weight: class index -> weight (each sample's loss scaled, mean over the batch size)
+  std::map<std::int64_t, float> class_weight;
   std::optional<int> batch_size;  ///< overrides the shared value
   std::optional<bool> shuffle;
 };
@@ -68,6 +73,9 @@ struct TorchConfig {
   std::string loss = "mse";  ///< mse | l1 | huber | smooth_l1 | bce | bce_with_logits | cross_entropy
   std::string reduction = "mean";
   float huber_delta = 1.0f;
+  float label_smoothing = 0;      ///< cross_entropy
+  std::vector<float> weight;      ///< cross_entropy: per class; bce, bce_with_logits: per output column
+  std::vector<float> pos_weight;  ///< bce_with_logits: per output column
   float smooth_l1_beta = 1.0f;
   std::optional<int> batch_size;
   std::optional<bool> shuffle;

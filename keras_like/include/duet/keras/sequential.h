@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <utility>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,12 @@ struct FitOptions {
   std::optional<std::pair<Tensor, Tensor>> validation_data = std::nullopt;
   /// Callbacks by value or shared_ptr (see callbacks::CallbackRef).
   std::vector<callbacks::CallbackRef> callbacks = {};
+  /// Keras' class_weight: each sample's loss is multiplied by the weight of its class (argmax of a
+  /// one-hot row, else the rounded value; classes not listed weigh 1), and the batch loss is still
+  /// the sum divided by the batch size, not by the sum of the weights.
+  std::map<std::int64_t, float> class_weight = {};
+  /// One weight per sample of x ([N] or [N, 1]), applied as class_weight is; not with class_weight.
+  Tensor sample_weight = {};
 };
 
 struct EvaluateOptions {
