@@ -10,6 +10,7 @@
 
 #include "duet/keras/callbacks.h"
 #include "duet/keras/history.h"
+#include "duet/keras/layers/activation_layers.h"
 #include "duet/keras/layers/core_layers.h"
 #include "duet/keras/metrics.h"
 #include "duet/keras/models.h"
@@ -19,6 +20,7 @@
 #include "duet/keras/layers/normalization.h"
 #include "duet/keras/losses.h"
 #include "duet/keras/optimizers.h"
+#include "duet/keras/regularizers.h"
 #include "duet/keras/scores.h"
 #include "duet/keras/sequential.h"
 #include "duet/keras/utils.h"
