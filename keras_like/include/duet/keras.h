@@ -11,6 +11,7 @@
 #include "duet/keras/callbacks.h"
 #include "duet/keras/history.h"
 #include "duet/keras/layers/activation_layers.h"
+#include "duet/keras/layers/batch_normalization.h"
 #include "duet/keras/layers/core_layers.h"
 #include "duet/keras/metrics.h"
 #include "duet/keras/models.h"
