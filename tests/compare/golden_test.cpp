@@ -30,7 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Measured worst cases (2026-11-27, all 21 scenarios, both sides, both paths; re-measure when
+// Measured worst cases (2026-11-27, all 28 scenarios, both sides, both paths; re-measure when
 // goldens are added): predictions 8.7e-7 (public/mae-l1, Keras), weights 2.3e-6 (duet/mlp-sigmoid,
 // PyTorch), epoch losses 2.8e-6 (duet/sgd-nesterov, Keras). Each tolerance is about 4x that.
 constexpr double kPredictionTol = 4e-6, kWeightTol = 1e-5, kLossTol = 1.2e-5;
