@@ -49,7 +49,7 @@ TEST(BatchNormalization, FitTrainsOnBatchStatisticsAndPredictUsesMovingOnes) {
 TEST(BatchNormalization, TrainingCallNormalisesWithTheBatch) {
   layers::BatchNormalization bn;
   Generator gen(0);
-  bn.build(3, gen);
+  bn.build({3}, gen);
   expect_rows(bn.call(batch(), true),
               {{-0.4470348f, -1.1829456f, 1.1829456f},
                {0.4470348f, -0.5069767f, -1.5209301f},
@@ -80,7 +80,7 @@ TEST(BatchNormalization, WeightsAndSummaryCountMovingStatisticsAsNonTrainable) {
 TEST(LayerNormalization, NormalisesEachRowWithEpsilon1e3) {
   layers::LayerNormalization ln;
   Generator gen(0);
-  ln.build(2, gen);
+  ln.build({2}, gen);
   const Tensor y = ln.call(Tensor::from_rows({{1, 3}}), false);
   EXPECT_NEAR(y.data()[1], 0.9995004f, 1e-6f);
   std::vector<std::string> names;

@@ -3,6 +3,7 @@
 #include "duet/keras/layers/batch_normalization.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 
@@ -21,10 +22,13 @@ void check_epsilon(float epsilon, const char* layer) {
   }
 }
 
-void check_input_shape(const std::vector<std::int64_t>& shape, const char* layer) {
-  for (auto d : shape) {
-    if (d <= 0) throw Error(fmt::format("{}: input_shape dimensions must be positive, got {}", layer, d));
+// The size of the last axis of a sample shape (the axis both layers normalise).
+std::int64_t last_axis(const Shape& input_shape, const Layer& layer) {
+  if (input_shape.rank() < 1) {
+    throw Error(fmt::format("layer '{}' ({}): needs inputs with at least one axis besides the batch, got {}",
+                            layer.name(), layer.class_name(), input_shape.str()));
   }
+  return input_shape[input_shape.rank() - 1];
 }
 
 Tensor scaled_and_shifted(Tensor y, const Tensor& gamma, const Tensor& beta) {
@@ -33,10 +37,13 @@ Tensor scaled_and_shifted(Tensor y, const Tensor& gamma, const Tensor& beta) {
   return y;
 }
 
-void check_features(const Tensor& inputs, std::int64_t features, const Layer& layer) {
-  if (inputs.rank() < 2 || inputs.shape()[inputs.rank() - 1] != features) {
-    throw Error(fmt::format("layer '{}' ({}): expected inputs with {} features on the last axis, got {}", layer.name(),
-                            layer.class_name(), features, inputs.shape().str()));
+// inputs: the batch axis, then the built sample shape.
+void check_features(const Tensor& inputs, const Shape& sample, const Layer& layer) {
+  bool fits = inputs.rank() == sample.rank() + 1;
+  for (int k = 0; fits && k < sample.rank(); ++k) fits = inputs.shape()[k + 1] == sample[k];
+  if (!fits) {
+    throw Error(fmt::format("layer '{}' ({}): expected inputs (None, {}) as built, got {}", layer.name(),
+                            layer.class_name(), fmt::join(sample, ", "), inputs.shape().str()));
   }
 }
 
@@ -52,11 +59,11 @@ BatchNormalization::BatchNormalization(BatchNormalizationOptions options) : opti
                          &options_.moving_variance_initializer}) {
     initializers::check_identifier(*id);
   }
-  check_input_shape(options_.input_shape, "BatchNormalization");
-  if (!options_.input_shape.empty()) input_shape_ = options_.input_shape;
+  set_input_shape(options_.input_shape, "BatchNormalization");
 }
 
-void BatchNormalization::build(std::int64_t input_dim, Generator& generator) {
+void BatchNormalization::build(const Shape& input_shape, Generator& generator) {
+  const std::int64_t input_dim = last_axis(input_shape, *this);
   forget_weights();
   // batch_normalization.py build: gamma, beta, moving_mean, moving_variance, in that order.
   const Shape shape{input_dim};
@@ -74,12 +81,12 @@ void BatchNormalization::build(std::int64_t input_dim, Generator& generator) {
                                 .initializer = options_.moving_variance_initializer,
                                 .trainable = false},
                                generator);
-  mark_built(input_dim);
+  mark_built(input_shape);
 }
 
 Tensor BatchNormalization::call(const Tensor& inputs, bool training) {
   if (!built()) throw Error(fmt::format("layer '{}' (BatchNormalization): call build before using it", name()));
-  check_features(inputs, *built_input_dim(), *this);
+  check_features(inputs, *built_input_shape(), *this);
   if (!training) {
     return scaled_and_shifted(normalize_with(inputs, moving_mean, moving_variance, -1, options_.epsilon), gamma, beta);
   }
@@ -95,11 +102,11 @@ LayerNormalization::LayerNormalization(LayerNormalizationOptions options) : opti
   check_epsilon(options_.epsilon, "LayerNormalization");
   initializers::check_identifier(options_.beta_initializer);
   initializers::check_identifier(options_.gamma_initializer);
-  check_input_shape(options_.input_shape, "LayerNormalization");
-  if (!options_.input_shape.empty()) input_shape_ = options_.input_shape;
+  set_input_shape(options_.input_shape, "LayerNormalization");
 }
 
-void LayerNormalization::build(std::int64_t input_dim, Generator& generator) {
+void LayerNormalization::build(const Shape& input_shape, Generator& generator) {
+  const std::int64_t input_dim = last_axis(input_shape, *this);
   forget_weights();
   const Shape shape{input_dim};
   gamma = options_.scale ? add_weight({.name = "gamma", .shape = shape, .initializer = options_.gamma_initializer},
@@ -108,12 +115,12 @@ void LayerNormalization::build(std::int64_t input_dim, Generator& generator) {
   beta = options_.center
              ? add_weight({.name = "beta", .shape = shape, .initializer = options_.beta_initializer}, generator)
              : Tensor();
-  mark_built(input_dim);
+  mark_built(input_shape);
 }
 
 Tensor LayerNormalization::call(const Tensor& inputs, bool) {
   if (!built()) throw Error(fmt::format("layer '{}' (LayerNormalization): call build before using it", name()));
-  check_features(inputs, *built_input_dim(), *this);
+  check_features(inputs, *built_input_shape(), *this);
   return scaled_and_shifted(layer_normalize(inputs, options_.epsilon), gamma, beta);
 }
 

@@ -14,8 +14,8 @@ namespace duet::keras::layers {
 /// A layer without weights whose output has its input's shape.
 class ElementwiseLayer : public Layer {
  public:
-  void build(std::int64_t input_dim, Generator&) override { mark_built(input_dim); }
-  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  void build(const Shape& input_shape, Generator&) override { mark_built(input_shape); }
+  Shape compute_output_shape(const Shape& input_shape) const override { return input_shape; }
 };
 
 /// x for x > 0, negative_slope x otherwise.

@@ -31,9 +31,10 @@ struct BatchNormalizationOptions {
 class BatchNormalization : public Layer {
  public:
   explicit BatchNormalization(BatchNormalizationOptions options = {});
-  void build(std::int64_t input_dim, Generator& generator) override;
+  /// Creates the weights for the last axis of `input_shape` (the channels).
+  void build(const Shape& input_shape, Generator& generator) override;
   Tensor call(const Tensor& inputs, bool training) override;
-  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  Shape compute_output_shape(const Shape& input_shape) const override { return input_shape; }
   std::string class_name() const override { return "BatchNormalization"; }
   std::shared_ptr<Layer> clone() const override { return std::make_shared<BatchNormalization>(options_); }
   const BatchNormalizationOptions& options() const { return options_; }
@@ -59,9 +60,10 @@ struct LayerNormalizationOptions {
 class LayerNormalization : public Layer {
  public:
   explicit LayerNormalization(LayerNormalizationOptions options = {});
-  void build(std::int64_t input_dim, Generator& generator) override;
+  /// Creates the weights for the last axis of `input_shape` (the channels).
+  void build(const Shape& input_shape, Generator& generator) override;
   Tensor call(const Tensor& inputs, bool training) override;
-  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  Shape compute_output_shape(const Shape& input_shape) const override { return input_shape; }
   std::string class_name() const override { return "LayerNormalization"; }
   std::shared_ptr<Layer> clone() const override { return std::make_shared<LayerNormalization>(options_); }
 
