@@ -22,6 +22,7 @@ from common import batch_size, class_index_targets, load_experiment, write_repor
 
 ACTIVATIONS = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
                "softmax": lambda: torch.nn.Softmax(dim=-1)}
+ACTIVATIONS.update(__import__("torch_norm").ACTIVATIONS)  # issue 15's activations (torch_norm.py)
 
 
 def folded(e):
