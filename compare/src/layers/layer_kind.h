@@ -117,6 +117,9 @@ const std::vector<std::unique_ptr<LayerKind>>& layer_kinds();
 
 // Each family's kinds (one file each), collected by registry.cpp.
 std::vector<std::unique_ptr<LayerKind>> dense_kinds();
+std::vector<std::unique_ptr<LayerKind>> conv_kinds();
+std::vector<std::unique_ptr<LayerKind>> pooling_kinds();
+std::vector<std::unique_ptr<LayerKind>> flatten_kinds();
 
 /// Walks the layers of `e` in order and calls `visit(kind, spec, ctx)` for each, with every
 /// field of the context filled in (shapes in Keras' layout, flatten and layout tracking).
