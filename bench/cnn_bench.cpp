@@ -1,6 +1,7 @@
 // A small CNN on the 8x8 digits (1,500 training images, batch 32, SGD): Conv 3x3x16 (padding 1),
 // relu, max pool 2, Conv 3x3x32 (padding 1), relu, max pool 2, Dense 10, softmax cross-entropy.
-// One epoch through the torch_like front-end, and the same epoch written by hand as the bound:
+// One epoch through each front-end (Keras: NHWC, softmax + sparse cross-entropy), and the same
+// epoch written by hand as the bound:
 // im2col + one Eigen GEMM per convolution, forward, backward and update, buffers reused, no
 // autograd (libtorch's version is in libtorch_bench.cpp).
 #include <benchmark/benchmark.h>
@@ -10,6 +11,7 @@
 #include <limits>
 
 #include "duet/core/datasets.h"
+#include "duet/keras.h"
 #include "duet/torch.h"
 
 namespace {
@@ -50,6 +52,26 @@ void BM_CnnTorchSgdEpoch(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kTrain);
 }
 BENCHMARK(BM_CnnTorchSgdEpoch)->Unit(benchmark::kMillisecond);
+
+void BM_CnnKerasSgdEpoch(benchmark::State& state) {
+  namespace keras = duet::keras;
+  keras::utils::set_random_seed(0);
+  static const Tensor x_nhwc = digits().x.reshape({kTrain, 8, 8, 1});  // one channel: NCHW = NHWC values
+  static const Tensor labels = digits().y.to(duet::DType::float32).reshape({kTrain, 1});
+  keras::Sequential model({keras::layers::Input({8, 8, 1}),
+                           keras::layers::Conv2D(16, 3, {.padding = "same", .activation = "relu"}),
+                           keras::layers::MaxPooling2D(),
+                           keras::layers::Conv2D(32, 3, {.padding = "same", .activation = "relu"}),
+                           keras::layers::MaxPooling2D(), keras::layers::Flatten(),
+                           keras::layers::Dense(10, {.activation = "softmax"})});
+  model.compile(keras::optimizers::SGD({.learning_rate = 0.05f}), "sparse_categorical_crossentropy");
+  for (auto _ : state) {
+    auto h = model.fit(x_nhwc, labels, {.epochs = 1, .batch_size = kBatch, .shuffle = false, .verbose = 0});
+    benchmark::DoNotOptimize(h);
+  }
+  state.SetItemsProcessed(state.iterations() * kTrain);
+}
+BENCHMARK(BM_CnnKerasSgdEpoch)->Unit(benchmark::kMillisecond);
 
 // ---- the hand-written bound (NHWC, HWIO kernels) ----
 using Mat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;

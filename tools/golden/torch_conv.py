@@ -78,7 +78,7 @@ def build(e, fold):
             s = pair(layer.get("strides", 1)) if two_d else (layer.get("strides", 1),)
             padding = layer.get("padding", "valid")
             if padding == "same" and any(v != 1 for v in s):
-                raise Unsupported("PyTorch does not support padding='same' with strides > 1")
+                raise Unsupported("PyTorch does not support padding='same' for strided convolutions")
             cls = torch.nn.Conv2d if two_d else torch.nn.Conv1d
             conv = cls(shape[-1], layer["filters"], k, stride=s, padding=padding, bias=layer.get("use_bias", True))
             perm = (3, 2, 0, 1) if two_d else (2, 1, 0)
@@ -103,7 +103,7 @@ def build(e, fold):
             s = layer.get("strides", layer["pool_size"])
             s = pair(s) if two_d else (s,)
             if layer.get("padding", "valid") != "valid":
-                raise Unsupported("PyTorch pooling has no 'same' padding")
+                raise Unsupported("PyTorch's pooling has no 'same' padding")
             cls = {"max_pool1d": torch.nn.MaxPool1d, "avg_pool1d": torch.nn.AvgPool1d,
                    "max_pool2d": torch.nn.MaxPool2d, "avg_pool2d": torch.nn.AvgPool2d}[kind]
             b.mods.append(cls(p if two_d else p[0], stride=s if two_d else s[0]))

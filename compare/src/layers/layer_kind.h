@@ -123,6 +123,9 @@ std::vector<std::unique_ptr<LayerKind>> activation_kinds();
 struct Experiment;
 /// Appends the reasons the layers of `e` give for a gap between the sides (explain.cpp).
 void explain_layer_differences(const Experiment& e, std::vector<std::string>& reasons);
+std::vector<std::unique_ptr<LayerKind>> conv_kinds();
+std::vector<std::unique_ptr<LayerKind>> pooling_kinds();
+std::vector<std::unique_ptr<LayerKind>> flatten_kinds();
 
 /// Walks the layers of `e` in order and calls `visit(kind, spec, ctx)` for each, with every
 /// field of the context filled in (shapes in Keras' layout, flatten and layout tracking).

@@ -147,6 +147,30 @@ std::string AdaptiveAvgPool2dImpl::extra_repr() const {
   return "output_size=" + size_repr(options.output_size());
 }
 
+AdaptiveAvgPool1dImpl::AdaptiveAvgPool1dImpl(const AdaptiveAvgPool1dOptions& opts) : options(opts) {
+  if (!options.output_size().all_equal(1)) {
+    throw Error(fmt::format("AdaptiveAvgPool1d: output_size={} is not supported by Duet (only 1)",
+                            options.output_size().tuple_str()));
+  }
+}
+
+Tensor AdaptiveAvgPool1dImpl::forward(const Tensor& input) {
+  check_rank(input, 3, "AdaptiveAvgPool1d");
+  return global_avg_pool(input, ChannelLayout::channels_first, /*keepdims=*/true);
+}
+
+AdaptiveMaxPool2dImpl::AdaptiveMaxPool2dImpl(const AdaptiveMaxPool2dOptions& opts) : options(opts) {
+  if (!options.output_size().all_equal(1)) {
+    throw Error(fmt::format("AdaptiveMaxPool2d: output_size={} is not supported by Duet (only 1)",
+                            options.output_size().tuple_str()));
+  }
+}
+
+Tensor AdaptiveMaxPool2dImpl::forward(const Tensor& input) {
+  check_rank(input, 4, "AdaptiveMaxPool2d");
+  return global_max_pool(input, ChannelLayout::channels_first, /*keepdims=*/true);
+}
+
 namespace functional {
 
 Tensor max_pool1d(const Tensor& input, const MaxPool1dFuncOptions& options) {

@@ -134,6 +134,49 @@ class AdaptiveAvgPool2dImpl : public Module {
 };
 TORCH_MODULE(AdaptiveAvgPool2d);
 
+/// AdaptiveAvgPool1dOptions(1): Duet supports the output size 1.
+struct AdaptiveAvgPool1dOptions {
+  AdaptiveAvgPool1dOptions(ExpandingArray<1> output_size)  // NOLINT: implicit, as in libtorch
+      : output_size_(output_size) {}
+  /// the target output length
+  DUET_TORCH_ARG(ExpandingArray<1>, output_size);
+};
+
+/// AdaptiveMaxPool2dOptions(1): Duet supports the output size 1.
+struct AdaptiveMaxPool2dOptions {
+  AdaptiveMaxPool2dOptions(ExpandingArray<2> output_size)  // NOLINT: implicit, as in libtorch
+      : output_size_(output_size) {}
+  /// the target output size (H_out, W_out)
+  DUET_TORCH_ARG(ExpandingArray<2>, output_size);
+};
+
+/// torch.nn.AdaptiveAvgPool1d with output size 1: [N, C, L] -> [N, C, 1].
+class AdaptiveAvgPool1dImpl : public Module {
+ public:
+  /// Refuses output sizes other than 1.
+  explicit AdaptiveAvgPool1dImpl(const AdaptiveAvgPool1dOptions& options);
+  /// The mean over each channel's L positions.
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "AdaptiveAvgPool1d"; }
+  std::string extra_repr() const override { return "output_size=1"; }
+  AdaptiveAvgPool1dOptions options;  ///< as given
+};
+TORCH_MODULE(AdaptiveAvgPool1d);
+
+/// torch.nn.AdaptiveMaxPool2d with output size 1: [N, C, H, W] -> [N, C, 1, 1]; the gradient
+/// goes to the first maximum.
+class AdaptiveMaxPool2dImpl : public Module {
+ public:
+  /// Refuses output sizes other than 1.
+  explicit AdaptiveMaxPool2dImpl(const AdaptiveMaxPool2dOptions& options);
+  /// The maximum over each channel's H x W positions.
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "AdaptiveMaxPool2d"; }
+  std::string extra_repr() const override { return "output_size=1"; }
+  AdaptiveMaxPool2dOptions options;  ///< as given
+};
+TORCH_MODULE(AdaptiveMaxPool2d);
+
 namespace functional {
 /// F.max_pool1d's options.
 using MaxPool1dFuncOptions = MaxPool1dOptions;
