@@ -14,6 +14,7 @@
 #include "duet/compare/report.h"
 #include "duet/core/error.h"
 #include "duet/core/file_io.h"
+#include "duet/keras/console.h"
 
 namespace {
 
@@ -22,6 +23,7 @@ struct Options {
   std::string format = "table";
   std::string plot_path;
   std::string report_path;
+  std::string keras_look = "keras2";
   bool explain = false;
   int seeds = 0;
   bool list_optimizers = false;
@@ -38,6 +40,8 @@ int run(const Options& o) {
     return 0;
   }
   if (!o.report_path.empty()) check_report_path(o.report_path);
+  duet::keras::config::set_console_look(o.keras_look == "keras3" ? duet::keras::config::ConsoleLook::keras3
+                                                                 : duet::keras::config::ConsoleLook::keras2);
   const Experiment experiment = o.experiment_path.empty() ? article_experiment() : load_experiment(o.experiment_path);
   // --explain re-runs once per difference removed, alone and cumulatively, and once with all.
   check_total_work(experiment, 1 + (o.explain ? 11 : 0) + o.seeds);
@@ -103,6 +107,10 @@ int main(int argc, char** argv) {
   app.add_option("--report", o.report_path,
                  "Write the comparison as one self-contained HTML page (settings, loss curves, parameter paths or "
                  "per-layer weight change, and with --explain / --seeds their charts) to this file");
+  app.add_option("--keras-look", o.keras_look,
+                 "How the report shows the Keras side's console (summary() and fit's progress line): keras2 "
+                 "(tf.keras 2, as the article) or keras3")
+      ->check(CLI::IsMember({"keras2", "keras3"}));
   app.add_flag("--list-optimizers", o.list_optimizers,
                "Print every optimiser of both sides with its options and defaults (Markdown) and exit");
   try {

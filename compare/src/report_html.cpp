@@ -13,7 +13,8 @@
 
 #include "duet/core/error.h"
 #include "duet/core/excerpt.h"
-#include "loss_surface.h"
+#include "duet/keras/console.h"
+#include "keras_side.h"
 #include "markup.h"
 #include "svg_charts.h"
 #include "table_rows.h"
@@ -123,6 +124,8 @@ figcaption { font-size: 0.92em; color: #333; margin-top: 4px; max-width: 760px; 
 .small-multiples figure { margin: 4px 0; }
 .verdict { font-weight: 600; }
 .muted { color: #666; }
+pre.console { background: #1e1e1e; color: #e8e8e8; padding: 10px 12px; overflow-x: auto; font-size: 0.85em;
+              font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; line-height: 1.2; }
 footer { margin-top: 40px; font-size: 0.85em; color: #666; }
 )";
 
@@ -358,6 +361,36 @@ std::string weights_section(const Report& r) {
   return s + "</tbody>\n</table>\n</section>\n";
 }
 
+// The Keras side as its console shows it: model.summary() and fit()'s line for the last epoch,
+// in the look chosen with --keras-look (keras::config::set_console_look).
+std::string console_section(const Experiment& e, const Report& r) {
+  const bool keras3 = keras::config::console_look() == keras::config::ConsoleLook::keras3;
+  std::string s = fmt::format("<section id=\"keras-console\">\n<h2>The Keras side's console ({})</h2>\n",
+                              keras3 ? "Keras 3" : "tf.keras 2, as the article shows");
+  s += fmt::format("<p>What <code>model.summary()</code> and the last epoch of <code>model.fit(..., verbose=1)</code> "
+                   "print for this model in {}'s look; <code>--keras-look {}</code> shows {}'s.</p>\n",
+                   keras3 ? "Keras 3" : "tf.keras 2", keras3 ? "keras2" : "keras3", keras3 ? "tf.keras 2" : "Keras 3");
+  std::string text = keras_summary_text(e);
+  if (!r.keras.loss_history.empty()) {
+    const std::int64_t rows = e.x.shape()[0];
+    const std::int64_t batch = std::min<std::int64_t>(e.keras_batch_size(), rows);
+    const std::int64_t steps = (rows + batch - 1) / batch;
+    const double epoch_seconds = r.keras.train_seconds / static_cast<double>(r.keras.loss_history.size());
+    const double step_seconds = epoch_seconds / static_cast<double>(steps);
+    const std::string per_step = step_seconds >= 1 || step_seconds == 0 ? fmt::format("{:.0f}s", step_seconds)
+                                 : step_seconds >= 1e-3              ? fmt::format("{:.0f}ms", step_seconds * 1e3)
+                                                                     : fmt::format("{:.0f}us", step_seconds * 1e6);
+    const double loss = r.keras.loss_history.back();
+    const std::string value = std::abs(loss) > 1e-3 ? fmt::format("{:.4f}", loss) : fmt::format("{:.4e}", loss);
+    const std::string bar = keras3 ? "\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501"
+                                     "\u2501\u2501\u2501\u2501\u2501\u2501"
+                                   : "[==============================] -";
+    text += fmt::format("\nEpoch {0}/{0}\n{1}/{1} {2} {3:.0f}s {4}/step - loss: {5}\n", r.keras.loss_history.size(), steps, bar,
+                        epoch_seconds, per_step, value);
+  }
+  return s + "<pre class=\"console\">" + esc(text) + "</pre>\n</section>\n";
+}
+
 std::string timing_text(const Report& r) {
   return fmt::format("Training took {:.3g} s (Keras-style) and {:.3g} s (PyTorch-style), including recording the "
                      "weights after every epoch for this page.",
@@ -380,7 +413,8 @@ std::string html_report(const Experiment& e, const Report& r, const TrainingTrac
   s += two_parameters ? "<li><a href=\"#parameter-paths\">Parameter paths</a></li>\n"
                       : "<li><a href=\"#weight-change\">Weight change per layer</a></li>\n";
   s += "<li><a href=\"#explanation\">Why the numbers differ</a></li>\n<li><a href=\"#seeds\">Spread over seeds</a></li>\n"
-       "<li><a href=\"#predictions\">Predictions</a></li>\n<li><a href=\"#weights\">Final weights</a></li>\n</ol></nav>\n";
+       "<li><a href=\"#predictions\">Predictions</a></li>\n<li><a href=\"#weights\">Final weights</a></li>\n"
+       "<li><a href=\"#keras-console\">The Keras side's console</a></li>\n</ol></nav>\n";
   s += settings_section(e);
   s += loss_section(r);
   s += two_parameters ? path_section(e, r, trace) : weight_change_section(r, trace);
@@ -388,6 +422,7 @@ std::string html_report(const Experiment& e, const Report& r, const TrainingTrac
   s += seeds_section(e, spread);
   s += predictions_section(e, r);
   s += weights_section(r);
+  s += console_section(e, r);
   s += "<footer><p>" + esc(timing_text(r)) + " Written by duet-compare --report.</p></footer>\n";
   return s + "</main>\n</body>\n</html>\n";
 }

@@ -10,7 +10,7 @@
 #include "duet/core/error.h"
 #include "duet/keras.h"
 #include "layers/layer_kind.h"
-#include "loss_surface.h"
+#include "keras_side.h"
 
 namespace duet::compare {
 
@@ -55,6 +55,8 @@ std::vector<NamedWeights> named_weights(const keras::Sequential& model) {
 }  // namespace
 
 std::vector<NamedWeights> keras_default_weights(const Experiment& e) { return named_weights(build_keras_model(e)); }
+
+std::string keras_summary_text(const Experiment& e) { return build_keras_model(e).summary_text(); }
 
 std::vector<double> keras_losses_at(const Experiment& e, const std::vector<std::vector<NamedWeights>>& points) {
   keras::Sequential model = build_keras_model(e);

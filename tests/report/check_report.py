@@ -341,8 +341,9 @@ def check_in_browser(browser, path, sections, screenshot_out=None):
 # --------------------------------------------------------------------------------------------
 
 ARTICLE_SECTIONS = ["settings", "loss-curves", "parameter-paths", "explanation", "ablation", "seeds", "predictions",
-                    "weights"]
-MLP_SECTIONS = ["settings", "loss-curves", "weight-change", "explanation", "ablation", "seeds", "predictions", "weights"]
+                    "weights", "keras-console"]
+MLP_SECTIONS = ["settings", "loss-curves", "weight-change", "explanation", "ablation", "seeds", "predictions", "weights",
+                "keras-console"]
 
 
 def page_mode(binary, examples, work, screenshot_out):
@@ -350,7 +351,7 @@ def page_mode(binary, examples, work, screenshot_out):
     mlp = os.path.join(work, "mlp.html")
     started = time.monotonic()
     run_compare(binary, ["--explain", "--seeds", "20", "--report", article])
-    run_compare(binary, ["-e", os.path.join(examples, "mlp-csv.json"), "--explain", "--report", mlp])
+    run_compare(binary, ["-e", os.path.join(examples, "mlp-csv.json"), "--explain", "--keras-look", "keras3", "--report", mlp])
     print(f"  reports written in {time.monotonic() - started:.1f} s")
 
     page, parser, charts = check_html(article, ARTICLE_SECTIONS)
@@ -366,6 +367,9 @@ def page_mode(binary, examples, work, screenshot_out):
         fail("article report does not say the summed loss takes 6x longer steps")
     if "explain the whole gap" not in text:
         fail("article report's ablation verdict is missing")
+    # The article's console is tf.keras 2's: the [====] bar and the ruled summary table.
+    if "1/1 [==============================] - " not in text or "Epoch 500/500" not in text:
+        fail("article report lacks tf.keras 2's progress line")
 
     page, parser, charts = check_html(mlp, MLP_SECTIONS)
     text = " ".join(parser.text)
@@ -374,6 +378,9 @@ def page_mode(binary, examples, work, screenshot_out):
         fail("MLP report does not say its gap is at float32 rounding level")
     if "explain the whole gap" in text:
         fail("MLP report credits the differences with a rounding-level gap")
+    # --keras-look keras3: Keras 3's 20-glyph bar (3 batches of 16 rows) and its boxed summary.
+    if "3/3 " + "\u2501" * 20 + " " not in text or "\u250f" not in text:
+        fail("MLP report (--keras-look keras3) lacks Keras 3's console look")
     print("  HTML and SVG parse; every section present; nothing loads from outside the files")
 
     browser_path = find_browser()
