@@ -381,6 +381,12 @@ def page_mode(binary, examples, work, screenshot_out):
     # --keras-look keras3: Keras 3's 20-glyph bar (3 batches of 16 rows) and its boxed summary.
     if "3/3 " + "\u2501" * 20 + " " not in text or "\u250f" not in text:
         fail("MLP report (--keras-look keras3) lacks Keras 3's console look")
+    # From one start, SGD on the summed loss of 6 rows steps exactly 6x as far as on the mean.
+    same_start = os.path.join(work, "article-same-start.html")
+    run_compare(binary, ["-e", os.path.join(examples, "article.json"), "--report", same_start])
+    _, parser, _ = check_html(same_start, ARTICLE_SECTIONS[:3])
+    if "The first PyTorch-style step is 6x as long" not in " ".join(parser.text):
+        fail("article.json report does not show the 6x first step")
     print("  HTML and SVG parse; every section present; nothing loads from outside the files")
 
     browser_path = find_browser()
