@@ -121,7 +121,7 @@ figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.92em; color: #333; margin-top: 4px; max-width: 760px; }
 .legend svg { vertical-align: middle; }
 .small-multiples { display: flex; flex-wrap: wrap; gap: 8px; }
-.small-multiples figure { margin: 4px 0; }
+.small-multiples figure { margin: 4px 0; width: 372px; }
 .verdict { font-weight: 600; }
 .muted { color: #666; }
 pre.console { background: #1e1e1e; color: #e8e8e8; padding: 10px 12px; overflow-x: auto; font-size: 0.85em;

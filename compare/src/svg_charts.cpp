@@ -319,7 +319,7 @@ std::string ablation_chart(const Caption& c, const AblationBars& d) {
   extend(lo, hi, d.cumulative, true);
   if (!(lo <= hi)) lo = 1e-8, hi = 1;
   const double floor_value = lo / 10;  // where a gap of exactly 0 is drawn
-  const Scale x(floor_value, hi, f.x0(), f.x1(), true);
+  const Scale x(floor_value, hi * 3, f.x0(), f.x1(), true);  // room right of the largest value
   const Scale y(0, rows, f.y1(), f.y0(), false);
   std::string s = open_svg(c, f);
   // The x axis only: rows are labelled by name.
@@ -337,8 +337,8 @@ std::string ablation_chart(const Caption& c, const AblationBars& d) {
     const double rx = x(d.rounding_level);
     s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#555\" stroke-width=\"2\" "
                      "stroke-dasharray=\"2 3\"><title>float32 rounding level {3:.3g}</title></line>"
-                     "<text x=\"{4:.1f}\" y=\"{5:.1f}\" font-size=\"12\" fill=\"#333\" text-anchor=\"middle\">float32 rounding</text>\n",
-                     rx, f.y1(), f.y0(), d.rounding_level, rx, f.y1() - 6);
+                     "<text x=\"{4:.1f}\" y=\"{5:.1f}\" font-size=\"12\" fill=\"#333\" text-anchor=\"{6}\">float32 rounding</text>\n",
+                     rx, f.y1(), f.y0(), d.rounding_level, rx, f.y1() - 6, rx > f.x1() - 60 ? "end" : "middle");
   }
   const auto bar = [&](double row, const std::string& label, double gap, const char* fill) {
     const double yc = y(row + 0.5);
