@@ -8,6 +8,8 @@ packages=(
   libeigen3-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev doxygen
   clang libclang-rt-14-dev
+  # Tests only: duet-compare --report is opened in headless Chromium (tests/report), with a font.
+  chromium fonts-dejavu-core
 )
 
 missing=()

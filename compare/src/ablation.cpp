@@ -162,21 +162,30 @@ std::string ablation_text(const Ablation& a) {
     s += fmt::format("  {:<32}{:>14}{:>20}{:>24}\n", row.removed, fmt::format("{:.4g}", row.gap),
                      fmt::format("{:.1f}%", share), fmt::format("{:.4g}", row.cumulative));
   }
-  if (a.single.empty()) {
-    s += "  (no configuration difference to remove)\n";
-    return s;
-  }
+  if (a.single.empty()) s += "  (no configuration difference to remove)\n";
+  return s + "  " + ablation_verdict(a) + "\n";
+}
+
+std::string ablation_verdict(const Ablation& a) {
   // float32 carries about 7 significant digits; a training run compounds rounding over many
   // steps, so agreement within 1e-4 of the prediction's scale is what rounding alone explains.
-  if (a.all_removed_gap <= 1e-4 * a.float32_scale) {
-    s += "  With every difference removed the two sides agree to float32 rounding: the differences above "
-         "explain the whole gap.\n";
-  } else {
-    s += fmt::format("  {:.4g} remains with every configurable difference removed: the frameworks' own rules differ "
-                     "(for example where epsilon enters the update), see docs/framework-differences.md.\n",
-                     a.all_removed_gap);
+  const double rounding = 1e-4 * a.float32_scale;
+  if (a.baseline_gap <= rounding) {
+    // Nothing to explain: saying the differences "explain the gap" would credit them with noise.
+    return fmt::format("The gap as configured, {:.4g}, is already at float32 rounding level (below 1e-4 of the "
+                       "predictions' scale): the two sides agree as closely as float32 arithmetic in a different "
+                       "order allows, so {} for this experiment.",
+                       a.baseline_gap,
+                       a.single.empty() ? "there is nothing to explain"
+                                        : "the differences listed do not matter (removing them changes only rounding)");
   }
-  return s;
+  if (a.all_removed_gap <= rounding) {
+    return "With every difference removed the two sides agree to float32 rounding: the differences above explain "
+           "the whole gap.";
+  }
+  return fmt::format("{:.4g} remains with every configurable difference removed: the frameworks' own rules differ "
+                     "(for example where epsilon enters the update), see docs/framework-differences.md.",
+                     a.all_removed_gap);
 }
 
 }  // namespace duet::compare

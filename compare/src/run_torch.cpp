@@ -53,7 +53,7 @@ std::string folded_activation(const Experiment& e) {
   return "";
 }
 
-SideReport run_torch(const Experiment& e) {
+SideReport run_torch(const Experiment& e, const WeightObserver& observe) {
   namespace nn = torch::nn;
   torch::manual_seed(e.seed);
   const std::string folded = folded_activation(e);
@@ -85,6 +85,12 @@ SideReport run_torch(const Experiment& e) {
   const std::int64_t batch = std::min<std::int64_t>(e.torch_batch_size(), n);
   const torch::utils::data::TensorDataset dataset(torch_layout(e.x), targets);
   const torch::utils::data::DataLoader loader(dataset, {.batch_size = batch, .shuffle = e.torch_shuffle()});
+  const auto reported_weights = [&] {
+    std::vector<NamedWeights> w;
+    for (const auto& l : layers) w.push_back(l.report());
+    return w;
+  };
+  if (observe) observe(0, reported_weights());
   SideReport report;
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 0; epoch < e.epochs; ++epoch) {
@@ -106,6 +112,7 @@ SideReport run_torch(const Experiment& e) {
                               "too high?)",
                               report.loss_history.back(), epoch + 1, optimizer->lr(0)));
     }
+    if (observe) observe(epoch + 1, reported_weights());
   }
   report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   {
@@ -116,7 +123,7 @@ SideReport run_torch(const Experiment& e) {
     if (folded == "sigmoid") out = sigmoid(out);
     report.predictions = out.to_rows();
   }
-  for (const auto& l : layers) report.weights.push_back(l.report());
+  report.weights = reported_weights();
   return report;
 }
 
@@ -136,8 +143,8 @@ void require_finite_predictions(const SideReport& s, const char* side) {
 
 }  // namespace
 
-Report run(const Experiment& e) {
-  Report r{e.name, run_keras(e), run_torch(e)};
+Report run(const Experiment& e, const RunHooks& hooks) {
+  Report r{e.name, run_keras(e, hooks.keras), run_torch(e, hooks.torch)};
   require_finite_predictions(r.keras, "Keras-style");
   require_finite_predictions(r.torch, "PyTorch-style");
   return r;

@@ -126,6 +126,20 @@ TEST(Cli, ExplainShowsTheReductionCausesTheArticlesGap) {
   EXPECT_NE(table.out.find("agree to float32 rounding"), std::string::npos) << table.out;
 }
 
+// The words match the numbers: mlp-csv's only difference (Adam's epsilon rule) moves its
+// prediction gap by nothing measurable, so the text must call the gap rounding, not claim that
+// the difference explains it.
+TEST(Cli, ExplainCallsARoundingLevelGapRounding) {
+  const Result r = run(std::string("--explain --experiment ") + DUET_EXAMPLE_EXPERIMENTS + "/mlp-csv.json --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out)["explanation"];
+  ASSERT_LE(j["baseline_gap"].get<double>(), 1e-4) << "the premise: mlp-csv's two sides agree to float32 rounding";
+  const Result table = run(std::string("--explain --experiment ") + DUET_EXAMPLE_EXPERIMENTS + "/mlp-csv.json");
+  EXPECT_NE(table.out.find("already at float32 rounding level"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("the differences listed do not matter"), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("explain the whole gap"), std::string::npos) << table.out;
+}
+
 TEST(Cli, SeedsReportTheSpread) {
   const Result r = run("--seeds 5 --format json");
   ASSERT_EQ(r.status, 0) << r.err;
