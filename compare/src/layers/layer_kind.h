@@ -117,6 +117,8 @@ const std::vector<std::unique_ptr<LayerKind>>& layer_kinds();
 
 // Each family's kinds (one file each), collected by registry.cpp.
 std::vector<std::unique_ptr<LayerKind>> dense_kinds();
+std::vector<std::unique_ptr<LayerKind>> recurrent_kinds();
+std::vector<std::unique_ptr<LayerKind>> embedding_kinds();
 
 /// Walks the layers of `e` in order and calls `visit(kind, spec, ctx)` for each, with every
 /// field of the context filled in (shapes in Keras' layout, flatten and layout tracking).
