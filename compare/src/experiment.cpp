@@ -22,6 +22,7 @@
 #include "duet/keras/losses.h"
 #include "duet/core/excerpt.h"
 #include "duet/core/file_io.h"
+#include "duet/core/sequence.h"
 #include "duet/keras/optimizers.h"
 #include "duet/torch/optim/registry.h"
 
@@ -280,6 +281,20 @@ void parse_layers(const json& j, Experiment& e) {
     fail("layers", fmt::format("the model's output per sample has shape {}; the losses need one axis of outputs (end "
                                "with a flatten, a global pooling or a dense layer)",
                                e.output_shape.str()));
+  }
+}
+
+// With an embedding first, x and predict hold token ids: whole numbers in [0, input_dim), named
+// by row and step when one is not (issue 16's bad input).
+void check_token_ids(const Experiment& e) {
+  if (e.layers.empty() || e.layers.front().type != "embedding") return;
+  const std::int64_t rows = e.layers.front().integer("input_dim");
+  for (const auto& [ids, path] : {std::pair{&e.x, "data.x"}, std::pair{&e.predict, "predict"}}) {
+    try {
+      (void)token_indices(*ids, rows, path);
+    } catch (const Error& err) {
+      throw Error(fmt::format("experiment: {} (layers[0] is an embedding with input_dim {})", err.what(), rows));
+    }
   }
 }
 
@@ -730,6 +745,7 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
   } else {
     e.predict = e.x;
   }
+  check_token_ids(e);
   return e;
 }
 

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <Eigen/QR>
+
+#include <algorithm>
 #include <cmath>
 
 #include "duet/core/error.h"
@@ -97,6 +100,30 @@ Tensor lecun_uniform(const Shape& shape, Fans fans, Generator& gen) {
 Tensor lecun_normal(const Shape& shape, Fans fans, Generator& gen) {
   require_fan(fans.fan_in, "lecun_normal");
   return truncated_normal(shape, 0.0f, std::sqrt(1.0f / static_cast<float>(fans.fan_in)) / kTruncatedStdCorrection, gen);
+}
+
+Tensor orthogonal(const Shape& shape, Generator& gen, float gain) {
+  if (shape.rank() < 2) {
+    throw Error(fmt::format("orthogonal: the tensor to initialize must be at least two-dimensional, got shape {}",
+                            shape.str()));
+  }
+  const std::int64_t cols = shape[shape.rank() - 1], rows = shape.numel() / std::max<std::int64_t>(cols, 1);
+  const std::int64_t tall = std::max(rows, cols), narrow = std::min(rows, cols);
+  using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  Matrix a(tall, narrow);
+  for (Eigen::Index i = 0; i < a.size(); ++i) a.data()[i] = gen.normal();  // row-major draw order
+  const Eigen::HouseholderQR<Matrix> qr(a);
+  Matrix q = qr.householderQ() * Matrix::Identity(tall, narrow);  // the thin Q: [tall, narrow]
+  const Matrix r = qr.matrixQR().topRows(narrow).triangularView<Eigen::Upper>();
+  // q *= sign(diag(r)): column j by the sign of r[j, j] (sign(0) = 0, as ops.sign / torch.sign).
+  for (Eigen::Index j = 0; j < narrow; ++j) {
+    const double d = r(j, j);
+    q.col(j) *= static_cast<double>((d > 0) - (d < 0));
+  }
+  if (rows < cols) q.transposeInPlace();
+  Tensor::Array v(shape.numel());
+  for (Eigen::Index i = 0; i < v.size(); ++i) v[i] = static_cast<float>(gain * q.data()[i]);
+  return Tensor::from_array(shape, std::move(v));
 }
 
 }  // namespace duet::init

@@ -14,9 +14,10 @@ namespace duet::keras::initializers {
 
 namespace {
 
-constexpr std::array<std::string_view, 11> kKnown = {
-    "zeros",        "ones",          "glorot_uniform", "glorot_normal",  "he_uniform",      "he_normal",
-    "lecun_uniform", "lecun_normal", "random_uniform", "random_normal", "truncated_normal"};
+constexpr std::array<std::string_view, 13> kKnown = {
+    "zeros",        "ones",          "glorot_uniform", "glorot_normal",  "he_uniform",       "he_normal",
+    "lecun_uniform", "lecun_normal", "random_uniform", "random_normal", "truncated_normal", "uniform",
+    "orthogonal"};
 
 // keras/src/initializers/random_initializers.py compute_fans: rank 2 is [fan_in, fan_out];
 // rank 1 uses its length for both; a scalar has fans of 1; a convolution kernel [..., in, out]
@@ -50,8 +51,11 @@ Tensor initialize(const std::string& identifier, const Shape& shape, Generator& 
   if (identifier == "he_normal") return init::he_normal(shape, fans, gen);
   if (identifier == "lecun_uniform") return init::lecun_uniform(shape, fans, gen);
   if (identifier == "lecun_normal") return init::lecun_normal(shape, fans, gen);
-  // keras.initializers.RandomUniform / RandomNormal / TruncatedNormal defaults.
-  if (identifier == "random_uniform") return init::uniform(shape, -0.05f, 0.05f, gen);
+  // Orthogonal(gain=1.0): recurrent kernels' default (keras/src/layers/rnn/*.py).
+  if (identifier == "orthogonal") return init::orthogonal(shape, gen, 1.0f);
+  // keras.initializers.RandomUniform / RandomNormal / TruncatedNormal defaults; "uniform" is
+  // RandomUniform's alias, Embedding's default (keras/src/initializers/__init__.py ALL_OBJECTS_DICT).
+  if (identifier == "random_uniform" || identifier == "uniform") return init::uniform(shape, -0.05f, 0.05f, gen);
   if (identifier == "random_normal") return init::normal(shape, 0.0f, 0.05f, gen);
   return init::truncated_normal(shape, 0.0f, 0.05f, gen);
 }

@@ -126,6 +126,8 @@ void explain_layer_differences(const Experiment& e, std::vector<std::string>& re
 std::vector<std::unique_ptr<LayerKind>> conv_kinds();
 std::vector<std::unique_ptr<LayerKind>> pooling_kinds();
 std::vector<std::unique_ptr<LayerKind>> flatten_kinds();
+std::vector<std::unique_ptr<LayerKind>> recurrent_kinds();
+std::vector<std::unique_ptr<LayerKind>> embedding_kinds();
 
 /// Walks the layers of `e` in order and calls `visit(kind, spec, ctx)` for each, with every
 /// field of the context filled in (shapes in Keras' layout, flatten and layout tracking).

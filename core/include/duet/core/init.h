@@ -43,4 +43,12 @@ Tensor he_normal(const Shape& shape, Fans fans, Generator& gen);
 Tensor lecun_uniform(const Shape& shape, Fans fans, Generator& gen);
 Tensor lecun_normal(const Shape& shape, Fans fans, Generator& gen);
 
+/// An orthogonal matrix (Saxe et al. 2014), both frameworks' algorithm: `shape` read as
+/// [rows = product of all but the last dim, cols = last dim]; a standard normal matrix
+/// [max(rows, cols), min(rows, cols)] is QR-factorised, each column of Q multiplied by the sign of
+/// R's diagonal entry (so Q is uniformly distributed, not biased by the factorisation), Q transposed
+/// when rows < cols, times `gain`. Keras 3 keras/src/initializers/random_initializers.py Orthogonal;
+/// PyTorch torch/nn/init.py orthogonal_. Needs rank >= 2.
+Tensor orthogonal(const Shape& shape, Generator& gen, float gain = 1.0f);
+
 }  // namespace duet::init

@@ -11,7 +11,7 @@
 namespace duet::keras::initializers {
 
 /// A tensor of `shape` drawn by the initializer Keras calls `identifier`: zeros, ones,
-/// glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal,
+/// glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal,
 /// random_uniform, random_normal or truncated_normal. Fans follow Keras' compute_fans: a
 /// kernel [in, out] has fan_in = in and fan_out = out; a vector [n] has both n; a scalar 1.
 Tensor initialize(const std::string& identifier, const Shape& shape, Generator& generator);

@@ -12,11 +12,15 @@ namespace enumtype {
 struct kNone {};  ///< reduction='none'
 struct kMean {};  ///< reduction='mean'
 struct kSum {};   ///< reduction='sum'
+struct kTanh {};  ///< nonlinearity='tanh' (nn::RNN)
+struct kReLU {};  ///< nonlinearity='relu' (nn::RNN)
 }  // namespace enumtype
 
 inline constexpr enumtype::kNone kNone{};
 inline constexpr enumtype::kMean kMean{};
 inline constexpr enumtype::kSum kSum{};
+inline constexpr enumtype::kTanh kTanh{};
+inline constexpr enumtype::kReLU kReLU{};
 
 /// A loss reduction: torch::kNone, torch::kMean or torch::kSum.
 using reduction_t = std::variant<enumtype::kNone, enumtype::kMean, enumtype::kSum>;
