@@ -41,6 +41,27 @@ Tensor dropout(const Tensor& x, double p, bool train) {
 }
 
 Tensor nll_loss(const Tensor& input, const Tensor& target) { return nn::NLLLossImpl()(input, target); }
+
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, std::int64_t reduction,
+                std::int64_t ignore_index) {
+  if (weight.defined()) throw Error("nll_loss: class weights are not supported by Duet; pass an undefined weight ({})");
+  if (ignore_index != -100) {
+    throw Error(fmt::format("nll_loss: ignore_index is not supported by Duet (got {}; leave it at -100)", ignore_index));
+  }
+  switch (reduction) {
+    case Reduction::None: return nn::NLLLossImpl("none")(input, target);
+    case Reduction::Mean: return nn::NLLLossImpl("mean")(input, target);
+    case Reduction::Sum: return nn::NLLLossImpl("sum")(input, target);
+    default: break;
+  }
+  throw Error(fmt::format("nll_loss: reduction must be torch::Reduction::None, Mean or Sum (0, 1, 2), got {}", reduction));
+}
+
+namespace detail {
+void assert_failed(const char* condition, const char* file, int line) {
+  throw Error(fmt::format("Expected {} to be true, but got false ({}:{})", condition, file, line));
+}
+}  // namespace detail
 Tensor mse_loss(const Tensor& input, const Tensor& target) { return nn::MSELossImpl()(input, target); }
 
 }  // namespace duet::torch

@@ -10,6 +10,8 @@
 ///   torch::optim::SGD optimizer(linear->parameters(), {.lr = 0.01f});
 #pragma once
 
+#include "duet/torch/autograd.h"
+#include "duet/torch/data.h"
 #include "duet/torch/enum.h"
 #include "duet/torch/functions.h"
 #include "duet/torch/nn/activation.h"
