@@ -105,10 +105,59 @@ TEST(TorchAutograd, NllLossWithLibtorchsReductionArgument) {
   EXPECT_NE(error_of([&] { nll_loss(log_probs, target, {}, 7); }).find("got 7"), std::string::npos);
 }
 
+TEST(TorchFunctional, StrConcatenatesAsC10Str) { EXPECT_EQ(str("dcgan-sample-", 3, ".pt"), "dcgan-sample-3.pt"); }
+
 TEST(TorchAutograd, AtAssertThrowsNamingTheCondition) {
   EXPECT_NO_THROW(AT_ASSERT(1 + 1 == 2));
   const std::string error = error_of([] { AT_ASSERT(!std::isnan(std::nan(""))); });
   EXPECT_EQ(error.rfind("Expected !std::isnan(std::nan(\"\")) to be true, but got false (", 0), 0u) << error;
+}
+
+}  // namespace
+}  // namespace duet::torch
+
+namespace duet::torch {
+namespace {
+
+namespace F = nn::functional;
+
+TEST(TorchFunctional, FuncOptionsFormsAreTheFreeFunctions) {
+  manual_seed(0);
+  const auto x = randn({3, 4});
+  EXPECT_TRUE(equal(F::relu(x), relu(x)));
+  EXPECT_TRUE(equal(F::log_softmax(x, /*dim=*/1), log_softmax(x, 1)));
+  EXPECT_TRUE(equal(F::softmax(x, F::SoftmaxFuncOptions(0)), softmax(x, 0)));
+  EXPECT_TRUE(equal(F::dropout(x, F::DropoutFuncOptions().p(0.5).training(false)), x));
+  manual_seed(1);
+  const auto dropped = F::dropout(x, F::DropoutFuncOptions().p(0.5));
+  manual_seed(1);
+  EXPECT_TRUE(equal(dropped, dropout(x, 0.5, true))) << "the same draws from the same seed";
+  const auto log_probs = log_softmax(x, 1);
+  const auto target = tensor({0, 3, 1});
+  EXPECT_FLOAT_EQ(F::nll_loss(log_probs, target, F::NLLLossFuncOptions().reduction(kSum)).item<float>(),
+                  nll_loss(log_probs, target, {}, Reduction::Sum).item<float>());
+  EXPECT_NE(error_of([&] { F::relu(x, F::ReLUFuncOptions().inplace(true)); }).find("inplace=true is not supported"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace duet::torch
+
+namespace duet::torch {
+namespace {
+
+TEST(TorchFunctional, SmoothL1AndBinaryCrossEntropyAreTheLossModules) {
+  const auto input = tensor({0.2, 0.9, 0.5});
+  const auto target = tensor({0.0, 1.0, 1.0});
+  // smooth L1 with beta 1: 0.5 d^2 below 1 -> (0.02 + 0.005 + 0.125) / 3
+  EXPECT_NEAR(smooth_l1_loss(input, target).item<float>(), 0.05f, 1e-7f);
+  EXPECT_FLOAT_EQ(smooth_l1_loss(input * 10, target, Reduction::Sum).item<float>(),
+                  nn::SmoothL1Loss(nn::SmoothL1LossOptions().reduction(kSum))(input * 10, target).item<float>());
+  EXPECT_FLOAT_EQ(binary_cross_entropy(input, target).item<float>(), nn::BCELoss()(input, target).item<float>());
+  EXPECT_NE(error_of([&] { binary_cross_entropy(input, target, ones({3})); }).find("binary_cross_entropy: class weights"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { smooth_l1_loss(input, target, 5); }).find("smooth_l1_loss: reduction must be"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <sstream>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -87,6 +89,14 @@ enum Reduction : std::int64_t { None, Mean, Sum };
 /// `weight`, `{}`, is required) and ignore_index must be left at -100: either is one clear error.
 Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, std::int64_t reduction = Reduction::Mean,
                 std::int64_t ignore_index = -100);
+/// Smooth L1 (Huber divided by beta), libtorch's torch::smooth_l1_loss(input, target,
+/// reduction, beta), as nn::SmoothL1Loss.
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, std::int64_t reduction = Reduction::Mean,
+                      double beta = 1.0);
+/// Binary cross-entropy of probabilities, torch::binary_cross_entropy(input, target, weight,
+/// reduction), as nn::BCELoss. Element weights are not supported (`weight` must be undefined).
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                            std::int64_t reduction = Reduction::Mean);
 /// Mean squared error.
 Tensor mse_loss(const Tensor& input, const Tensor& target);
 
@@ -100,6 +110,16 @@ Tensor mse_loss(const Tensor& input, const Tensor& target);
     if (!(condition)) ::duet::torch::detail::assert_failed(#condition, __FILE__, __LINE__);        \
   } while (false)
 #endif
+
+namespace duet::torch {
+/// c10::str: the arguments streamed into one string, `torch::str("sample-", 3, ".pt")`.
+template <typename... Args>
+std::string str(const Args&... args) {
+  std::ostringstream out;
+  (out << ... << args);
+  return out.str();
+}
+}  // namespace duet::torch
 
 namespace duet::torch::detail {
 /// AT_ASSERT's error.
