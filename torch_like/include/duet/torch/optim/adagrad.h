@@ -53,8 +53,8 @@ struct AdagradRule {
 class Adagrad : public GroupedOptimizer<AdagradFields, duet::optim::AdagradState, AdagradRule> {
  public:
   using GroupedOptimizer::GroupedOptimizer;
-  /// libtorch's forms: `Adagrad(params, AdagradOptions(lr).…)` or `Adagrad(params, /*lr=*/0.01)`. A template so
-  /// that `Adagrad(params, {})` still means the plain fields, unambiguously.
+  /// libtorch's forms, `Adagrad(params, AdagradOptions(0.01))` with any setters chained, and
+  /// `Adagrad(params, 0.01)`. A template, so that an empty brace list still means the plain fields.
   template <typename Builder>
     requires std::convertible_to<Builder, AdagradOptions>
   Adagrad(std::vector<Tensor> params, const Builder& options)

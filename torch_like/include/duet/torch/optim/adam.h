@@ -90,8 +90,8 @@ struct AdamWRule {
 class Adam : public GroupedOptimizer<AdamFields, duet::optim::AdamState, AdamRule> {
  public:
   using GroupedOptimizer::GroupedOptimizer;
-  /// libtorch's forms: `Adam(params, AdamOptions(lr).…)` or `Adam(params, /*lr=*/0.01)`. A template so
-  /// that `Adam(params, {})` still means the plain fields, unambiguously.
+  /// libtorch's forms, `Adam(params, AdamOptions(0.01))` with any setters chained, and
+  /// `Adam(params, 0.01)`. A template, so that an empty brace list still means the plain fields.
   template <typename Builder>
     requires std::convertible_to<Builder, AdamOptions>
   Adam(std::vector<Tensor> params, const Builder& options)
@@ -101,8 +101,8 @@ class Adam : public GroupedOptimizer<AdamFields, duet::optim::AdamState, AdamRul
 class AdamW : public GroupedOptimizer<AdamWFields, duet::optim::AdamState, AdamWRule> {
  public:
   using GroupedOptimizer::GroupedOptimizer;
-  /// libtorch's forms: `AdamW(params, AdamWOptions(lr).…)` or `AdamW(params, /*lr=*/0.01)`. A template so
-  /// that `AdamW(params, {})` still means the plain fields, unambiguously.
+  /// libtorch's forms, `AdamW(params, AdamWOptions(0.01))` with any setters chained, and
+  /// `AdamW(params, 0.01)`. A template, so that an empty brace list still means the plain fields.
   template <typename Builder>
     requires std::convertible_to<Builder, AdamWOptions>
   AdamW(std::vector<Tensor> params, const Builder& options)

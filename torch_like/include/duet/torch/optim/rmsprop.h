@@ -56,8 +56,8 @@ struct RMSpropRule {
 class RMSprop : public GroupedOptimizer<RMSpropFields, duet::optim::RmspropState, RMSpropRule> {
  public:
   using GroupedOptimizer::GroupedOptimizer;
-  /// libtorch's forms: `RMSprop(params, RMSpropOptions(lr).…)` or `RMSprop(params, /*lr=*/0.01)`. A template so
-  /// that `RMSprop(params, {})` still means the plain fields, unambiguously.
+  /// libtorch's forms, `RMSprop(params, RMSpropOptions(0.01))` with any setters chained, and
+  /// `RMSprop(params, 0.01)`. A template, so that an empty brace list still means the plain fields.
   template <typename Builder>
     requires std::convertible_to<Builder, RMSpropOptions>
   RMSprop(std::vector<Tensor> params, const Builder& options)

@@ -55,8 +55,8 @@ struct SGDRule {
 class SGD : public GroupedOptimizer<SGDFields, duet::optim::SgdState, SGDRule> {
  public:
   using GroupedOptimizer::GroupedOptimizer;
-  /// libtorch's forms: `SGD(params, SGDOptions(lr).…)` or `SGD(params, /*lr=*/0.01)`. A template so
-  /// that `SGD(params, {})` still means the plain fields, unambiguously.
+  /// libtorch's forms, `SGD(params, SGDOptions(0.01))` with any setters chained, and
+  /// `SGD(params, 0.01)`. A template, so that an empty brace list still means the plain fields.
   template <typename Builder>
     requires std::convertible_to<Builder, SGDOptions>
   SGD(std::vector<Tensor> params, const Builder& options)
