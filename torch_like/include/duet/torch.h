@@ -10,12 +10,15 @@
 ///   torch::optim::SGD optimizer(linear->parameters(), {.lr = 0.01f});
 #pragma once
 
+#include "duet/torch/autograd.h"
+#include "duet/torch/data.h"
 #include "duet/torch/enum.h"
 #include "duet/torch/functions.h"
 #include "duet/torch/nn/activation.h"
 #include "duet/torch/nn/conv.h"
 #include "duet/torch/nn/embedding.h"
 #include "duet/torch/nn/functional.h"
+#include "duet/torch/nn/functional/basic.h"
 #include "duet/torch/nn/linear.h"
 #include "duet/torch/nn/loss.h"
 #include "duet/torch/nn/module.h"
@@ -28,6 +31,7 @@
 #include "duet/torch/optim/adam.h"
 #include "duet/torch/optim/lr_scheduler.h"
 #include "duet/torch/optim/rmsprop.h"
+#include "duet/torch/optim/serialize.h"
 #include "duet/torch/optim/sgd.h"
 #include "duet/torch/ordered_dict.h"
 #include "duet/torch/print.h"

@@ -185,4 +185,6 @@ std::string Module::to_string() const {
   return s + "\n)";
 }
 
+void Module::to(const Device& device, bool /*non_blocking*/) { require_cpu(device, "Module::to"); }
+
 }  // namespace duet::torch::nn

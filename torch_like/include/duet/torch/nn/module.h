@@ -51,6 +51,9 @@ class Module {
   void train(bool on = true);
   void eval() { train(false); }
   bool is_training() const { return training_; }
+  /// libtorch's model->to(device): Duet's parameters live on the CPU, so kCPU changes nothing
+  /// and any other device is one clear error (optionally with a dtype, which must be kFloat).
+  void to(const Device& device, bool non_blocking = false);
   /// Zeroes the .grad of every parameter (optimizer.zero_grad does the same for its list).
   void zero_grad();
 
