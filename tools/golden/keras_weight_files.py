@@ -66,6 +66,9 @@ def main(out_dir):
     # A compiled Adam's variables (iterations, learning_rate, then slots): present, ignored.
     keras3(out / "mlp.weights.h5", mlp, optimizer=[np.int64(7), np.float32(0.001), np.zeros((3, 4), np.float32)])
 
+    # y = 2x - 1 as one Dense(1) (duet-compare --weights on the article experiment).
+    keras3(out / "article.weights.h5", [("dense", [np.array([[2.0]], np.float32), np.array([-1.0], np.float32)])])
+
     mean = np.array([1.0, -2.0, 0.5], np.float32)
     variance = np.array([4.0, 0.25, 1.0], np.float32)
     keras3(out / "normalization.weights.h5", [("normalization", [mean, variance, np.int64(10)]), ("dense", [k1, b1])])

@@ -14,6 +14,7 @@ Files (all tiny):
                     transpose (non-contiguous strides) and the same tensor under two names
   mask.pt           a bool tensor
   tensor.pt         torch.save(tensor) of a single tensor
+  article.pt        Linear(1, 1) with weight 2 and bias -1 (y = 2x - 1): duet-compare --weights
   legacy.pt         the pre-1.6 format (_use_new_zipfile_serialization=False), which Duet refuses
   half.pt           a float16 tensor (a dtype Duet lacks)
   os_system.pt      a zip whose data.pkl calls os.system: must be refused by name, never run
@@ -99,6 +100,12 @@ def main(out_dir):
     single = torch.tensor([[1.0, -2.0], [3.5, 4.0]])
     torch.save(single, out / "tensor.pt")
     record["tensor.pt"] = {"tensor": values_of({"t": single})["t"]}
+
+    article = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        article.weight.fill_(2.0)
+        article.bias.fill_(-1.0)
+    torch.save(article.state_dict(), out / "article.pt")
 
     torch.save(mlp.state_dict(), out / "legacy.pt", _use_new_zipfile_serialization=False)
     torch.save(OrderedDict([("w", torch.ones(2, dtype=torch.float16))]), out / "half.pt")
