@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <map>
 #include <set>
@@ -17,7 +18,7 @@
 #include "duet/core/checks.h"
 #include "duet/core/error.h"
 #include "duet/compare/torch_losses.h"
-#include "duet/keras/layers/dense.h"
+#include "layers/layer_kind.h"
 #include "duet/keras/losses.h"
 #include "duet/core/excerpt.h"
 #include "duet/core/file_io.h"
@@ -106,12 +107,45 @@ Tensor matrix(const json& j, const std::string& path) {
   return Tensor::from_rows(rows);
 }
 
-Tensor vector(const json& j, const std::string& path) {
-  if (!j.is_array() || j.empty()) fail(path, "must be a non-empty list of numbers");
-  std::vector<float> v;
-  for (std::size_t i = 0; i < j.size(); ++i) v.push_back(static_cast<float>(number(j[i], fmt::format("{}[{}]", path, i))));
-  return Tensor::from_data(Shape{static_cast<std::int64_t>(v.size())}, v);
+// Nested lists of numbers -> a tensor of the nesting's rank (between min_rank and max_rank),
+// every list at one depth as long as the first (the message names the first ragged one).
+Tensor nested(const json& j, const std::string& path, int min_rank, int max_rank, const char* example) {
+  Shape shape;
+  const json* probe = &j;
+  while (probe->is_array()) {
+    if (probe->empty()) fail(path, fmt::format("must not hold empty lists, e.g. {}", example));
+    if (shape.rank() == max_rank) fail(path, fmt::format("is nested more than {} deep, e.g. {}", max_rank, example));
+    shape.push_back(static_cast<std::int64_t>(probe->size()));
+    probe = &(*probe)[0];
+  }
+  if (shape.rank() < min_rank) {
+    fail(path, fmt::format("must be nested {} deep (got {}), e.g. {}", min_rank, shape.rank(), example));
+  }
+  std::vector<float> values;
+  values.reserve(static_cast<std::size_t>(shape.numel()));
+  const std::function<void(const json&, int, const std::string&)> walk = [&](const json& v, int depth,
+                                                                            const std::string& at) {
+    if (depth == shape.rank()) {
+      values.push_back(static_cast<float>(number(v, at)));
+      return;
+    }
+    if (!v.is_array()) fail(at, fmt::format("must be a list, got {}", quote(v)));
+    if (static_cast<std::int64_t>(v.size()) != shape[depth]) {
+      fail(at, fmt::format("has {} values but the first list at this depth has {}", v.size(), shape[depth]));
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) walk(v[i], depth + 1, fmt::format("{}[{}]", at, i));
+  };
+  walk(j, 0, path);
+  return Tensor::from_data(shape, std::move(values));
 }
+
+// Rows of samples: a matrix (with the row-wise messages of v1 files), or deeper nesting for
+// sequences (rank 3) and images (rank 4).
+Tensor samples(const json& j, const std::string& path, const char* example) {
+  const bool deeper = j.is_array() && !j.empty() && j[0].is_array() && !j[0].empty() && j[0][0].is_array();
+  return deeper ? nested(j, path, 2, 4, example) : matrix(j, path);
+}
+
 
 void parse_data(const json& j, const std::filesystem::path& base_dir, Experiment& e) {
   require_object(j, "data");
@@ -129,68 +163,154 @@ void parse_data(const json& j, const std::filesystem::path& base_dir, Experiment
   }
   check_keys(j, {"x", "y"}, "data");
   if (!j.contains("x") || !j.contains("y")) fail("data", "needs \"x\" and \"y\" (or \"csv\" and \"targets\")");
-  e.x = matrix(j["x"], "data.x");
+  e.x = samples(j["x"], "data.x", "[[1.0], [2.0]] (rows of features; sequences and images nest deeper)");
   e.y = matrix(j["y"], "data.y");
   if (e.x.shape()[0] != e.y.shape()[0]) {
     fail("data", fmt::format("x has {} rows but y has {}", e.x.shape()[0], e.y.shape()[0]));
   }
 }
 
+LayerValue option_value(const json& v, const OptionSpec& o, const std::string& at) {
+  const auto in_range = [&](double x) {
+    if (o.minimum && x < *o.minimum) fail(at, fmt::format("must be at least {:g}, got {}", *o.minimum, quote(v)));
+    if (o.maximum && x > *o.maximum) {
+      fail(at, fmt::format("{:.0f} is more than the {:.0f} {} a layer may have", x, *o.maximum, o.key));
+    }
+  };
+  switch (o.type) {
+    case OptionType::integer: {
+      if (!v.is_number_integer()) fail(at, fmt::format("must be an integer, got {}", quote(v)));
+      const double x = v.get<double>();
+      in_range(x);
+      return x;
+    }
+    case OptionType::number: {
+      const double x = number(v, at);
+      in_range(x);
+      return x;
+    }
+    case OptionType::flag:
+      return boolean(v, at);
+    case OptionType::text: {
+      std::string t = string(v, at);
+      if (!o.choices.empty() && std::find(o.choices.begin(), o.choices.end(), t) == o.choices.end()) {
+        fail(at, fmt::format("unknown {} '{}' ({})", o.key, excerpt(t), fmt::join(o.choices, ", ")));
+      }
+      return t;
+    }
+    case OptionType::int_pair: {
+      std::vector<std::int64_t> ints;
+      const auto one = [&](const json& x, const std::string& where) {
+        if (!x.is_number_integer()) fail(where, fmt::format("must be an integer, got {}", quote(x)));
+        const double d = x.get<double>();
+        in_range(d);
+        ints.push_back(x.get<std::int64_t>());
+      };
+      if (v.is_array()) {
+        if (v.size() != 2) fail(at, fmt::format("must be an integer or a list of two, got {}", quote(v)));
+        one(v[0], at + "[0]");
+        one(v[1], at + "[1]");
+      } else {
+        one(v, at);
+      }
+      return ints;
+    }
+  }
+  fail(at, "has an unknown option type");
+}
+
+// Fills `out` from `obj`'s keys among `specs`, with the defaults of those not given; `path` is
+// the object's key path. Keys outside specs (and `extra`) are errors listing the known ones.
+void parse_options(const json& obj, const std::vector<OptionSpec>& specs, const std::set<std::string>& extra,
+                   const std::string& path, const std::string& type, std::map<std::string, LayerValue>& out) {
+  std::set<std::string> allowed = extra;
+  for (const auto& o : specs) allowed.insert(o.key);
+  check_keys(obj, allowed, path);
+  for (const auto& o : specs) {
+    if (obj.contains(o.key)) {
+      out[o.key] = option_value(obj[o.key], o, join(path, o.key));
+    } else if (o.required) {
+      fail(path, fmt::format("a {} layer needs \"{}\"", type, o.key));
+    } else {
+      out[o.key] = o.default_value;
+    }
+  }
+}
+
 void parse_layers(const json& j, Experiment& e) {
-  if (!j.is_array() || j.empty()) fail("layers", "must be a non-empty list of dense layers, e.g. [{\"units\": 1}]");
-  std::int64_t inputs = e.x.shape()[1], parameters = 0;
+  if (!j.is_array() || j.empty()) fail("layers", "must be a non-empty list of layers, e.g. [{\"units\": 1}]");
   for (std::size_t i = 0; i < j.size(); ++i) {
     const std::string path = fmt::format("layers[{}]", i);
-    check_keys(j[i], {"units", "activation"}, path);
-    if (!j[i].contains("units")) fail(path, "needs \"units\"");
+    require_object(j[i], path);
     LayerSpec layer;
-    layer.units = integer(j[i]["units"], path + ".units");
-    if (layer.units <= 0) fail(path + ".units", fmt::format("must be positive, got {}", layer.units));
-    if (layer.units > kMaxUnitsPerLayer) {
-      fail(path + ".units", fmt::format("{} is more than the {} units a layer may have", layer.units, kMaxUnitsPerLayer));
+    if (j[i].contains("type")) layer.type = string(j[i]["type"], path + ".type");
+    const LayerKind* kind = nullptr;
+    try {
+      kind = &layer_kind(layer.type);
+    } catch (const Error& err) {
+      fail(path + ".type", err.what());
     }
-    // Checked before any weight is allocated: two layers of 10^5 units would want 40 GB.
-    parameters += (inputs + 1) * layer.units;
-    if (parameters > kMaxParameters) {
-      fail(path + ".units", fmt::format("the layers up to this one have {} parameters, more than the {} allowed",
-                                        parameters, kMaxParameters));
-    }
-    inputs = layer.units;
-    if (j[i].contains("activation")) {
-      layer.activation = string(j[i]["activation"], path + ".activation");
-      const auto& known = keras::layers::activation_names();
-      if (std::find(known.begin(), known.end(), layer.activation) == known.end()) {
-        fail(path + ".activation", fmt::format("unknown activation '{}' ({})", excerpt(layer.activation), fmt::join(known, ", ")));
+    parse_options(j[i], kind->shared_options(), {"type", "keras", "torch"}, path, layer.type, layer.shared);
+    parse_options(j[i].contains("keras") ? j[i]["keras"] : json::object(), kind->keras_options(), {}, path + ".keras",
+                  layer.type, layer.keras);
+    parse_options(j[i].contains("torch") ? j[i]["torch"] : json::object(), kind->torch_options(), {}, path + ".torch",
+                  layer.type, layer.torch);
+    e.layers.push_back(std::move(layer));
+  }
+  // Shapes through the model, checked layer by layer before anything of their size exists.
+  double parameters = 0;
+  try {
+    walk_layers(sample_shape(e.x), e.layers, false, [&](const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx) {
+      parameters += kind.parameter_count(spec, ctx);
+      if (parameters > static_cast<double>(kMaxParameters)) {
+        const auto options = kind.shared_options();
+        fail(options.empty() ? ctx.path : join(ctx.path, options.front().key),
+             fmt::format("the layers up to this one have {:.0f} parameters, more than the {} allowed", parameters,
+                         kMaxParameters));
       }
-    }
-    e.layers.push_back(layer);
+      e.layer_inputs.push_back(ctx.input);
+      e.output_shape = kind.output_shape(spec, ctx);
+    });
+  } catch (const Error& err) {
+    const std::string what = err.what();
+    if (what.rfind("experiment: ", 0) == 0) throw;
+    throw Error("experiment: " + what);
+  }
+  if (e.output_shape.rank() != 1) {
+    fail("layers", fmt::format("the model's output per sample has shape {}; the losses need one axis of outputs (end "
+                               "with a flatten, a global pooling or a dense layer)",
+                               e.output_shape.str()));
   }
 }
 
 void parse_initial_weights(const json& j, Experiment& e) {
-  if (!j.is_array()) fail("initial_weights", "must be a list with one {\"kernel\", \"bias\"} per layer");
+  if (!j.is_array()) fail("initial_weights", "must be a list with one object of weights per layer ({} for none)");
   if (j.size() != e.layers.size()) {
     fail("initial_weights", fmt::format("has {} entries for {} layers", j.size(), e.layers.size()));
   }
-  std::vector<LayerWeights> weights;
-  std::int64_t in = e.x.shape()[1];
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const std::string path = fmt::format("initial_weights[{}]", i);
-    check_keys(j[i], {"kernel", "bias"}, path);
-    if (!j[i].contains("kernel") || !j[i].contains("bias")) fail(path, "needs \"kernel\" and \"bias\"");
-    LayerWeights w{matrix(j[i]["kernel"], path + ".kernel"), vector(j[i]["bias"], path + ".bias")};
-    const std::int64_t out = e.layers[i].units;
-    if (!(w.kernel.shape() == Shape{in, out})) {
-      fail(path + ".kernel", fmt::format("has shape {} but layer {} takes {} inputs to {} units, so it must be [{}, {}] "
-                                         "(Keras layout: [in][out])",
-                                         w.kernel.shape().str(), i, in, out, in, out));
+  std::vector<NamedWeights> weights;
+  walk_layers(sample_shape(e.x), e.layers, false, [&](const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx) {
+    const std::string path = fmt::format("initial_weights[{}]", ctx.index);
+    const auto expected = kind.weight_shapes(spec, ctx);
+    std::set<std::string> names;
+    for (const auto& [name, _] : expected) names.insert(name);
+    check_keys(j[ctx.index], names, path);
+    NamedWeights layer;
+    for (const auto& [name, shape] : expected) {
+      if (!j[ctx.index].contains(name)) {
+        fail(path, fmt::format("needs \"{}\" (layer {} is {} with weights {})", name, ctx.index, spec.type,
+                               fmt::join(names, ", ")));
+      }
+      const std::string at = join(path, name);
+      Tensor t = nested(j[ctx.index][name], at, 1, Shape::kMaxRank, "[[0.5], [-0.2]]");
+      if (!(t.shape() == shape)) {
+        fail(at, fmt::format("has shape {} but layer {} ({}) needs {} (Keras layout, see docs/experiment-format.md)",
+                             t.shape().str(), ctx.index, spec.type, shape.str()));
+      }
+      layer.emplace_back(name, std::move(t));
     }
-    if (!(w.bias.shape() == Shape{out})) {
-      fail(path + ".bias", fmt::format("has {} values but layer {} has {} units", w.bias.numel(), i, out));
-    }
-    weights.push_back(std::move(w));
-    in = out;
-  }
+    weights.push_back(std::move(layer));
+  });
   e.initial_weights = std::move(weights);
 }
 
@@ -289,7 +409,8 @@ void require_positive_batch(const std::optional<int>& b, const std::string& path
 
 bool Experiment::class_index_targets() const {
   // A one-column y for a multi-unit model holds class indices; so does any y with a sparse loss.
-  return y.shape()[1] == 1 && (layers.back().units > 1 || keras.loss == "sparse_categorical_crossentropy");
+  return y.shape()[1] == 1 &&
+         (output_shape[output_shape.rank() - 1] > 1 || keras.loss == "sparse_categorical_crossentropy");
 }
 
 int Experiment::keras_batch_size() const { return keras.batch_size.value_or(batch_size.value_or(32)); }
@@ -314,13 +435,13 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
   if (doc.contains("keras")) parse_keras(doc["keras"], e.keras);
   parse_torch(doc["torch"], e.torch);
   if (e.class_index_targets()) {
-    const auto classes = e.layers.back().units;
+    const auto classes = e.output_shape[0];
     if (const auto bad = first_invalid_class_index(e.y, classes); bad >= 0) {
       fail(fmt::format("data.y[{}]", bad),
            fmt::format("class index {:g} is not a whole number in [0, {})", e.y.data()[bad], classes));
     }
-  } else if (e.layers.back().units != e.y.shape()[1]) {
-    fail("layers", fmt::format("the last layer has {} units but y has {} columns per row", e.layers.back().units,
+  } else if (e.output_shape[0] != e.y.shape()[1]) {
+    fail("layers", fmt::format("the last layer has {} units but y has {} columns per row", e.output_shape[0],
                                e.y.shape()[1]));
   }
   if (doc.contains("initial_weights") && !doc["initial_weights"].is_null()) {
@@ -342,9 +463,13 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
   require_positive_batch(e.keras.batch_size, "keras.batch_size");
   require_positive_batch(e.torch.batch_size, "torch.batch_size");
   if (doc.contains("predict")) {
-    e.predict = matrix(doc["predict"], "predict");
-    if (e.predict.shape()[1] != e.x.shape()[1]) {
-      fail("predict", fmt::format("rows have {} values but x has {} features", e.predict.shape()[1], e.x.shape()[1]));
+    e.predict = samples(doc["predict"], "predict", "[[1.0], [2.0]] (rows shaped like x's)");
+    if (!(sample_shape(e.predict) == sample_shape(e.x))) {
+      if (e.x.rank() == 2 && e.predict.rank() == 2) {
+        fail("predict", fmt::format("rows have {} values but x has {} features", e.predict.shape()[1], e.x.shape()[1]));
+      }
+      fail("predict", fmt::format("rows have shape {} but x's rows have shape {}", sample_shape(e.predict).str(),
+                                  sample_shape(e.x).str()));
     }
   } else {
     e.predict = e.x;

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,18 +23,18 @@ double shortest(double v) {
   return std::stod(fmt::format("{}", static_cast<float>(v)));
 }
 
-nlohmann::json matrix_json(const Tensor& t) {
-  auto j = nlohmann::json::array();
-  if (t.rank() == 1) {
-    for (Eigen::Index i = 0; i < t.data().size(); ++i) j.push_back(shortest(t.data()[i]));
+// A tensor of any rank as nested lists (rank 0: a number).
+nlohmann::json tensor_json(const Tensor& t) {
+  const auto& values = t.data();
+  const std::function<nlohmann::json(int, Eigen::Index)> nest = [&](int axis, Eigen::Index offset) {
+    if (axis == t.rank()) return nlohmann::json(shortest(values[offset]));
+    Eigen::Index stride = 1;
+    for (int a = axis + 1; a < t.rank(); ++a) stride *= t.shape()[a];
+    auto j = nlohmann::json::array();
+    for (std::int64_t i = 0; i < t.shape()[axis]; ++i) j.push_back(nest(axis + 1, offset + i * stride));
     return j;
-  }
-  for (const auto& row : t.to_rows()) {
-    auto r = nlohmann::json::array();
-    for (float v : row) r.push_back(shortest(v));
-    j.push_back(r);
-  }
-  return j;
+  };
+  return nest(0, 0);
 }
 
 nlohmann::json side_json(const SideReport& s) {
@@ -47,7 +48,11 @@ nlohmann::json side_json(const SideReport& s) {
   j["loss_history"] = nlohmann::json::array();
   for (double v : s.loss_history) j["loss_history"].push_back(shortest(v));
   j["weights"] = nlohmann::json::array();
-  for (const auto& w : s.weights) j["weights"].push_back({{"kernel", matrix_json(w.kernel)}, {"bias", matrix_json(w.bias)}});
+  for (const auto& layer : s.weights) {
+    auto entry = nlohmann::json::object();  // {} for a layer without weights
+    for (const auto& [name, value] : layer) entry[name] = tensor_json(value);
+    j["weights"].push_back(entry);
+  }
   j["train_seconds"] = s.train_seconds;
   return j;
 }
@@ -160,13 +165,15 @@ std::string to_table(const Experiment& e, const Report& r) {
     t.row("final activation", folded + " in the model", folded + " folded into the loss");
   }
   t.gap();
-  const auto inputs = e.predict.to_rows();
+  // Rows of features are short enough to show; a sequence or an image is named by its row.
+  const auto inputs = e.predict.rank() == 2 ? e.predict.to_rows() : std::vector<std::vector<float>>{};
   for (std::size_t i = 0; i < r.keras.predictions.size(); ++i) {
     std::string diff;
     if (r.keras.predictions[i].size() == 1) {
       diff = fmt::format("{:+.6g}", r.torch.predictions[i][0] - r.keras.predictions[i][0]);
     }
-    t.row(fmt::format("prediction x={}", row_text(inputs[i])), row_text(r.keras.predictions[i]),
+    t.row(inputs.empty() ? fmt::format("prediction predict[{}]", i) : fmt::format("prediction x={}", row_text(inputs[i])),
+          row_text(r.keras.predictions[i]),
           row_text(r.torch.predictions[i]), diff);
   }
   const auto last = [](const std::vector<double>& h) { return h.empty() ? std::string("-") : fmt::format("{:.4e}", h.back()); };
@@ -177,8 +184,10 @@ std::string to_table(const Experiment& e, const Report& r) {
   };
   t.row("loss <= first/1000", converge(r.keras.loss_history), converge(r.torch.loss_history));
   for (std::size_t l = 0; l < r.keras.weights.size(); ++l) {
-    t.row(fmt::format("layer {} kernel", l), values_text(r.keras.weights[l].kernel), values_text(r.torch.weights[l].kernel));
-    t.row(fmt::format("layer {} bias", l), values_text(r.keras.weights[l].bias), values_text(r.torch.weights[l].bias));
+    for (std::size_t k = 0; k < r.keras.weights[l].size(); ++k) {
+      const auto& [name, keras_value] = r.keras.weights[l][k];
+      t.row(fmt::format("layer {} {}", l, name), values_text(keras_value), values_text(weight(r.torch.weights[l], name)));
+    }
   }
   const auto timing = [&](const SideReport& side) {
     return e.epochs > 0 ? fmt::format("{} ({}/epoch)", duration_text(side.train_seconds),

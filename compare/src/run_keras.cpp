@@ -8,6 +8,7 @@
 #include "duet/compare/report.h"
 #include "duet/core/error.h"
 #include "duet/keras.h"
+#include "layers/layer_kind.h"
 
 namespace duet::compare {
 
@@ -29,32 +30,39 @@ keras::losses::Loss keras_loss(const Experiment& e) {
 // The Keras model as an experiment describes it, built with its default initialisers.
 keras::Sequential build_keras_model(const Experiment& e) {
   keras::Sequential model;
-  for (const auto& l : e.layers) model.add(keras::layers::Dense(l.units, {.activation = l.activation}));
+  walk_layers(sample_shape(e.x), e.layers, false,
+              [&](const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx) {
+                model.add(kind.keras_layer(spec, ctx));
+              });
   Generator init_gen(e.seed);
-  model.build(e.x.shape()[1], &init_gen);
+  model.build(sample_shape(e.x), &init_gen);
   return model;
+}
+
+// Every layer's weights by name, in Keras' variable order, as copies.
+std::vector<NamedWeights> named_weights(const keras::Sequential& model) {
+  std::vector<NamedWeights> out;
+  for (const auto& layer : model.layers()) {
+    NamedWeights w;
+    for (const auto& v : layer->weights()) w.emplace_back(v.name, v.value.detach());
+    out.push_back(std::move(w));
+  }
+  return out;
 }
 
 }  // namespace
 
-std::vector<LayerWeights> keras_default_weights(const Experiment& e) {
-  const auto weights = build_keras_model(e).get_weights();
-  std::vector<LayerWeights> out;
-  for (std::size_t i = 0; i < weights.size(); i += 2) out.push_back({weights[i], weights[i + 1]});
-  return out;
-}
+std::vector<NamedWeights> keras_default_weights(const Experiment& e) { return named_weights(build_keras_model(e)); }
 
 SideReport run_keras(const Experiment& e) {
   using namespace duet::keras;
   utils::set_random_seed(e.seed);  // seeds fit()'s shuffling
   Sequential model = build_keras_model(e);
   if (e.initial_weights) {
-    std::vector<Tensor> weights;
-    for (const auto& w : *e.initial_weights) {
-      weights.push_back(w.kernel);
-      weights.push_back(w.bias);
+    // By name: the parser checked every name and shape against the layer kinds.
+    for (std::size_t i = 0; i < model.layers().size(); ++i) {
+      for (auto& v : model.layers()[i]->weights()) v.value.mutable_data() = weight((*e.initial_weights)[i], v.name).data();
     }
-    model.set_weights(weights);
   }
   model.compile(make_keras_optimizer(e.keras.optimizer), keras_loss(e));
 
@@ -65,8 +73,7 @@ SideReport run_keras(const Experiment& e) {
   report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (e.epochs > 0) report.loss_history = history["loss"];
   report.predictions = model.predict(e.predict).to_rows();
-  const auto weights = model.get_weights();
-  for (std::size_t i = 0; i < weights.size(); i += 2) report.weights.push_back({weights[i], weights[i + 1]});
+  report.weights = named_weights(model);
   return report;
 }
 

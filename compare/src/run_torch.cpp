@@ -1,5 +1,6 @@
 // The PyTorch side of a comparison, written as a PyTorch user would write it: an
-// nn.Sequential of Linear layers and activations, a loss module, an optimiser, and the loop.
+// nn.Sequential of each layer's modules (compare/src/layers/), a loss module, an optimiser, and
+// the loop.
 // PyTorch's CrossEntropyLoss and BCEWithLogitsLoss take logits, so a declared final softmax or
 // sigmoid is folded into the loss for training and applied to the outputs for predictions.
 #include <fmt/format.h>
@@ -14,21 +15,12 @@
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 #include "duet/torch.h"
+#include "layers/layer_kind.h"
+#include "layouts.h"
 
 namespace duet::compare {
 
 namespace {
-
-std::shared_ptr<torch::nn::Module> activation_module(const std::string& name) {
-  namespace nn = torch::nn;
-  if (name == "relu") return std::make_shared<nn::ReLUImpl>();
-  if (name == "sigmoid") return std::make_shared<nn::SigmoidImpl>();
-  if (name == "tanh") return std::make_shared<nn::TanhImpl>();
-  if (name == "softmax") return std::make_shared<nn::SoftmaxImpl>(-1);
-  if (name == "linear") return nullptr;
-  // Every Keras activation name the parser accepts must have its module here (a test checks).
-  throw Error("activation '" + name + "' has no PyTorch module in the comparator");
-}
 
 // Targets as CrossEntropyLoss wants them: class indices [N] from an index column or from
 // one-hot rows; other probability rows stay as they are.
@@ -55,7 +47,7 @@ Tensor cross_entropy_targets(const Experiment& e) {
 
 // The declared final activation that the PyTorch loss takes over, or "" when none is folded.
 std::string folded_activation(const Experiment& e) {
-  const std::string& last = e.layers.back().activation;
+  const std::string last = layer_kind(e.layers.back().type).final_activation(e.layers.back());
   if (e.torch.loss == "cross_entropy" && last == "softmax") return last;
   if (e.torch.loss == "bce_with_logits" && last == "sigmoid") return last;
   return "";
@@ -69,31 +61,26 @@ SideReport run_torch(const Experiment& e) {
     throw Error("torch.loss: y holds class indices, which only cross_entropy takes");
   }
   nn::Sequential model;
-  std::vector<std::shared_ptr<nn::LinearImpl>> linears;
-  std::int64_t in = e.x.shape()[1];
-  for (std::size_t i = 0; i < e.layers.size(); ++i) {
-    const auto& l = e.layers[i];
-    linears.push_back(std::make_shared<nn::LinearImpl>(in, l.units));
-    model->push_back(linears.back());
-    const bool last = i + 1 == e.layers.size();
-    if (!(last && !folded.empty())) {
-      if (auto act = activation_module(l.activation)) model->push_back(act);
-    }
-    in = l.units;
-  }
+  std::vector<TorchLayer> layers;
+  bool channels_first_input = false;
+  walk_layers(sample_shape(e.x), e.layers, !folded.empty(),
+              [&](const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx) {
+                if (ctx.first) channels_first_input = ctx.torch_channels_first;
+                layers.push_back(kind.torch_layer(spec, ctx));
+                for (const auto& m : layers.back().modules) model->push_back(m);
+              });
   if (e.initial_weights) {
-    for (std::size_t i = 0; i < linears.size(); ++i) {  // Keras [in][out] -> PyTorch [out][in]
-      linears[i]->weight.mutable_data() = transpose((*e.initial_weights)[i].kernel).data();
-      linears[i]->bias.mutable_data() = (*e.initial_weights)[i].bias.data();
-    }
+    for (std::size_t i = 0; i < layers.size(); ++i) layers[i].load((*e.initial_weights)[i]);
   }
+  // PyTorch's own layout: NCHW images, NCL signals (the experiment holds Keras' layout).
+  const auto torch_layout = [&](const Tensor& t) { return channels_first_input ? channels_last_to_first(t) : t; };
   const auto criterion = make_torch_loss(e.torch);
   const auto optimizer = make_torch_optimizer(e.torch.optimizer, model->parameters());
   const Tensor targets = e.torch.loss == "cross_entropy" ? cross_entropy_targets(e) : e.y;
 
   const std::int64_t n = e.x.shape()[0];
   const std::int64_t batch = std::min<std::int64_t>(e.torch_batch_size(), n);
-  const torch::utils::data::TensorDataset dataset(e.x, targets);
+  const torch::utils::data::TensorDataset dataset(torch_layout(e.x), targets);
   const torch::utils::data::DataLoader loader(dataset, {.batch_size = batch, .shuffle = e.torch_shuffle()});
   SideReport report;
   const auto start = std::chrono::steady_clock::now();
@@ -117,12 +104,12 @@ SideReport run_torch(const Experiment& e) {
   {
     torch::NoGradGuard no_grad;
     model->eval();
-    Tensor out = model(e.predict);
+    Tensor out = model(torch_layout(e.predict));
     if (folded == "softmax") out = softmax(out, -1);
     if (folded == "sigmoid") out = sigmoid(out);
     report.predictions = out.to_rows();
   }
-  for (const auto& l : linears) report.weights.push_back({transpose(l->weight).detach(), l->bias.detach()});
+  for (const auto& l : layers) report.weights.push_back(l.report());
   return report;
 }
 

@@ -6,17 +6,18 @@
 #include <cmath>
 
 #include "duet/compare/analysis.h"
+#include "layers/layer_kind.h"
 #include "duet/core/error.h"
 
 namespace duet::compare {
 
 void check_total_work(const Experiment& e, int runs) {
   const auto rows = static_cast<double>(e.x.shape()[0]);
-  double parameters = 0, inputs = static_cast<double>(e.x.shape()[1]);
-  for (const auto& l : e.layers) {
-    parameters += (inputs + 1) * static_cast<double>(l.units);
-    inputs = static_cast<double>(l.units);
-  }
+  double parameters = 0;  // multiply-adds per sample, in fact: a convolution's weights act at every position
+  walk_layers(sample_shape(e.x), e.layers, false,
+              [&](const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx) {
+                parameters += kind.work_per_sample(spec, ctx);
+              });
   const auto batches = [&](int batch_size) { return std::ceil(rows / std::min<double>(batch_size, rows)); };
   const double epochs_total = static_cast<double>(e.epochs) * runs;
   const double steps = epochs_total * (batches(e.keras_batch_size()) + batches(e.torch_batch_size()));

@@ -16,4 +16,14 @@ void require_matrix(const Tensor& t, const char* method, const char* what) {
   require_finite(t, fmt::format("{}: {}", method, what));
 }
 
+void require_samples(const Tensor& t, const char* method, const char* what) {
+  if (!t.defined()) throw Error(fmt::format("{}: {} is missing", method, what));
+  if (t.rank() < 2) {
+    throw Error(fmt::format("{}: {} must have a batch axis and at least one more ([samples, features]), got shape {}",
+                            method, what, t.shape().str()));
+  }
+  if (t.shape()[0] == 0) throw Error(fmt::format("{}: {} is empty (shape {})", method, what, t.shape().str()));
+  require_finite(t, fmt::format("{}: {}", method, what));
+}
+
 }  // namespace duet::keras::detail

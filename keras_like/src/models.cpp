@@ -7,7 +7,7 @@ namespace duet::keras::models {
 Sequential clone_model(const Sequential& model) {
   Sequential clone;
   for (const auto& layer : model.layers()) clone.add(layer->clone());
-  if (model.input_dim() && !clone.built()) clone.build(*model.input_dim());
+  if (model.built_input_shape() && !clone.built()) clone.build(*model.built_input_shape());
   return clone;
 }
 

@@ -42,41 +42,69 @@ void Sequential::add(layers::LayerRef layer) {
   for (const auto& l : layers_) same_kind += l->class_name() == ptr->class_name();
   const std::string base = snake_case(ptr->class_name());
   ptr->set_name(same_kind == 0 ? base : fmt::format("{}_{}", base, same_kind));
-  if (built()) build_layer(*ptr, output_dim(), utils::default_generator());  // Keras builds it at once
+  if (built()) build_layer(*ptr, output_shape(), utils::default_generator());  // Keras builds it at once
   layers_.push_back(ptr);
-  if (layers_.size() == 1 && ptr->input_shape()) build((*ptr->input_shape())[0]);
+  if (layers_.size() == 1 && ptr->input_shape()) build(*ptr->input_shape());
 }
 
 void Sequential::build(std::int64_t input_dim, Generator* generator) {
-  if (layers_.empty()) throw Error("Sequential.build: the model has no layers");
   if (input_dim <= 0) throw Error(fmt::format("Sequential.build: input_dim must be positive, got {}", input_dim));
-  Generator& gen = generator ? *generator : utils::default_generator();
-  std::int64_t dim = input_dim;
-  for (auto& l : layers_) {
-    build_layer(*l, dim, gen);
-    dim = l->output_dim(dim);
-  }
-  input_dim_ = input_dim;
+  build(Shape{input_dim}, generator);
 }
 
-void Sequential::build_layer(layers::Layer& layer, std::int64_t input_dim, Generator& generator) {
+void Sequential::build(const Shape& input_shape, Generator* generator) {
+  if (layers_.empty()) throw Error("Sequential.build: the model has no layers");
+  if (input_shape.rank() < 1 || input_shape.rank() >= Shape::kMaxRank) {
+    throw Error(fmt::format("Sequential.build: input_shape must have 1 to {} sizes (no batch axis), got {}",
+                            Shape::kMaxRank - 1, input_shape.str()));
+  }
+  for (const auto d : input_shape) {
+    if (d <= 0) throw Error(fmt::format("Sequential.build: input_shape sizes must be positive, got {}", input_shape.str()));
+  }
+  Generator& gen = generator ? *generator : utils::default_generator();
+  Shape shape = input_shape;
+  for (auto& l : layers_) {
+    build_layer(*l, shape, gen);
+    shape = l->compute_output_shape(shape);
+  }
+  input_shape_ = input_shape;
+}
+
+void Sequential::build_layer(layers::Layer& layer, const Shape& input_shape, Generator& generator) {
   if (!layer.built()) {
-    layer.build(input_dim, generator);
+    layer.build(input_shape, generator);
     return;
   }
-  if (*layer.built_input_dim() != input_dim) {
-    throw Error(fmt::format("Input 0 of layer '{}' is incompatible with the layer: it was built for {} features per "
-                            "sample, the model gives it {}",
-                            layer.name(), *layer.built_input_dim(), input_dim));
+  if (!(*layer.built_input_shape() == input_shape)) {
+    if (input_shape.rank() == 1 && layer.built_input_shape()->rank() == 1) {
+      throw Error(fmt::format("Input 0 of layer '{}' is incompatible with the layer: it was built for {} features per "
+                              "sample, the model gives it {}",
+                              layer.name(), (*layer.built_input_shape())[0], input_shape[0]));
+    }
+    throw Error(fmt::format("Input 0 of layer '{}' is incompatible with the layer: it was built for samples of shape "
+                            "{}, the model gives it {}",
+                            layer.name(), layer.built_input_shape()->str(), input_shape.str()));
   }
 }
 
+namespace {
+
+// The shape of one sample of `x`: x without its batch axis.
+Shape sample_shape(const Tensor& x) { return Shape(x.shape().begin() + 1, x.shape().end()); }
+
+}  // namespace
+
 void Sequential::ensure_built(const Tensor& x) {
-  if (!built()) build(x.shape()[1]);
-  if (x.shape()[1] != *input_dim_) {
-    throw Error(fmt::format("Input 0 of layer '{}' is incompatible with the layer: expected {} features per sample, "
-                            "found shape {}",
-                            layers_.front()->name(), *input_dim_, x.shape().str()));
+  if (!built()) build(sample_shape(x));
+  if (!(sample_shape(x) == *input_shape_)) {
+    if (input_shape_->rank() == 1) {
+      throw Error(fmt::format("Input 0 of layer '{}' is incompatible with the layer: expected {} features per sample, "
+                              "found shape {}",
+                              layers_.front()->name(), (*input_shape_)[0], x.shape().str()));
+    }
+    throw Error(fmt::format("Input 0 of layer '{}' is incompatible with the layer: expected samples of shape {}, "
+                            "found x of shape {}",
+                            layers_.front()->name(), input_shape_->str(), x.shape().str()));
   }
 }
 
@@ -107,10 +135,16 @@ optimizers::Optimizer& Sequential::optimizer() const {
   return *optimizer_;
 }
 
+Shape Sequential::output_shape() const {
+  if (!built()) throw Error("output_shape: the model is not built yet (give input_shape, or call fit or build)");
+  Shape shape = *input_shape_;
+  for (const auto& l : layers_) shape = l->compute_output_shape(shape);
+  return shape;
+}
+
 std::int64_t Sequential::output_dim() const {
-  std::int64_t dim = *input_dim_;
-  for (const auto& l : layers_) dim = l->output_dim(dim);
-  return dim;
+  const Shape shape = output_shape();
+  return shape[shape.rank() - 1];
 }
 
 std::vector<std::string> Sequential::metrics_names() const {
@@ -120,7 +154,7 @@ std::vector<std::string> Sequential::metrics_names() const {
 }
 
 Tensor Sequential::call(const Tensor& x, bool training) {
-  detail::require_matrix(x, "call", "x");
+  detail::require_samples(x, "call", "x");
   ensure_built(x);
   return forward(x, training);
 }
@@ -146,7 +180,7 @@ std::vector<Tensor> Sequential::non_trainable_weights() const {
 }
 
 Tensor Sequential::predict(const Tensor& x, int batch_size) {
-  detail::require_matrix(x, "predict", "x");
+  detail::require_samples(x, "predict", "x");
   if (batch_size <= 0) throw Error(fmt::format("predict: batch_size must be positive, got {}", batch_size));
   NoGradGuard no_grad;
   const std::int64_t n = x.shape()[0];

@@ -1,6 +1,7 @@
 // Sequential::summary: the layer table, then the parameter counts in Keras 3's words and format
 // (keras/src/utils/summary_utils.py print_summary: "{:,}" counts and readable_memory_size).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "duet/keras/sequential.h"
 #include "duet/keras/utils.h"
@@ -76,7 +77,7 @@ std::string Sequential::summary_text() const {
   std::string s = "Model: \"sequential\"\n" + rule + "\n";
   s += table_row({"Layer (type)", "Output Shape", "Param #"});
   s += thick + "\n";
-  std::int64_t dim = input_dim_.value_or(0);
+  Shape shape = input_shape_.value_or(Shape{});
   bool first = true;
   for (const auto& l : layers_) {
     if (l->class_name() == "InputLayer") continue;
@@ -84,8 +85,8 @@ std::string Sequential::summary_text() const {
     first = false;
     std::string out_shape = "?";
     if (built()) {
-      dim = l->output_dim(dim);
-      out_shape = fmt::format("(None, {})", dim);
+      shape = l->compute_output_shape(shape);
+      out_shape = fmt::format("(None, {})", fmt::join(shape, ", "));
     }
     // tf.keras 2 (layer_utils.py print_layer_summary) marks a layer not built yet "0 (unused)".
     const std::string params = l->built() ? with_thousands(l->count_params()) : "0 (unused)";

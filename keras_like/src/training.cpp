@@ -100,7 +100,7 @@ struct Sequential::EpochRun {
 
 Tensor Sequential::checked_targets(const char* method, const Tensor& x, const Tensor& y, const char* x_name,
                                    const char* y_name) {
-  detail::require_matrix(x, method, x_name);
+  detail::require_samples(x, method, x_name);
   if (!y.defined()) throw Error(fmt::format("{}: {} is missing", method, y_name));
   // Keras expands 1-D targets to one column (keras/src/losses/loss.py squeeze_or_expand_to_same_rank).
   const Tensor y2 = y.rank() == 1 ? reshape(y, Shape{y.shape()[0], 1}) : y;
@@ -113,7 +113,7 @@ Tensor Sequential::checked_targets(const char* method, const Tensor& x, const Te
     throw Error(fmt::format("{}: {} and {} must have the same number of samples, got {} {} and {} {}", method, x_name,
                             y_name, x_name, x.shape().str(), y_name, y.shape().str()));
   }
-  ensure_built(x);  // builds an unbuilt model and checks the input width
+  ensure_built(x);  // builds an unbuilt model and checks the sample shape
   const bool sparse = loss_->name == "sparse_categorical_crossentropy";  // y holds class indices
   if (!sparse && y2.shape()[1] != output_dim()) {
     throw Error(fmt::format("{}: the model outputs {} values per sample but {} has shape {}", method, output_dim(),

@@ -25,15 +25,15 @@ std::vector<std::string> names_of(const layers::Layer& layer) {
 // created before a non-trainable "shift".
 class ScaleShift : public layers::Layer {
  public:
-  void build(std::int64_t input_dim, Generator& generator) override {
+  void build(const Shape& input_shape, Generator& generator) override {
     forget_weights();
-    add_weight({.name = "shift", .shape = {input_dim}, .initializer = "ones", .trainable = false}, generator);
-    scale_ = add_weight({.name = "scale", .shape = {input_dim}, .initializer = "ones"}, generator);
+    add_weight({.name = "shift", .shape = input_shape, .initializer = "ones", .trainable = false}, generator);
+    scale_ = add_weight({.name = "scale", .shape = input_shape, .initializer = "ones"}, generator);
     shift_ = non_trainable_weights()[0];
-    mark_built(input_dim);
+    mark_built(input_shape);
   }
   Tensor call(const Tensor& x, bool) override { return add(mul(x, scale_), shift_); }
-  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  Shape compute_output_shape(const Shape& input_shape) const override { return input_shape; }
   std::string class_name() const override { return "ScaleShift"; }
   std::shared_ptr<Layer> clone() const override { return std::make_shared<ScaleShift>(); }
 
@@ -177,6 +177,28 @@ TEST(CloneModel, SequentialIsMovableButNotCopyable) {
   Sequential a({layers::Dense(1, {.input_shape = {1}})});
   Sequential b = std::move(a);
   EXPECT_TRUE(b.built());
+}
+
+TEST(InputShape, ModelsBuildFromAFullSampleShape) {
+  // Keras builds each layer for the whole sample shape; Dense acts on the last axis of any rank
+  // (keras/src/layers/core/dense.py), so [steps, features] samples give [steps, units].
+  Sequential model({layers::Input({3, 2}), layers::Dense(4)});
+  ASSERT_TRUE(model.built());
+  EXPECT_EQ(*model.built_input_shape(), (Shape{3, 2}));
+  EXPECT_EQ(model.output_shape(), (Shape{3, 4}));
+  EXPECT_EQ(model.layers()[1]->weights()[0].value.shape(), (Shape{2, 4}));
+  EXPECT_NE(model.summary_text().find("(None, 3, 4)"), std::string::npos) << model.summary_text();
+  const Tensor x = Tensor::from_data({2, 3, 2}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  const Tensor y = model.predict(x);
+  ASSERT_EQ(y.shape(), (Shape{2, 3, 4}));
+  // Each step is the same affine map: row (sample 1, step 2) = [11, 12] @ kernel + bias.
+  const Tensor kernel = model.get_weights()[0], bias = model.get_weights()[1];
+  for (int u = 0; u < 4; ++u) {
+    EXPECT_FLOAT_EQ(y.data()[(1 * 3 + 2) * 4 + u], 11 * kernel.data()[u] + 12 * kernel.data()[4 + u] + bias.data()[u]);
+  }
+  EXPECT_NE(error_of([&] { model.predict(Tensor::zeros({2, 2, 3})); }).find("expected samples of shape [3, 2]"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { layers::Input({2, 2, 2, 2}); }).find("at most 3"), std::string::npos);
 }
 
 }  // namespace

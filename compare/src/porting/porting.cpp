@@ -34,6 +34,17 @@ const WeightLayout* find_layout(const std::string& keras_class) {
   return it == registry().end() ? nullptr : &it->second;
 }
 
+std::vector<ModuleEntries> group_by_module(const torch::StateDict& state) {
+  std::vector<ModuleEntries> out;
+  for (const auto& [name, t] : state) {
+    const auto dot = name.rfind('.');
+    const std::string prefix = dot == std::string::npos ? "" : name.substr(0, dot);
+    if (out.empty() || out.back().prefix != prefix) out.push_back({prefix, {}});
+    out.back().local.emplace_back(dot == std::string::npos ? name : name.substr(dot + 1), t);
+  }
+  return out;
+}
+
 std::string known_classes() {
   std::string s;
   for (const auto& [name, layout] : registry()) s += (s.empty() ? "" : ", ") + name;
@@ -75,12 +86,7 @@ std::vector<TorchUnit> units_of(const torch::nn::Module& m) {
 
 std::vector<TorchUnit> units_of(const torch::StateDict& state) {
   std::vector<TorchUnit> out;
-  for (const auto& [name, t] : state) {
-    const auto dot = name.rfind('.');
-    const std::string prefix = dot == std::string::npos ? "" : name.substr(0, dot);
-    if (out.empty() || out.back().prefix != prefix) out.push_back({prefix, "", {}});
-    out.back().local.emplace_back(dot == std::string::npos ? name : name.substr(dot + 1), t);
-  }
+  for (auto& group : porting::group_by_module(state)) out.push_back({group.prefix, "", std::move(group.local)});
   return out;
 }
 

@@ -232,17 +232,18 @@ BasicTensor<T> relu(const BasicTensor<T>& x) {
   return unary("relu", x, [](T v) { return v > T(0) ? v : T(0); }, [](T v, T) { return v > T(0) ? T(1) : T(0); });
 }
 
+// 1 / (1 + e^-v) in two branches so that exp never overflows: for v < 0, e^v / (1 + e^v). The
+// logistic function of sigmoid, of softplus' derivative and of BCEWithLogits' gradient.
+template <typename T>
+T stable_sigmoid(T v) {
+  if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
+  const T e = std::exp(v);
+  return e / (T(1) + e);
+}
+
 template <typename T>
 BasicTensor<T> sigmoid(const BasicTensor<T>& x) {
-  // Two branches so that exp never overflows: for v < 0 use e^v / (1 + e^v).
-  return unary(
-      "sigmoid", x,
-      [](T v) {
-        if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
-        const T e = std::exp(v);
-        return e / (T(1) + e);
-      },
-      [](T, T y) { return y * (T(1) - y); });
+  return unary("sigmoid", x, [](T v) { return stable_sigmoid(v); }, [](T, T y) { return y * (T(1) - y); });
 }
 
 template <typename T>
@@ -255,11 +256,7 @@ BasicTensor<T> softplus(const BasicTensor<T>& x) {
   // log(1 + e^v) = max(v, 0) + log1p(e^-|v|): no overflow for large v, no underflow loss for small.
   return unary(
       "softplus", x, [](T v) { return std::max(v, T(0)) + std::log1p(std::exp(-std::abs(v))); },
-      [](T v, T) {
-        if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
-        const T e = std::exp(v);
-        return e / (T(1) + e);
-      });
+      [](T v, T) { return stable_sigmoid(v); });
 }
 
 template <typename T>
@@ -290,7 +287,7 @@ BasicTensor<T> sigmoid_cross_entropy(const BasicTensor<T>& z, const BasicTensor<
       "binary_cross_entropy_with_logits", z, y,
       [](T zv, T yv) { return std::max(zv, T(0)) - zv * yv + std::log1p(std::exp(-std::abs(zv))); },
       [](T zv, T yv, T) {
-        const T s = zv >= T(0) ? T(1) / (T(1) + std::exp(-zv)) : std::exp(zv) / (T(1) + std::exp(zv));
+        const T s = stable_sigmoid(zv);
         return s - yv;
       },
       [](T zv, T, T) { return -zv; });

@@ -10,10 +10,8 @@
 namespace duet::keras::layers {
 
 Input::Input(std::vector<std::int64_t> shape) {
-  if (shape.size() != 1 || shape[0] <= 0) {
-    throw Error(fmt::format("Input: shape must be one positive feature count such as {{2}}, got {} values", shape.size()));
-  }
-  input_shape_ = std::move(shape);
+  if (shape.empty()) throw Error("Input: shape must list the sizes of one sample, such as {2} or {28, 28, 1}");
+  set_input_shape(shape, "Input");
 }
 
 Activation::Activation(std::string activation) : activation_(std::move(activation)) {

@@ -61,16 +61,23 @@ Dense::Dense(std::int64_t units, DenseOptions options) : units_(units), options_
   } catch (const Error& e) {
     throw Error(fmt::format("Dense: {}", e.what()));
   }
-  if (!options_.input_shape.empty()) {
-    if (options_.input_shape.size() != 1 || options_.input_shape[0] <= 0) {
-      throw Error(fmt::format("Dense: input_shape must be one positive feature count such as {{1}}, got {} values",
-                              options_.input_shape.size()));
-    }
-    input_shape_ = options_.input_shape;
-  }
+  set_input_shape(options_.input_shape, "Dense");
 }
 
-void Dense::build(std::int64_t input_dim, Generator& generator) {
+Shape Dense::compute_output_shape(const Shape& input_shape) const {
+  if (input_shape.rank() < 1) {
+    throw Error(fmt::format("layer '{}' (Dense): needs inputs with at least one axis besides the batch, got {}",
+                            name(), input_shape.str()));
+  }
+  Shape out = input_shape;
+  out[input_shape.rank() - 1] = units_;
+  return out;
+}
+
+void Dense::build(const Shape& input_shape, Generator& generator) {
+  const Shape out = compute_output_shape(input_shape);  // checks the rank
+  (void)out;
+  const std::int64_t input_dim = input_shape[input_shape.rank() - 1];
   forget_weights();
   // keras/src/layers/core/dense.py build: the kernel first, then the bias (the draw order).
   kernel = add_weight({.name = "kernel", .shape = {input_dim, units_}, .initializer = options_.kernel_initializer},
@@ -78,11 +85,20 @@ void Dense::build(std::int64_t input_dim, Generator& generator) {
   bias = options_.use_bias
              ? add_weight({.name = "bias", .shape = {units_}, .initializer = options_.bias_initializer}, generator)
              : Tensor();
-  mark_built(input_dim);
+  mark_built(input_shape);
 }
 
 Tensor Dense::call(const Tensor& inputs, bool) {
   try {
+    if (inputs.rank() > 2) {
+      // keras/src/layers/core/dense.py: ops.matmul over the last axis of any rank; here the
+      // leading axes are folded into rows and unfolded again.
+      const Shape in = inputs.shape();
+      Shape out = in;
+      out[in.rank() - 1] = units_;
+      const Tensor rows = reshape(inputs, Shape{in.numel() / in[in.rank() - 1], in[in.rank() - 1]});
+      return activation(options_.activation, reshape(affine(rows, kernel, bias, WeightLayout::in_out), out));
+    }
     return activation(options_.activation, affine(inputs, kernel, bias, WeightLayout::in_out));
   } catch (const Error& e) {
     throw Error(fmt::format("layer '{}' (Dense, units={}): {}", name(), units_, e.what()));

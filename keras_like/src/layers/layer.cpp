@@ -25,6 +25,19 @@ Tensor Layer::add_weight(const WeightSpec& spec, Generator& generator) {
   return value;
 }
 
+void Layer::set_input_shape(const std::vector<std::int64_t>& shape, const char* layer) {
+  if (shape.empty()) return;
+  // A sample of rank 3 plus the batch axis is the largest tensor Duet holds (images: NHWC).
+  if (shape.size() > static_cast<std::size_t>(Shape::kMaxRank - 1)) {
+    throw Error(fmt::format("{}: input_shape has {} sizes; at most {} (e.g. {{height, width, channels}}) are supported",
+                            layer, shape.size(), Shape::kMaxRank - 1));
+  }
+  for (const auto d : shape) {
+    if (d <= 0) throw Error(fmt::format("{}: input_shape sizes must be positive, got {}", layer, Dims(shape).str()));
+  }
+  input_shape_ = Shape(shape.begin(), shape.end());
+}
+
 std::vector<Weight> Layer::weights() const {
   std::vector<Weight> out;
   for (const auto& w : weights_)

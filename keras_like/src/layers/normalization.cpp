@@ -45,17 +45,21 @@ Normalization::Normalization(NormalizationOptions options) : options_(std::move(
       if (!(x >= 0)) throw Error(fmt::format("Normalization: variance must not be negative, got {:g}", x));
     }
   }
-  if (!options_.input_shape.empty()) {
-    if (options_.input_shape.size() != 1 || options_.input_shape[0] <= 0) {
-      throw Error(fmt::format("Normalization: input_shape must be one positive feature count such as {{3}}, got {} "
-                              "values",
-                              options_.input_shape.size()));
-    }
-    input_shape_ = options_.input_shape;
-  }
+  set_input_shape(options_.input_shape, "Normalization");
 }
 
-void Normalization::build(std::int64_t input_dim, Generator& generator) {
+Shape Normalization::compute_output_shape(const Shape& input_shape) const {
+  if (input_shape.rank() != 1) {
+    throw Error(fmt::format("layer '{}' (Normalization): takes [samples, features] data (one axis per sample), got "
+                            "samples of shape {}",
+                            name(), input_shape.str()));
+  }
+  return input_shape;
+}
+
+void Normalization::build(const Shape& input_shape, Generator& generator) {
+  compute_output_shape(input_shape);  // checks the rank
+  const std::int64_t input_dim = input_shape[0];
   forget_weights();
   if (options_.mean) {
     // Fixed values are constants, not weights (Keras' build with input_mean set).
@@ -67,7 +71,7 @@ void Normalization::build(std::int64_t input_dim, Generator& generator) {
         add_weight({.name = "variance", .shape = {input_dim}, .initializer = "ones", .trainable = false}, generator);
     add_weight({.name = "count", .shape = {}, .initializer = "zeros", .trainable = false}, generator);
   }
-  mark_built(input_dim);
+  mark_built(input_shape);
 }
 
 void Normalization::adapt(const Tensor& data) {
@@ -82,11 +86,11 @@ void Normalization::adapt(const Tensor& data) {
   const std::int64_t rows = data.shape()[0], features = data.shape()[1];
   if (!built()) {
     Generator unused(0);  // zeros and ones draw nothing
-    build(features, unused);
-  } else if (*built_input_dim() != features) {
+    build(Shape{features}, unused);
+  } else if ((*built_input_shape())[0] != features) {
     throw Error(fmt::format("Normalization.adapt: The layer was built with input_shape=(None, {}), but adapt() is "
                             "being called with data with an incompatible shape, data.shape={}",
-                            *built_input_dim(), data.shape().str()));
+                            (*built_input_shape())[0], data.shape().str()));
   }
   // Two passes in double: the mean, then the mean squared deviation (population variance).
   const auto& x = data.data();
@@ -105,9 +109,9 @@ void Normalization::adapt(const Tensor& data) {
 
 Tensor Normalization::call(const Tensor& inputs, bool) {
   if (!built()) throw Error(fmt::format("layer '{}' (Normalization): call build or adapt before using it", name()));
-  if (inputs.rank() != 2 || inputs.shape()[1] != *built_input_dim()) {
+  if (inputs.rank() != 2 || inputs.shape()[1] != (*built_input_shape())[0]) {
     throw Error(fmt::format("layer '{}' (Normalization): expected inputs [samples, {}], got {}", name(),
-                            *built_input_dim(), inputs.shape().str()));
+                            (*built_input_shape())[0], inputs.shape().str()));
   }
   // The divisor max(sqrt(variance), epsilon) is a constant of the graph: the statistics are not trained.
   const Tensor scale = Tensor::from_array(variance_.shape(), variance_.data().sqrt().max(kEpsilon));

@@ -61,6 +61,6 @@ std::string loss_plot_svg(const Report& r);
 
 /// The Keras side's default initial weights for `e` (glorot_uniform / zeros drawn from e.seed),
 /// in the experiment's layout.
-std::vector<LayerWeights> keras_default_weights(const Experiment& e);
+std::vector<NamedWeights> keras_default_weights(const Experiment& e);
 
 }  // namespace duet::compare

@@ -1,5 +1,5 @@
 /// @file
-/// An experiment: one data set, one dense architecture, and how each framework trains it.
+/// An experiment: one data set, one architecture, and how each framework trains it.
 /// The JSON format is documented in docs/experiment-format.md.
 #pragma once
 
@@ -12,21 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "duet/compare/layer_spec.h"
 #include "duet/core/option_fields.h"
 #include "duet/core/tensor.h"
 
 namespace duet::compare {
-
-struct LayerSpec {
-  std::int64_t units = 1;
-  std::string activation = "linear";  ///< linear | relu | sigmoid | tanh | softmax
-};
-
-/// Weights of one dense layer in Keras' layout: kernel [in][out], bias [out].
-struct LayerWeights {
-  Tensor kernel;
-  Tensor bias;
-};
 
 /// One side's optimiser as the experiment gives it: a name from the front-end's list of
 /// optimisers (keras::optimizers::all(), torch::optim::all()) and the values given for its
@@ -61,17 +51,22 @@ struct TorchConfig {
 struct Experiment {
   std::string name;
   std::string note;
-  Tensor x;  ///< [rows, features]
+  /// [rows, features], [rows, steps, features] or [rows, height, width, channels]: Keras' layout.
+  Tensor x;
   Tensor y;  ///< [rows, outputs], or [rows, 1] class indices with a sparse / cross-entropy loss
   std::vector<LayerSpec> layers;
-  std::optional<std::vector<LayerWeights>> initial_weights;
+  /// Per layer, one sample's input shape (Keras' layout, no batch axis); then the model's output.
+  std::vector<Shape> layer_inputs;
+  Shape output_shape;
+  /// One entry per layer (empty for layers without weights), Keras' names and layout.
+  std::optional<std::vector<NamedWeights>> initial_weights;
   std::uint64_t seed = 0;
   int epochs = 1;
   std::optional<int> batch_size;  ///< absent: each framework's own default
   std::optional<bool> shuffle;
   KerasConfig keras;
   TorchConfig torch;
-  Tensor predict;  ///< [rows, features]
+  Tensor predict;  ///< rows shaped like x's
 
   /// True when y is one column of class indices for a multi-class model.
   bool class_index_targets() const;
@@ -88,7 +83,7 @@ struct Experiment {
 // Limits an experiment is checked against before anything of that size is allocated (see
 // docs/reliability.md); each error names the limit and the value.
 inline constexpr std::uintmax_t kMaxExperimentFileBytes = std::uintmax_t{16} << 20;  ///< 16 MiB of JSON
-inline constexpr int kMaxUnitsPerLayer = 100'000;       ///< units of one dense layer
+inline constexpr int kMaxUnitsPerLayer = 100'000;       ///< units (filters, ...) of one layer
 inline constexpr std::int64_t kMaxParameters = 10'000'000;  ///< weights and biases of all layers together
 inline constexpr int kMaxEpochs = 1'000'000;             ///< a typo like 5000000 would look like a hang
 

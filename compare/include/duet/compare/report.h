@@ -14,7 +14,7 @@ struct SideReport {
   /// Per epoch: batch losses (before each batch's update, in the side's own reduction),
   /// averaged weighted by batch size, as Keras reports its epoch loss.
   std::vector<double> loss_history;
-  std::vector<LayerWeights> weights;  ///< Keras layout
+  std::vector<NamedWeights> weights;  ///< Keras layout
   double train_seconds = 0;
 };
 

@@ -75,8 +75,9 @@ struct EvaluateOptions {
 
 /// A stack of layers trained as one model.
 ///
-/// fit and evaluate take x as [samples, features] and y as [samples, outputs] or, as Keras
-/// accepts, 1-D [samples] (read as one output per sample).
+/// fit, evaluate and predict take x as [samples, ...] in Keras' layout ([samples, features],
+/// [samples, steps, features], [samples, height, width, channels]) and y as [samples, outputs]
+/// or, as Keras accepts, 1-D [samples] (read as one output per sample).
 ///
 /// A Sequential is not copyable: a copy would share its layers' weights, so training one would
 /// silently change the other. Move it, or make an independent model as Keras does:
@@ -93,14 +94,18 @@ class Sequential {
   ~Sequential() = default;
 
   void add(layers::LayerRef layer);
-  /// Creates every layer's weights for inputs of `input_dim` features (done automatically from
-  /// the first layer's input_shape, or on the first fit / predict).
-  /// Layers built before (an adapted Normalization, a layer shared with another model) keep
-  /// their weights and must take `input_dim`-derived widths.
+  /// Creates every layer's weights for samples of `input_shape` (no batch axis: {features},
+  /// {steps, features} or {height, width, channels}); done automatically from the first layer's
+  /// input_shape, or on the first fit / predict. Layers built before (an adapted Normalization,
+  /// a layer shared with another model) keep their weights and must fit the shapes given.
+  void build(const Shape& input_shape, Generator* generator = nullptr);
+  /// build({input_dim}): tabular data of `input_dim` features.
   void build(std::int64_t input_dim, Generator* generator = nullptr);
-  bool built() const { return input_dim_.has_value(); }
-  /// The number of input features, once built.
-  const std::optional<std::int64_t>& input_dim() const { return input_dim_; }
+  bool built() const { return input_shape_.has_value(); }
+  /// The shape of one input sample (no batch axis), once built.
+  const std::optional<Shape>& built_input_shape() const { return input_shape_; }
+  /// The shape of one output sample (no batch axis); the model must be built.
+  Shape output_shape() const;
 
   /// metrics: "accuracy", "mae", "mse", ... (see metrics.h)
   void compile(OptimizerSpec optimizer, LossSpec loss, std::vector<std::string> metrics = {});
@@ -152,8 +157,8 @@ class Sequential {
   struct EpochRun;      // training.cpp
 
   void ensure_built(const Tensor& x);
-  /// Builds `layer` for `input_dim` features, or checks that a built layer was built for them.
-  static void build_layer(layers::Layer& layer, std::int64_t input_dim, Generator& generator);
+  /// Builds `layer` for samples of `input_shape`, or checks that a built layer was built for them.
+  static void build_layer(layers::Layer& layer, const Shape& input_shape, Generator& generator);
   void resolve_metrics();
   /// Throws the divergence error unless `loss` is finite or a callback is stopping training.
   void check_finite_epoch_loss(double loss, int epoch, bool stopping) const;
@@ -164,6 +169,7 @@ class Sequential {
   std::vector<Tensor> keras3_weights(const std::string& bytes, const std::string& file) const;
   std::vector<Tensor> keras2_weights(const std::string& bytes, const std::string& file) const;
   std::vector<Tensor> legacy_duet_weights(const std::string& bytes, const std::string& file) const;
+  /// The last axis of output_shape(): what the loss and metrics see per sample.
   std::int64_t output_dim() const;
 
   // training.cpp: fit and evaluate as named steps.
@@ -182,7 +188,7 @@ class Sequential {
   std::vector<double> measure(const Tensor& x, const Tensor& y, int batch_size, detail::Progbar* progbar);
 
   std::vector<std::shared_ptr<layers::Layer>> layers_;
-  std::optional<std::int64_t> input_dim_;
+  std::optional<Shape> input_shape_;
   std::shared_ptr<optimizers::Optimizer> optimizer_;
   std::optional<losses::Loss> loss_;
   std::vector<std::string> metric_ids_;  // as given to compile()

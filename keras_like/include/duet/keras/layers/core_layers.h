@@ -9,24 +9,25 @@
 
 namespace duet::keras::layers {
 
-/// keras.Input(shape=(features,)): declares the model's input width; computes nothing.
+/// keras.Input(shape=(features,)) or keras.Input(shape=(height, width, channels)): declares the
+/// model's input shape (no batch axis); computes nothing.
 class Input : public Layer {
  public:
   explicit Input(std::vector<std::int64_t> shape);
-  void build(std::int64_t input_dim, Generator&) override { mark_built(input_dim); }
+  void build(const Shape& input_shape, Generator&) override { mark_built(input_shape); }
   Tensor call(const Tensor& inputs, bool) override { return inputs; }
-  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  Shape compute_output_shape(const Shape& input_shape) const override { return input_shape; }
   std::string class_name() const override { return "InputLayer"; }
-  std::shared_ptr<Layer> clone() const override { return std::make_shared<Input>(*input_shape_); }
+  std::shared_ptr<Layer> clone() const override { return std::make_shared<Input>(input_shape_->vec()); }
 };
 
 /// Applies an activation by name: linear | relu | sigmoid | tanh | softmax.
 class Activation : public Layer {
  public:
   explicit Activation(std::string activation);
-  void build(std::int64_t input_dim, Generator&) override { mark_built(input_dim); }
+  void build(const Shape& input_shape, Generator&) override { mark_built(input_shape); }
   Tensor call(const Tensor& inputs, bool training) override;
-  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  Shape compute_output_shape(const Shape& input_shape) const override { return input_shape; }
   std::string class_name() const override { return "Activation"; }
   std::shared_ptr<Layer> clone() const override { return std::make_shared<Activation>(activation_); }
 
@@ -39,9 +40,9 @@ class Activation : public Layer {
 class Dropout : public Layer {
  public:
   explicit Dropout(float rate);
-  void build(std::int64_t input_dim, Generator&) override { mark_built(input_dim); }
+  void build(const Shape& input_shape, Generator&) override { mark_built(input_shape); }
   Tensor call(const Tensor& inputs, bool training) override;
-  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  Shape compute_output_shape(const Shape& input_shape) const override { return input_shape; }
   std::string class_name() const override { return "Dropout"; }
   std::shared_ptr<Layer> clone() const override { return std::make_shared<Dropout>(rate_); }
 

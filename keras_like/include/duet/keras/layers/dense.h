@@ -22,9 +22,10 @@ class Dense : public Layer {
  public:
   explicit Dense(std::int64_t units, DenseOptions options = {});
 
-  void build(std::int64_t input_dim, Generator& generator) override;
+  void build(const Shape& input_shape, Generator& generator) override;
   Tensor call(const Tensor& inputs, bool training) override;
-  std::int64_t output_dim(std::int64_t) const override { return units_; }
+  /// The input with its last axis replaced by `units` (Dense acts on the last axis).
+  Shape compute_output_shape(const Shape& input_shape) const override;
   std::string class_name() const override { return "Dense"; }
   std::shared_ptr<Layer> clone() const override;
 

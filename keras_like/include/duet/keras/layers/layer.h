@@ -1,5 +1,5 @@
 /// @file
-/// keras.layers.Layer: built lazily once the input width is known, then called on batches. A
+/// keras.layers.Layer: built lazily once the input shape is known, then called on batches. A
 /// layer owns its weights by name (Keras' add_weight), so a model reads their names, their
 /// trainable / non-trainable split and their counts from the layer, never from a position.
 #pragma once
@@ -37,11 +37,16 @@ class Layer {
  public:
   virtual ~Layer() = default;
 
-  /// Creates the weights for inputs of `input_dim` features (Keras' build(input_shape)) and
-  /// ends with mark_built(input_dim).
-  virtual void build(std::int64_t input_dim, Generator& generator) = 0;
+  /// Creates the weights for inputs of `input_shape` (Keras' build(input_shape)) and ends with
+  /// mark_built(input_shape). Shapes here have no batch axis: Keras' (None, 28, 28, 1) is
+  /// {28, 28, 1}, tabular data {features}, sequences {steps, features}.
+  virtual void build(const Shape& input_shape, Generator& generator) = 0;
+  /// Runs the layer on a batch (`inputs` has the batch axis first). `training` is true inside
+  /// fit and false in predict and evaluate; layers such as Dropout read it.
   virtual Tensor call(const Tensor& inputs, bool training) = 0;
-  virtual std::int64_t output_dim(std::int64_t input_dim) const = 0;
+  /// The shape of one sample's output for one sample's `input_shape` (no batch axis); throws a
+  /// duet::Error naming the layer when the input does not fit it.
+  virtual Shape compute_output_shape(const Shape& input_shape) const = 0;
   virtual std::string class_name() const = 0;
   /// A new, unbuilt layer with this one's configuration and no weights (what
   /// keras.models.clone_model makes from a layer's get_config()).
@@ -55,13 +60,13 @@ class Layer {
   /// The number of values in all weights (Keras' count_params).
   std::int64_t count_params() const;
 
-  bool built() const { return built_input_dim_.has_value(); }
-  /// The input width the layer was built for, once built.
-  const std::optional<std::int64_t>& built_input_dim() const { return built_input_dim_; }
+  bool built() const { return built_input_shape_.has_value(); }
+  /// The input shape (no batch axis) the layer was built for, once built.
+  const std::optional<Shape>& built_input_shape() const { return built_input_shape_; }
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
-  /// The `input_shape` given to the first layer, if any (features only, no batch axis).
-  const std::optional<std::vector<std::int64_t>>& input_shape() const { return input_shape_; }
+  /// The `input_shape` given to the first layer, if any (no batch axis).
+  const std::optional<Shape>& input_shape() const { return input_shape_; }
 
  protected:
   /// Creates a weight from `spec`, drawn by its initializer, and returns its handle (Keras'
@@ -69,12 +74,15 @@ class Layer {
   Tensor add_weight(const WeightSpec& spec, Generator& generator);
   /// Drops every weight: build() calls it before creating weights anew.
   void forget_weights() { weights_.clear(); }
-  void mark_built(std::int64_t input_dim) { built_input_dim_ = input_dim; }
-  std::optional<std::vector<std::int64_t>> input_shape_;
+  void mark_built(const Shape& input_shape) { built_input_shape_ = input_shape; }
+  /// Sets input_shape() from a layer option; an empty list means none, a zero or negative size is
+  /// an error naming `layer`.
+  void set_input_shape(const std::vector<std::int64_t>& shape, const char* layer);
+  std::optional<Shape> input_shape_;
 
  private:
   std::vector<Weight> weights_;  // creation order
-  std::optional<std::int64_t> built_input_dim_;
+  std::optional<Shape> built_input_shape_;
   std::string name_;
 };
 

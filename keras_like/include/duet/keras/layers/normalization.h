@@ -33,9 +33,9 @@ class Normalization : public Layer {
   /// when it is not built yet. Call it before fit, evaluate or predict.
   void adapt(const Tensor& data);
 
-  void build(std::int64_t input_dim, Generator& generator) override;
+  void build(const Shape& input_shape, Generator& generator) override;
   Tensor call(const Tensor& inputs, bool training) override;
-  std::int64_t output_dim(std::int64_t input_dim) const override { return input_dim; }
+  Shape compute_output_shape(const Shape& input_shape) const override;
   std::string class_name() const override { return "Normalization"; }
   std::shared_ptr<Layer> clone() const override { return std::make_shared<Normalization>(options_); }
 

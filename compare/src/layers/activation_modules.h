@@ -1,0 +1,16 @@
+// Internal: the PyTorch module for each activation name the experiment format accepts, with
+// PyTorch's own defaults (shared by every layer kind that takes an activation).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "duet/torch/nn/module.h"
+
+namespace duet::compare {
+
+/// The module computing `name` ("relu", "softmax", ...), or null for "linear". Every Keras
+/// activation name the parser accepts has a module here (a test checks).
+std::shared_ptr<torch::nn::Module> activation_module(const std::string& name);
+
+}  // namespace duet::compare

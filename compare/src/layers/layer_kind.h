@@ -1,0 +1,127 @@
+// Internal: one description per layer type of the experiment format (docs/experiment-format.md),
+// read by everything that handles layers: the parser (options, defaults, shapes, weight shapes),
+// both sides' model builders, and the weight mapping between Keras' and PyTorch's layouts. A new
+// layer type is a new file in this folder and one line in registry.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "duet/compare/layer_spec.h"
+#include "duet/core/shape.h"
+#include "duet/keras/layers/layer.h"
+#include "duet/torch/nn/module.h"
+
+namespace duet::compare {
+
+enum class OptionType {
+  integer,   ///< a whole number (stored as double)
+  number,    ///< any finite number
+  flag,      ///< true or false
+  text,      ///< one of `choices` when given, else any string
+  int_pair,  ///< an integer or a list of two integers ([h, w])
+};
+
+/// One option a layer kind accepts, with its default (ignored when `required`).
+struct OptionSpec {
+  std::string key;
+  OptionType type = OptionType::number;
+  LayerValue default_value = 0.0;
+  bool required = false;
+  std::vector<std::string> choices = {};  ///< for text options; empty: any value
+  /// Smallest accepted value of an integer, number or each int of a pair (inclusive).
+  std::optional<double> minimum = std::nullopt;
+  /// Largest accepted value of an integer or each int of a pair (the format's size limits).
+  std::optional<double> maximum = std::nullopt;
+};
+
+/// Where a layer sits in the model.
+struct LayerContext {
+  std::size_t index = 0;
+  std::string path;  ///< "layers[2]": for error messages
+  Shape input;       ///< one sample's input in Keras' layout (no batch axis)
+  /// For the layer right after a flatten of a sample of rank >= 2: the sample shape before the
+  /// flatten, in Keras' layout ({h, w, c}), so a dense layer can permute its kernel rows.
+  std::optional<Shape> flattened_from;
+  bool first = false;
+  /// True when, on the PyTorch side, this layer's input is channels-first (NCHW images, NCL
+  /// signals) rather than in Keras' layout; flattened_from is set only then.
+  bool torch_channels_first = false;
+  /// PyTorch side only: the loss takes over this (last) layer's final activation
+  /// (CrossEntropyLoss's softmax, BCEWithLogitsLoss' sigmoid), so no module is added for it.
+  bool skip_activation = false;
+};
+
+/// The PyTorch side of one layer: the modules appended to the nn::Sequential, and the mapping of
+/// its weights between Keras' layout and the modules' parameters and buffers.
+struct TorchLayer {
+  std::vector<std::shared_ptr<torch::nn::Module>> modules;
+  /// Copies Keras-layout weights into the modules (shapes already checked by the parser).
+  std::function<void(const NamedWeights& keras)> load = [](const NamedWeights&) {};
+  /// The modules' current values in Keras' layout and names.
+  std::function<NamedWeights()> report = [] { return NamedWeights{}; };
+};
+
+class LayerKind {
+ public:
+  virtual ~LayerKind() = default;
+  /// The "type" in experiment files.
+  virtual std::string type() const = 0;
+  virtual std::vector<OptionSpec> shared_options() const = 0;
+  virtual std::vector<OptionSpec> keras_options() const { return {}; }
+  virtual std::vector<OptionSpec> torch_options() const { return {}; }
+  /// One sample's output shape (Keras layout) for `ctx.input`, or a duet::Error naming
+  /// ctx.path, the shapes and the option that does not fit.
+  virtual Shape output_shape(const LayerSpec& spec, const LayerContext& ctx) const = 0;
+  /// Keras variable names and shapes, in Keras' order; empty for a layer without weights.
+  virtual std::vector<std::pair<std::string, Shape>> weight_shapes(const LayerSpec& spec,
+                                                                   const LayerContext& ctx) const = 0;
+  /// The number of weight values, computed without building a shape (so the parser can check its
+  /// limit before anything of that size exists); by default the sum over weight_shapes.
+  virtual double parameter_count(const LayerSpec& spec, const LayerContext& ctx) const {
+    double n = 0;
+    for (const auto& [name, shape] : weight_shapes(spec, ctx)) n += static_cast<double>(shape.numel());
+    return n;
+  }
+  /// Multiply-adds per sample for the work limit (check_total_work); by default one per weight
+  /// value (a dense layer). A convolution counts its weights at every output position.
+  virtual double work_per_sample(const LayerSpec& spec, const LayerContext& ctx) const {
+    return parameter_count(spec, ctx);
+  }
+  virtual keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext& ctx) const = 0;
+  virtual TorchLayer torch_layer(const LayerSpec& spec, const LayerContext& ctx) const = 0;
+  /// For the first layer on a rank-3 x: whether PyTorch takes it as a channels-first signal
+  /// (NCL: conv1d, 1-D pooling) instead of a batch-first sequence. Rank-4 x is always NCHW.
+  virtual bool wants_channels_first_signal() const { return false; }
+  /// Whether this layer's PyTorch output is channels-first; by default it keeps its input's
+  /// layout while the output still has a channel axis (rank >= 2 per sample).
+  virtual bool torch_output_channels_first(const LayerSpec& spec, const LayerContext& ctx) const {
+    return ctx.torch_channels_first && output_shape(spec, ctx).rank() >= 2;
+  }
+  /// The activation this layer applies last (dense: its activation option), "" if none; the
+  /// comparator folds a final softmax or sigmoid into PyTorch's loss.
+  virtual std::string final_activation(const LayerSpec&) const { return ""; }
+};
+
+/// The shape of one sample of a batch `t`: `t` without its first axis.
+inline Shape sample_shape(const Tensor& t) { return Shape(t.shape().begin() + 1, t.shape().end()); }
+
+/// The kind of `type`; an unknown type is a duet::Error listing the known ones.
+const LayerKind& layer_kind(const std::string& type);
+/// Every kind, in registry order (for docs and error messages).
+const std::vector<std::unique_ptr<LayerKind>>& layer_kinds();
+
+// Each family's kinds (one file each), collected by registry.cpp.
+std::vector<std::unique_ptr<LayerKind>> dense_kinds();
+
+/// Walks the layers of `e` in order and calls `visit(kind, spec, ctx)` for each, with every
+/// field of the context filled in (shapes in Keras' layout, flatten and layout tracking).
+/// `skip_final_activation` sets skip_activation on the last layer (the PyTorch side's folding).
+void walk_layers(const Shape& sample, const std::vector<LayerSpec>& layers, bool skip_final_activation,
+                 const std::function<void(const LayerKind&, const LayerSpec&, const LayerContext&)>& visit);
+
+}  // namespace duet::compare

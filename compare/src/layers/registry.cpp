@@ -1,0 +1,66 @@
+// The list of layer kinds and the walk over an experiment's layers that every part shares.
+#include <fmt/format.h>
+
+#include "duet/core/error.h"
+#include "layers/layer_kind.h"
+
+namespace duet::compare {
+
+namespace {
+
+std::vector<std::unique_ptr<LayerKind>> all_kinds() {
+  std::vector<std::unique_ptr<LayerKind>> kinds;
+  // One line per family (one file each in this folder).
+  for (auto* family : {&dense_kinds}) {
+    for (auto& k : (*family)()) kinds.push_back(std::move(k));
+  }
+  return kinds;
+}
+
+}  // namespace
+
+const std::vector<std::unique_ptr<LayerKind>>& layer_kinds() {
+  static const auto kinds = all_kinds();
+  return kinds;
+}
+
+const LayerKind& layer_kind(const std::string& type) {
+  std::string known;
+  for (const auto& k : layer_kinds()) {
+    if (k->type() == type) return *k;
+    known += (known.empty() ? "" : ", ") + k->type();
+  }
+  throw Error(fmt::format("unknown layer type '{}' (known: {})", type, known));
+}
+
+void walk_layers(const Shape& sample, const std::vector<LayerSpec>& layers, bool skip_final_activation,
+                 const std::function<void(const LayerKind&, const LayerSpec&, const LayerContext&)>& visit) {
+  LayerContext ctx;
+  ctx.input = sample;
+  ctx.first = true;
+  if (!layers.empty()) {
+    // PyTorch takes images as NCHW always, and a rank-3 x as a channels-first signal (NCL) only
+    // for a convolution or pooling, otherwise as batch-first sequences (experiment format v2).
+    const LayerKind& first = layer_kind(layers.front().type);
+    ctx.torch_channels_first = sample.rank() == 3 || (sample.rank() == 2 && first.wants_channels_first_signal());
+  }
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerKind& kind = layer_kind(layers[i].type);
+    ctx.index = i;
+    ctx.path = fmt::format("layers[{}]", i);
+    ctx.skip_activation = skip_final_activation && i + 1 == layers.size();
+    visit(kind, layers[i], ctx);
+    const Shape out = kind.output_shape(layers[i], ctx);
+    const bool channels_first = kind.torch_output_channels_first(layers[i], ctx);
+    // The row order after a flatten differs between the sides only when PyTorch flattened a
+    // channels-first sample (CHW against Keras' HWC).
+    ctx.flattened_from = layers[i].type == "flatten" && ctx.input.rank() >= 2 && ctx.torch_channels_first
+                             ? std::optional<Shape>(ctx.input)
+                             : std::nullopt;
+    ctx.torch_channels_first = channels_first;
+    ctx.input = out;
+    ctx.first = false;
+  }
+}
+
+}  // namespace duet::compare
