@@ -10,6 +10,7 @@
 #include "duet/compare/analysis.h"
 #include "duet/compare/experiment.h"
 #include "duet/compare/html_report.h"
+#include "duet/compare/porting.h"
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
 #include "duet/core/error.h"
@@ -20,6 +21,7 @@ namespace {
 
 struct Options {
   std::string experiment_path;
+  std::string weights_path;
   std::string format = "table";
   std::string plot_path;
   std::string report_path;
@@ -42,7 +44,8 @@ int run(const Options& o) {
   if (!o.report_path.empty()) check_report_path(o.report_path);
   duet::keras::config::set_console_look(o.keras_look == "keras3" ? duet::keras::config::ConsoleLook::keras3
                                                                  : duet::keras::config::ConsoleLook::keras2);
-  const Experiment experiment = o.experiment_path.empty() ? article_experiment() : load_experiment(o.experiment_path);
+  Experiment experiment = o.experiment_path.empty() ? article_experiment() : load_experiment(o.experiment_path);
+  if (!o.weights_path.empty()) experiment = with_weights_file(std::move(experiment), o.weights_path);
   // --explain re-runs once per difference removed, alone and cumulatively, and once with all.
   check_total_work(experiment, 1 + (o.explain ? 11 : 0) + o.seeds);
   TrainingTrace trace;
@@ -94,6 +97,9 @@ int main(int argc, char** argv) {
   Options o;
   app.add_option("-e,--experiment", o.experiment_path, "Experiment file (JSON; see docs/experiment-format.md)")
       ->check(CLI::ExistingFile);
+  app.add_option("--weights", o.weights_path,
+                 "Start both sides from a trained model's weights: a PyTorch state_dict (torch.save) or a Keras "
+                 "weight file (.weights.h5, legacy .h5); the experiment's layers must fit it");
   app.add_option("-f,--format", o.format,
                  "Output: table (for people), json (the report contract), csv (loss per epoch, both sides)")
       ->check(CLI::IsMember({"table", "json", "csv"}));

@@ -325,3 +325,27 @@ TEST(Cli, UnknownOptionsAndMissingFilesAreUsageErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+// --weights: both sides start from a real checkpoint (the article's y = 2x - 1 as a PyTorch
+// state_dict and as a Keras 3 .weights.h5), and a checkpoint that does not fit is named.
+TEST(Cli, WeightsFromPyTorchAndKerasFiles) {
+  const fs::path golden = fs::path(DUET_GOLDEN_DIR) / "checkpoints";
+  for (const auto& file : {golden / "torch" / "article.pt", golden / "keras" / "article.weights.h5"}) {
+    const auto r = run("--weights \"" + file.string() + "\" --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    // Started at the exact solution, neither side moves: both predict 2 * 10 - 1.
+    EXPECT_EQ(j["keras"]["predictions"][0][0].get<double>(), 19.0) << j.dump();
+    EXPECT_EQ(j["torch"]["predictions"][0][0].get<double>(), 19.0) << j.dump();
+  }
+  const auto bad = run("--weights \"" + (golden / "torch" / "mlp.pt").string() + "\"");
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("mlp.pt: does not fit the experiment's layers: layers[0] (dense) against the file's module "
+                         "'0': Error(s) in loading state_dict for Linear: size mismatch for weight"),
+            std::string::npos)
+      << bad.err;
+}
+
+}  // namespace
