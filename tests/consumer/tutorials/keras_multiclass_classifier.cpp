@@ -34,7 +34,7 @@ int main() {
   model.fit(x, labels, {.epochs = 30, .verbose = 0});
   const auto [loss, accuracy] = model.evaluate(x_test, labels_test, {.verbose = 0}).unpack<2>();
 
-  const auto path = std::filesystem::temp_directory_path() / "duet_tutorial_multiclass.weights";
+  const auto path = std::filesystem::temp_directory_path() / "duet_tutorial_multiclass.weights.h5";
   model.save_weights(path);
   Sequential restored = make_model();
   restored.load_weights(path);
