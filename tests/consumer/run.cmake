@@ -16,6 +16,14 @@ endfunction()
 set(FLAGS_default "")
 set(FLAGS_native "-O2 -march=native")
 set(FLAGS_asan "-O0 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer")
+# The ported tutorial programs (tutorials/) only in the ASan variant, a default-ABI build (no -m
+# flags) that also checks memory: the other two variants are ABI checks the two programs above
+# cover, and six more programs per variant would cost CI minutes (see CMakeLists.txt).
+set(TUTORIALS_default OFF)
+set(TUTORIALS_native OFF)
+set(TUTORIALS_asan ON)
+set(TUTORIAL_PROGRAMS torch_polynomial torch_two_layer_net torch_classifier keras_regression keras_binary_classifier
+    keras_multiclass_classifier)
 if(NOT VARIANTS)
   set(VARIANTS default native asan)
 endif()
@@ -27,11 +35,17 @@ foreach(variant IN LISTS VARIANTS)
   # No CMAKE_BUILD_TYPE: exactly the flags above, as a user's plain project gets.
   step(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${dir} -G Ninja -DCMAKE_BUILD_TYPE=
        "-DCMAKE_CXX_FLAGS=${FLAGS_${variant}}" "-DCMAKE_EXE_LINKER_FLAGS=${FLAGS_${variant}}"
-       -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
+       -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DDUET_CONSUMER_TUTORIALS=${TUTORIALS_${variant}})
   step(${CMAKE_COMMAND} --build ${dir})
   step(${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
        ${dir}/keras_consumer)
   step(${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
        ${dir}/torch_consumer)
+  if(TUTORIALS_${variant})
+    foreach(program IN LISTS TUTORIAL_PROGRAMS)
+      step(${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
+           ${dir}/${program})
+    endforeach()
+  endif()
 endforeach()
 step(${WORK_DIR}/prefix/bin/duet-compare --format csv)

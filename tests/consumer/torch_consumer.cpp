@@ -77,13 +77,13 @@ bool learns_from_loader_and_round_trips() {
 int main() {
   namespace optim = torch::optim;
   bool ok = true;
-  ok &= learns_with<optim::SGD>("SGD", optim::SGDOptions{.lr = 0.05f}, 500);
-  ok &= learns_with<optim::SGD>("SGD momentum", optim::SGDOptions{.lr = 0.01f, .momentum = 0.9f, .nesterov = true}, 500);
-  ok &= learns_with<optim::Adam>("Adam", optim::AdamOptions{.lr = 0.1f, .amsgrad = true}, 1000);
-  ok &= learns_with<optim::AdamW>("AdamW", optim::AdamWOptions{.lr = 0.1f, .weight_decay = 0.0f}, 1000);
-  ok &= learns_with<optim::RMSprop>("RMSprop", optim::RMSpropOptions{.lr = 0.01f, .momentum = 0.5f, .centered = true},
-                                    1500);
-  ok &= learns_with<optim::Adagrad>("Adagrad", optim::AdagradOptions{.lr = 0.5f}, 1500);
+  // libtorch's builders and Duet's designated initialisers, side by side.
+  ok &= learns_with<optim::SGD>("SGD", optim::SGDFields{.lr = 0.05f}, 500);
+  ok &= learns_with<optim::SGD>("SGD momentum", optim::SGDOptions(0.01).momentum(0.9).nesterov(true), 500);
+  ok &= learns_with<optim::Adam>("Adam", optim::AdamOptions(0.1).amsgrad(true), 1000);
+  ok &= learns_with<optim::AdamW>("AdamW", optim::AdamWFields{.lr = 0.1f, .weight_decay = 0.0f}, 1000);
+  ok &= learns_with<optim::RMSprop>("RMSprop", optim::RMSpropOptions(0.01).momentum(0.5).centered(true), 1500);
+  ok &= learns_with<optim::Adagrad>("Adagrad", optim::AdagradOptions(0.5), 1500);
   ok &= learns_from_loader_and_round_trips();
   return ok ? 0 : 1;
 }
