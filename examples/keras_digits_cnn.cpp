@@ -6,7 +6,7 @@
 //                             layers.Flatten(), layers.Dense(10, activation="softmax")])
 //   model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
 //                 metrics=["accuracy"])
-//   model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=2)
+//   model.fit(x_train, y_train, epochs=6, batch_size=32, verbose=2)
 //   model.evaluate(x_test, y_test)
 //
 // Images are NHWC ([N, 8, 8, 1]), pixels scaled from 0..16 to 0..1; the first 1,500 images train,
@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
                     layers::MaxPooling2D(), layers::Flatten(), layers::Dense(10, {.activation = "softmax"})});
   model.summary();
   model.compile(optimizers::Adam({.learning_rate = 3e-3f}), "sparse_categorical_crossentropy", {"accuracy"});
-  model.fit(x_train, y_train, {.epochs = 10, .batch_size = 32, .verbose = 2});
+  model.fit(x_train, y_train, {.epochs = 6, .batch_size = 32, .verbose = 2});
   const double accuracy = model.evaluate(x_test, y_test, {.verbose = 0}).at("accuracy");
   fmt::print("test accuracy {:.3f}\n", accuracy);
 }

@@ -5,7 +5,7 @@
 //                         nn.Flatten(), nn.Linear(32 * 2 * 2, 10))
 //   loader = DataLoader(TensorDataset(x_train, y_train), batch_size=32, shuffle=True)
 //   optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
-//   for epoch in range(10): for xb, yb in loader: ...
+//   for epoch in range(6): for xb, yb in loader: ...
 //
 // Images are NCHW ([N, 1, 8, 8]), pixels scaled from 0..16 to 0..1; the first 1,500 images train,
 // the last 297 test. The data: data/digits/digits.csv (scikit-learn's copy, BSD licence), or the
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   torch::optim::Adam optimizer(model->parameters(), {.lr = 3e-3f});
   DataLoader loader(TensorDataset(x_train, y_train), {.batch_size = 32, .shuffle = true});
 
-  for (int epoch = 0; epoch < 10; ++epoch) {
+  for (int epoch = 0; epoch < 6; ++epoch) {
     double total = 0;
     for (const auto& [xb, yb] : loader) {
       Tensor loss = loss_fn(model(xb), yb);
