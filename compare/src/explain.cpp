@@ -4,6 +4,7 @@
 
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
+#include "layers/layer_kind.h"
 
 namespace duet::compare {
 
@@ -238,6 +239,7 @@ std::vector<std::string> explain_differences(const Experiment& e) {
   } else if (e.keras_shuffle() && e.torch_shuffle()) {
     reasons.push_back("Both sides shuffle, each with its own generator, so their batches differ epoch by epoch.");
   }
+  explain_layer_differences(e, reasons);  // batch_norm, layer_norm, activations, dropout (layers/explain_layers.cpp)
   if (reasons.empty()) {
     reasons.push_back("The two sides are configured identically: same loss, reduction, optimiser, batches and "
                       "initial weights. Any remaining gap is float32 rounding in a different order of operations.");

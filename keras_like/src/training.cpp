@@ -28,6 +28,14 @@ struct Sequential::TrainingData {
 
 namespace {
 
+// Keras 3's Trainer.compute_loss: the compiled loss plus the sum of every layer's regularization
+// losses (Layer.losses), in fit and in evaluate alike, so the reported loss includes them.
+Tensor with_regularization(Tensor loss, const std::vector<std::shared_ptr<layers::Layer>>& model_layers) {
+  for (const auto& layer : model_layers)
+    for (const auto& penalty : layer->losses()) loss = add(loss, penalty);
+  return loss;
+}
+
 // Running means of the loss and metrics weighted by batch size (Keras' Mean metrics).
 class RunningMeans {
  public:
@@ -244,12 +252,14 @@ void Sequential::run_epoch(const TrainingData& data, const FitOptions& options, 
     const std::int64_t begin = steps_run * batch, end = std::min(n, begin + batch);
     const Tensor xb = batch_rows(data.x, order, begin, end, whole), yb = batch_rows(data.y, order, begin, end, whole);
     const Tensor pred = forward(xb, true);  // x was checked once, before the first epoch
-    // Weighted: the per-sample losses times their weights, summed and divided by the batch size.
-    Tensor loss = data.sample_weight.defined()
-                      ? sample_weighted_mean(loss_->per_sample(yb, pred),
-                                             reshape(batch_rows(data.sample_weight, order, begin, end, whole),
-                                                     Shape{end - begin}))
-                      : loss_->fn(yb, pred);
+    // Weighted: the per-sample losses times their weights, summed and divided by the batch size;
+    // then the layers' regularisation penalties, as Keras adds them to the loss.
+    Tensor loss = with_regularization(
+        data.sample_weight.defined()
+            ? sample_weighted_mean(loss_->per_sample(yb, pred),
+                                   reshape(batch_rows(data.sample_weight, order, begin, end, whole), Shape{end - begin}))
+            : loss_->fn(yb, pred),
+        layers_);
     for (auto w : run.weights) w.zero_grad();
     loss.backward();
     optimizer_->apply_gradients(run.weights);
@@ -280,7 +290,7 @@ std::vector<double> Sequential::measure(const Tensor& x, const Tensor& y, int ba
     const std::int64_t begin = step * std::int64_t{batch_size}, end = std::min<std::int64_t>(n, begin + batch_size);
     const Tensor xb = batch_rows(x, {}, begin, end, steps == 1), yb = batch_rows(y, {}, begin, end, steps == 1);
     const Tensor pred = forward(xb, false);
-    values[0] = static_cast<double>(loss_->fn(yb, pred).item());
+    values[0] = static_cast<double>(with_regularization(loss_->fn(yb, pred), layers_).item());
     for (std::size_t m = 0; m < metrics_.size(); ++m) values[m + 1] = metrics_[m].batch_mean(yb, pred);
     means.add(values, end - begin);
     if (progbar) progbar->update(step + 1, zip(names, means.means()), step + 1 == steps);

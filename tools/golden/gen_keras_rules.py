@@ -35,6 +35,7 @@ from common import batch_size, load_experiment, write_report
 
 ACT = {"linear": lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
        "softmax": lambda t: torch.softmax(t, dim=-1)}
+ACT.update(__import__("keras3_activations").ACT)  # issue 15's activations (keras3_activations.py)
 
 
 class KerasRules:

@@ -16,11 +16,13 @@ import os
 
 import torch
 
+import torch_conv
 import torch_knobs
 from common import batch_size, class_index_targets, load_experiment, write_report
 
 ACTIVATIONS = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
                "softmax": lambda: torch.nn.Softmax(dim=-1)}
+ACTIVATIONS.update(__import__("torch_norm").ACTIVATIONS)  # issue 15's activations (torch_norm.py)
 
 
 def folded(e):
@@ -94,6 +96,8 @@ def targets(e):
 
 
 def run(e):
+    if torch_conv.handles(e):  # v2 convolutional models: tools/golden/torch_conv.py
+        return torch_conv.run(e, loss_fn, optimizer, targets, folded, batch_size)
     torch.manual_seed(e.get("seed", 0))
     model, linears = build(e)
     crit = loss_fn(e["torch"]["loss"])

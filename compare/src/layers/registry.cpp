@@ -11,7 +11,7 @@ namespace {
 std::vector<std::unique_ptr<LayerKind>> all_kinds() {
   std::vector<std::unique_ptr<LayerKind>> kinds;
   // One line per family (one file each in this folder).
-  for (auto* family : {&dense_kinds}) {
+  for (auto* family : {&dense_kinds, &normalization_kinds, &activation_kinds}) {
     for (auto& k : (*family)()) kinds.push_back(std::move(k));
   }
   return kinds;
