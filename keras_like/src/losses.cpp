@@ -88,6 +88,38 @@ Loss CategoricalCrossentropy(bool from_logits, float label_smoothing) {
   });
 }
 
+// keras/src/losses/losses.py kl_divergence, poisson, log_cosh, hinge.
+Loss KLDivergence() {
+  return per_sample_loss("kl_divergence", [](const Tensor& y_true, const Tensor& y_pred, duet::Reduction r) {
+    const float eps = static_cast<float>(kEpsilon);
+    const Tensor y = clamp(y_true, eps, 1.0f), p = clamp(y_pred, eps, 1.0f);
+    return duet::reduce(sum(mul(y, log(div(y, p))), -1), r);
+  });
+}
+
+Loss Poisson() {
+  return elementwise("poisson", [](const Tensor& y_true, const Tensor& y_pred, duet::Reduction r) {
+    return duet::reduce(sub(y_pred, mul(y_true, log(add_scalar(y_pred, static_cast<float>(kEpsilon))))), r);
+  });
+}
+
+Loss LogCosh() {
+  return elementwise("log_cosh", [](const Tensor& y_true, const Tensor& y_pred, duet::Reduction r) {
+    const Tensor x = sub(y_pred, y_true);
+    return duet::reduce(add_scalar(add(x, softplus(mul_scalar(x, -2.0f))), -std::log(2.0f)), r);
+  });
+}
+
+Loss Hinge() {
+  return elementwise("hinge", [](const Tensor& y_true, const Tensor& y_pred, duet::Reduction r) {
+    // convert_binary_labels_to_hinge: labels that are all 0 or 1 become -1 or 1.
+    const auto& v = y_true.data();
+    const bool binary = ((v == 0.0f) || (v == 1.0f)).all();
+    const Tensor y = binary ? add_scalar(mul_scalar(y_true, 2.0f), -1.0f) : y_true;
+    return duet::reduce(relu(add_scalar(neg(mul(y, y_pred)), 1.0f)), r);
+  });
+}
+
 std::vector<std::int64_t> sparse_labels(const Tensor& y_true, std::int64_t classes) {
   if (!(y_true.rank() == 1 || (y_true.rank() == 2 && y_true.shape()[1] == 1))) {
     throw Error(fmt::format("sparse_categorical_crossentropy: labels must have shape [N] or [N, 1], got {}",
@@ -127,6 +159,10 @@ const std::vector<Entry>& table() {
       {{"huber"}, "Huber", [] { return Huber(); }},
       {{"binary_crossentropy"}, "BinaryCrossentropy", [] { return BinaryCrossentropy(); }},
       {{"categorical_crossentropy"}, "CategoricalCrossentropy", [] { return CategoricalCrossentropy(); }},
+      {{"kl_divergence", "kld"}, "KLDivergence", [] { return KLDivergence(); }},
+      {{"poisson"}, "Poisson", [] { return Poisson(); }},
+      {{"log_cosh", "logcosh"}, "LogCosh", [] { return LogCosh(); }},
+      {{"hinge"}, "Hinge", [] { return Hinge(); }},
       {{"sparse_categorical_crossentropy"}, "SparseCategoricalCrossentropy",
        [] { return SparseCategoricalCrossentropy(); }}};
   return entries;

@@ -33,7 +33,7 @@ TEST(NameTables, EveryKerasLossIdentifierIsAcceptedByTheParserAndByCompile) {
         "keras": {{"loss": "{}"}}, "torch": {{"optimizer": {{"name": "sgd", "lr": 0.1}}}}}})", kData, name);
     EXPECT_EQ(error_of([&] { parse_experiment_text(text, "."); }).find("unknown loss"), std::string::npos) << name;
   }
-  EXPECT_EQ(error_of([] { keras::losses::get("hinge"); }).rfind("Could not interpret loss identifier: 'hinge'", 0), 0u);
+  EXPECT_EQ(error_of([] { keras::losses::get("squared_hinge"); }).rfind("Could not interpret loss identifier: 'squared_hinge'", 0), 0u);
 }
 
 TEST(NameTables, EveryPyTorchLossBuildsAndPrintsItsClass) {

@@ -175,6 +175,23 @@ TEST(LabelSmoothing, BinaryTowardsOneHalfCategoricalTowardsOneOverC) {
             std::string::npos);
 }
 
+TEST(MoreLosses, KerasFormulasWorkedByHand) {
+  const auto value = [](const losses::Loss& l, std::vector<std::vector<float>> y, std::vector<std::vector<float>> p) {
+    return l.fn(Tensor::from_rows(y), Tensor::from_rows(p)).item();
+  };
+  // KL: a per-sample SUM over the last axis: 0.5 ln(0.5 / 0.25) + 0.5 ln(0.5 / 0.75) = 0.1438410.
+  EXPECT_NEAR(value(losses::KLDivergence(), {{0.5f, 0.5f}}, {{0.25f, 0.75f}}), 0.1438410f, 1e-6f);
+  // Poisson: p - y ln(p + 1e-7) = 2 - 1 * ln 2 = 1.3068528.
+  EXPECT_NEAR(value(losses::Poisson(), {{1.0f}}, {{2.0f}}), 1.3068528f, 1e-6f);
+  // log cosh(1) = 0.4337808; for a large difference, log cosh(50) = 50 - ln 2 without overflow.
+  EXPECT_NEAR(value(losses::LogCosh(), {{0.0f}}, {{1.0f}}), 0.4337808f, 1e-6f);
+  EXPECT_NEAR(value(losses::LogCosh(), {{0.0f}}, {{50.0f}}), 49.3068528f, 1e-4f);
+  // Hinge: labels 0/1 become -1/1: max(1 - (-1)(0.5), 0) = 1.5 and max(1 - 1 * 2, 0) = 0; mean 0.75.
+  EXPECT_NEAR(value(losses::Hinge(), {{0.0f}, {1.0f}}, {{0.5f}, {2.0f}}), 0.75f, 1e-6f);
+  EXPECT_EQ(losses::get("kld").name, "kl_divergence");
+  EXPECT_EQ(losses::get("LogCosh").name, "log_cosh");
+}
+
 TEST(ClassWeights, KerasDividesByTheBatchSizeNotTheWeights) {
   // Dense(1) frozen at 0 (SGD lr 0), x = [[1], [2]], y = [[1], [2]]: squared errors 1 and 4;
   // class_weight {1: 3, 2: 0.5}: (3 * 1 + 0.5 * 4) / 2 = 2.5 (a weight-sum mean would be 1.4286).

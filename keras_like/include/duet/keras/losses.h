@@ -30,11 +30,20 @@ Loss Huber(float delta = 1.0f);
 Loss BinaryCrossentropy(bool from_logits = false, float label_smoothing = 0.0f);
 /// label_smoothing moves each one-hot row towards 1 / C: y (1 - ls) + ls / C.
 Loss CategoricalCrossentropy(bool from_logits = false, float label_smoothing = 0.0f);
+/// sum over the last axis of y log(y / p), both clipped to [1e-7, 1] (a per-sample sum, not a mean).
+Loss KLDivergence();
+/// mean over the last axis of p - y log(p + 1e-7).
+Loss Poisson();
+/// mean over the last axis of log(cosh(p - y)), as x + softplus(-2x) - log 2.
+Loss LogCosh();
+/// mean over the last axis of max(1 - y p, 0); 0/1 labels are first turned into -1/1.
+Loss Hinge();
 /// y_true holds class indices, shape [N] or [N, 1].
 Loss SparseCategoricalCrossentropy(bool from_logits = false);
 
 /// A loss by the names compile() accepts: mean_squared_error / mse, mean_absolute_error / mae,
-/// huber, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy.
+/// huber, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
+/// kl_divergence / kld, poisson, log_cosh / logcosh, hinge.
 Loss get(const std::string& identifier);
 /// The snake_case identifiers get() accepts (class names are accepted too), in one list that the
 /// comparator's parser reads as well.
