@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for SECONDS (default 60),
+# Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for SECONDS (default 30),
 # two at a time, on a scratch copy of its seed corpus. Fails on any crash, leak, timeout or
 # sanitizer report; the failing input is left in build/fuzz/findings/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-60}
+seconds=${1:-30}
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target experiment_fuzz csv_fuzz state_fuzz weights_fuzz
+cmake --build --preset fuzz --target experiment_fuzz csv_fuzz state_fuzz weights_fuzz checkpoint_fuzz h5_weights_fuzz
 work=build/fuzz/findings
 rm -rf "$work"
 dicts=$PWD/fuzz/dict
@@ -30,6 +30,10 @@ wait $a || status=1
 wait $b || status=1
 run state & a=$!
 run weights & b=$!
+wait $a || status=1
+wait $b || status=1
+run checkpoint & a=$!
+run h5_weights & b=$!
 wait $a || status=1
 wait $b || status=1
 exit $status

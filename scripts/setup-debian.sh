@@ -6,8 +6,11 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libeigen3-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  libzip-dev libhdf5-dev
   libgtest-dev libgmock-dev libbenchmark-dev doxygen
   clang libclang-rt-14-dev
+  # Tests only: duet-compare --report is opened in headless Chromium (tests/report), with a font.
+  chromium fonts-dejavu-core
 )
 
 missing=()

@@ -20,6 +20,16 @@ double prediction_gap(const Report& r) {
 
 namespace {
 
+void put(options::Values& given, const std::string& key, float value) {
+  for (auto& [k, v] : given) {
+    if (k == key) {
+      v = value;
+      return;
+    }
+  }
+  given.emplace_back(key, value);
+}
+
 struct Alignment {
   std::string removed;
   // Aligns one difference in place; returns false when there was none to align.
@@ -43,7 +53,54 @@ std::vector<Alignment> alignments() {
       {"same learning rate",
        [](Experiment& e) {
          if (e.keras.optimizer.name != e.torch.optimizer.name) return false;
-         return align_torch_to_keras(e.keras.optimizer, e.torch.optimizer, AlignedOptions::learning_rate);
+         // With a Keras schedule, its rate at step 0 is the one to match.
+         OptimizerConfig keras = e.keras.optimizer;
+         if (keras.schedule) put(keras.given, "learning_rate", keras_settings(keras).learning_rate);
+         return align_torch_to_keras(keras, e.torch.optimizer, AlignedOptions::learning_rate);
+       }},
+      {"no schedules (constant rates)",
+       [](Experiment& e) {
+         if (!e.keras.optimizer.schedule && !e.torch.scheduler) return false;
+         if (e.keras.optimizer.schedule) {  // the rate the schedule starts from, held
+           put(e.keras.optimizer.given, "learning_rate", keras_settings(e.keras.optimizer).learning_rate);
+           e.keras.optimizer.schedule.reset();
+         }
+         e.torch.scheduler.reset();
+         return true;
+       }},
+      {"no weight decay",
+       [](Experiment& e) {
+         const auto k = keras_settings(e.keras.optimizer), t = torch_settings(e.torch.optimizer);
+         const bool same = k.decoupled_weight_decay == t.decoupled_weight_decay && t.weight_decay == 0;
+         if (same) return false;  // none, or the same decoupled decay on both sides
+         put(e.keras.optimizer.given, "weight_decay", 0.0f);
+         if (t.weight_decay != 0 || t.decoupled_weight_decay != 0) put(e.torch.optimizer.given, "weight_decay", 0.0f);
+         return true;
+       }},
+      {"no label smoothing",
+       [](Experiment& e) {
+         if (e.keras.label_smoothing == 0 && e.torch.label_smoothing == 0) return false;
+         e.keras.label_smoothing = 0;
+         e.torch.label_smoothing = 0;
+         return true;
+       }},
+      {"no class weights",
+       [](Experiment& e) {
+         if (e.keras.class_weight.empty() && e.torch.weight.empty() && e.torch.pos_weight.empty()) return false;
+         e.keras.class_weight.clear();
+         e.torch.weight.clear();
+         e.torch.pos_weight.clear();
+         return true;
+       }},
+      {"no gradient clipping",
+       [](Experiment& e) {
+         const auto k = keras_settings(e.keras.optimizer);
+         const bool keras_clips = k.clipnorm > 0 || k.global_clipnorm > 0 || k.clipvalue > 0;
+         if (!keras_clips && !e.torch.clip_grad_norm && !e.torch.clip_grad_value) return false;
+         for (const char* key : {"clipnorm", "global_clipnorm", "clipvalue"}) put(e.keras.optimizer.given, key, 0.0f);
+         e.torch.clip_grad_norm.reset();
+         e.torch.clip_grad_value.reset();
+         return true;
        }},
       {"same optimiser constants",
        [](Experiment& e) {
@@ -105,21 +162,30 @@ std::string ablation_text(const Ablation& a) {
     s += fmt::format("  {:<32}{:>14}{:>20}{:>24}\n", row.removed, fmt::format("{:.4g}", row.gap),
                      fmt::format("{:.1f}%", share), fmt::format("{:.4g}", row.cumulative));
   }
-  if (a.single.empty()) {
-    s += "  (no configuration difference to remove)\n";
-    return s;
-  }
+  if (a.single.empty()) s += "  (no configuration difference to remove)\n";
+  return s + "  " + ablation_verdict(a) + "\n";
+}
+
+std::string ablation_verdict(const Ablation& a) {
   // float32 carries about 7 significant digits; a training run compounds rounding over many
   // steps, so agreement within 1e-4 of the prediction's scale is what rounding alone explains.
-  if (a.all_removed_gap <= 1e-4 * a.float32_scale) {
-    s += "  With every difference removed the two sides agree to float32 rounding: the differences above "
-         "explain the whole gap.\n";
-  } else {
-    s += fmt::format("  {:.4g} remains with every configurable difference removed: the frameworks' own rules differ "
-                     "(for example where epsilon enters the update), see docs/framework-differences.md.\n",
-                     a.all_removed_gap);
+  const double rounding = 1e-4 * a.float32_scale;
+  if (a.baseline_gap <= rounding) {
+    // Nothing to explain: saying the differences "explain the gap" would credit them with noise.
+    return fmt::format("The gap as configured, {:.4g}, is already at float32 rounding level (below 1e-4 of the "
+                       "predictions' scale): the two sides agree as closely as float32 arithmetic in a different "
+                       "order allows, so {} for this experiment.",
+                       a.baseline_gap,
+                       a.single.empty() ? "there is nothing to explain"
+                                        : "the differences listed do not matter (removing them changes only rounding)");
   }
-  return s;
+  if (a.all_removed_gap <= rounding) {
+    return "With every difference removed the two sides agree to float32 rounding: the differences above explain "
+           "the whole gap.";
+  }
+  return fmt::format("{:.4g} remains with every configurable difference removed: the frameworks' own rules differ "
+                     "(for example where epsilon enters the update), see docs/framework-differences.md.",
+                     a.all_removed_gap);
 }
 
 }  // namespace duet::compare

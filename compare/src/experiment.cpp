@@ -329,16 +329,143 @@ void parse_initial_weights(const json& j, Experiment& e) {
   e.initial_weights = std::move(weights);
 }
 
+// Keys that belong to the other side, or to another place on this side: one error that says
+// where they go, instead of "unknown key".
+void reject_misplaced(const json& j, const std::string& path, const std::map<std::string, std::string>& hints) {
+  if (!j.is_object()) return;
+  for (const auto& [key, where] : hints) {
+    if (j.contains(key)) fail(join(path, key), where);
+  }
+}
+
+std::int64_t positive_integer(const json& j, const std::string& path) {
+  const int v = integer(j, path);
+  if (v <= 0) fail(path, fmt::format("must be a positive integer, got {}", v));
+  return v;
+}
+
+const json& required(const json& j, const std::string& key, const std::string& path, const std::string& what) {
+  if (!j.contains(key)) fail(path, fmt::format("needs \"{}\" ({})", key, what));
+  return j[key];
+}
+
+// A Keras learning-rate schedule in place of a number: {"schedule": "exponential_decay", ...}.
+KerasScheduleConfig parse_keras_schedule(const json& j, const std::string& path) {
+  static const std::vector<std::string> kinds{"exponential_decay", "piecewise_constant_decay", "cosine_decay",
+                                              "inverse_time_decay"};
+  if (j.contains("name") && !j.contains("schedule")) {
+    fail(path, fmt::format("a Keras schedule names its kind under \"schedule\" ({}); {{\"name\": ...}} is how a "
+                           "PyTorch scheduler is written, and that goes in torch.scheduler",
+                           fmt::join(kinds, ", ")));
+  }
+  KerasScheduleConfig c;
+  c.schedule = string(required(j, "schedule", path, fmt::format("{}", fmt::join(kinds, ", "))), path + ".schedule");
+  const std::string at = path + ".";
+  if (c.schedule == "piecewise_constant_decay") {
+    check_keys(j, {"schedule", "boundaries", "values"}, path);
+    const json& b = required(j, "boundaries", path, "the steps where the rate changes");
+    const json& v = required(j, "values", path, "one rate more than boundaries");
+    if (!b.is_array() || b.empty()) fail(at + "boundaries", fmt::format("must be a non-empty list of steps, got {}", quote(b)));
+    if (!v.is_array()) fail(at + "values", fmt::format("must be a list of learning rates, got {}", quote(v)));
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      const std::string bi = fmt::format("{}boundaries[{}]", at, i);
+      const int step = integer(b[i], bi);
+      if (step < 0) fail(bi, fmt::format("must not be negative, got {}", step));
+      if (i > 0 && step <= c.boundaries.back()) {
+        fail(bi, fmt::format("{} does not come after {}: boundaries must increase strictly, got {}", step,
+                             c.boundaries.back(), quote(b)));
+      }
+      c.boundaries.push_back(step);
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      c.values.push_back(positive_or_zero(v[i], fmt::format("{}values[{}]", at, i)));
+    }
+    if (c.values.size() != c.boundaries.size() + 1) {
+      fail(at + "values", fmt::format("has {} rates for {} boundaries; it needs {} (one before the first boundary and "
+                                      "one after each)",
+                                      c.values.size(), c.boundaries.size(), c.boundaries.size() + 1));
+    }
+    return c;
+  }
+  if (c.schedule == "cosine_decay") {
+    check_keys(j, {"schedule", "initial_learning_rate", "decay_steps", "alpha"}, path);
+    if (j.contains("alpha")) {
+      c.alpha = positive_or_zero(j["alpha"], at + "alpha");
+      if (c.alpha > 1) fail(at + "alpha", fmt::format("must be in [0, 1] (the final fraction of the rate), got {}", quote(j["alpha"])));
+    }
+  } else if (c.schedule == "exponential_decay" || c.schedule == "inverse_time_decay") {
+    check_keys(j, {"schedule", "initial_learning_rate", "decay_steps", "decay_rate", "staircase"}, path);
+    c.decay_rate = positive_or_zero(required(j, "decay_rate", path, "the decay per decay_steps"), at + "decay_rate");
+    if (j.contains("staircase")) c.staircase = boolean(j["staircase"], at + "staircase");
+  } else {
+    fail(at + "schedule", fmt::format("unknown schedule '{}' ({})", excerpt(c.schedule), fmt::join(kinds, ", ")));
+  }
+  c.initial_learning_rate =
+      positive_or_zero(required(j, "initial_learning_rate", path, "the rate at step 0"), at + "initial_learning_rate");
+  c.decay_steps = positive_integer(required(j, "decay_steps", path, "steps per decay period"), at + "decay_steps");
+  return c;
+}
+
+// torch.scheduler: a torch.optim.lr_scheduler stepped after every epoch.
+TorchSchedulerConfig parse_torch_scheduler(const json& j, const std::string& path) {
+  static const std::vector<std::string> names{"step_lr", "multistep_lr", "exponential_lr"};
+  require_object(j, path);
+  if (j.contains("schedule")) {
+    fail(join(path, "schedule"), "is how a Keras schedule is written, and that goes in keras.optimizer.learning_rate; a "
+                                 "PyTorch scheduler is {\"name\": \"step_lr\" | \"multistep_lr\" | \"exponential_lr\", ...}");
+  }
+  TorchSchedulerConfig c;
+  c.name = string(required(j, "name", path, fmt::format("{}", fmt::join(names, ", "))), path + ".name");
+  const std::string at = path + ".";
+  if (c.name == "step_lr") {
+    check_keys(j, {"name", "step_size", "gamma"}, path);
+    c.step_size = static_cast<int>(positive_integer(required(j, "step_size", path, "epochs per decay"), at + "step_size"));
+  } else if (c.name == "multistep_lr") {
+    check_keys(j, {"name", "milestones", "gamma"}, path);
+    const json& m = required(j, "milestones", path, "the epochs where the rate drops");
+    if (!m.is_array() || m.empty()) fail(at + "milestones", fmt::format("must be a non-empty list of epochs, got {}", quote(m)));
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      const std::string mi = fmt::format("{}milestones[{}]", at, i);
+      const int epoch = static_cast<int>(positive_integer(m[i], mi));
+      if (i > 0 && epoch <= c.milestones.back()) {
+        fail(mi, fmt::format("{} does not come after {}: milestones must increase strictly, got {}", epoch,
+                             c.milestones.back(), quote(m)));
+      }
+      c.milestones.push_back(epoch);
+    }
+  } else if (c.name == "exponential_lr") {
+    check_keys(j, {"name", "gamma"}, path);
+    required(j, "gamma", path, "the factor per epoch");
+  } else {
+    fail(at + "name", fmt::format("unknown scheduler '{}' ({})", excerpt(c.name), fmt::join(names, ", ")));
+  }
+  if (j.contains("gamma")) c.gamma = positive_or_zero(j["gamma"], at + "gamma");
+  return c;
+}
+
 // An optimiser from the front-end's own list: its name, then each option by the kind the
 // descriptor gives (number, flag or pair); the front-end's constructor checks the values, with
 // their wording, so no rule is repeated here.
 template <typename Descriptor>
-OptimizerConfig parse_optimizer(const json& o, const std::vector<Descriptor>& all, const std::string& path) {
+OptimizerConfig parse_optimizer(const json& o, const std::vector<Descriptor>& all, const std::string& path,
+                                bool keras_side) {
   require_object(o, path);
+  if (keras_side) {
+    reject_misplaced(o, path, {{"clip_grad_norm", "PyTorch's clip_grad_norm_ goes in the torch section; Keras clips "
+                                                  "inside the optimiser with clipnorm (per variable) or global_clipnorm"},
+                               {"clip_grad_value", "PyTorch's clip_grad_value_ goes in the torch section; Keras' "
+                                                   "optimiser takes clipvalue"}});
+  } else {
+    reject_misplaced(o, path, {{"clipnorm", "is a Keras optimiser option; PyTorch clips between backward and step: "
+                                            "give torch.clip_grad_norm (max_norm)"},
+                               {"global_clipnorm", "is a Keras optimiser option; PyTorch's global clip is "
+                                                   "torch.clip_grad_norm (max_norm)"},
+                               {"clipvalue", "is a Keras optimiser option; PyTorch's is torch.clip_grad_value"}});
+  }
   std::string names;
   for (const auto& d : all) names += (names.empty() ? "" : ", ") + d.name;
   if (!o.contains("name")) fail(path, fmt::format("needs \"name\" ({})", names));
-  OptimizerConfig c{string(o["name"], path + ".name"), {}};
+  OptimizerConfig c{string(o["name"], path + ".name"), {}, std::nullopt};
   const Descriptor* d = nullptr;
   for (const auto& candidate : all) d = candidate.name == c.name ? &candidate : d;
   if (!d) fail(path + ".name", fmt::format("unknown optimizer '{}' ({})", excerpt(c.name), names));
@@ -353,6 +480,15 @@ OptimizerConfig parse_optimizer(const json& o, const std::vector<Descriptor>& al
       continue;
     }
     const json& v = o[f.key];
+    if (f.meanings.front() == options::Meaning::learning_rate && v.is_object()) {
+      if (!keras_side) {
+        fail(at, "a learning rate that changes is a scheduler on the PyTorch side: give lr as a number and "
+                 "torch.scheduler {\"name\": ...} (a Keras schedule {\"schedule\": ...} goes in "
+                 "keras.optimizer.learning_rate)");
+      }
+      c.schedule = parse_keras_schedule(v, at);
+      continue;
+    }
     if (std::holds_alternative<float>(f.default_value)) {
       c.given.emplace_back(f.key, positive_or_zero(v, at));
     } else if (std::holds_alternative<bool>(f.default_value)) {
@@ -370,16 +506,78 @@ OptimizerConfig parse_optimizer(const json& o, const std::vector<Descriptor>& al
   return c;
 }
 
+float unit_interval(const json& j, const std::string& path) {
+  const double v = number(j, path);
+  if (v < 0 || v > 1) fail(path, fmt::format("must be in [0, 1], got {}", quote(j)));
+  return static_cast<float>(v);
+}
+
+// A list of non-negative numbers (class or column weights).
+std::vector<float> weight_list(const json& j, const std::string& path) {
+  if (!j.is_array() || j.empty()) fail(path, fmt::format("must be a non-empty list of numbers, got {}", quote(j)));
+  std::vector<float> out;
+  for (std::size_t i = 0; i < j.size(); ++i) out.push_back(positive_or_zero(j[i], fmt::format("{}[{}]", path, i)));
+  return out;
+}
+
+// keras.class_weight: {"0": 1.0, "1": 3.0}, class indices as keys (JSON keys are strings).
+std::map<std::int64_t, float> parse_class_weight(const json& j, const std::string& path) {
+  require_object(j, path);
+  if (j.empty()) fail(path, "must name at least one class, e.g. {\"0\": 1.0, \"1\": 3.0}");
+  std::map<std::int64_t, float> out;
+  for (const auto& [key, value] : j.items()) {
+    const std::string at = join(path, key);
+    std::size_t used = 0;
+    long long cls = -1;
+    try {
+      cls = std::stoll(key, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != key.size() || key.empty() || cls < 0) {
+      fail(at, fmt::format("\"{}\" is not a class index (a whole number from 0)", excerpt(key)));
+    }
+    out[cls] = positive_or_zero(value, at);
+  }
+  return out;
+}
+
 void parse_keras(const json& j, KerasConfig& k) {
-  check_keys(j, {"optimizer", "loss", "batch_size", "shuffle"}, "keras");
-  if (j.contains("optimizer")) k.optimizer = parse_optimizer(j["optimizer"], keras::optimizers::all(), "keras.optimizer");
+  reject_misplaced(j, "keras",
+                   {{"scheduler", "PyTorch's epoch schedulers go in torch.scheduler; a Keras schedule is the "
+                                  "optimizer's learning_rate: {\"schedule\": \"exponential_decay\", ...}"},
+                    {"clip_grad_norm", "is PyTorch's clip_grad_norm_ (torch section); Keras clips inside the "
+                                       "optimizer: keras.optimizer.clipnorm or global_clipnorm"},
+                    {"clip_grad_value", "is PyTorch's clip_grad_value_ (torch section); Keras' is "
+                                        "keras.optimizer.clipvalue"}});
+  check_keys(j, {"optimizer", "loss", "class_weight", "batch_size", "shuffle"}, "keras");
+  if (j.contains("class_weight")) k.class_weight = parse_class_weight(j["class_weight"], "keras.class_weight");
+  if (j.contains("optimizer")) k.optimizer = parse_optimizer(j["optimizer"], keras::optimizers::all(), "keras.optimizer", true);
   if (j.contains("loss")) {
     const auto& l = j["loss"];
     if (l.is_object()) {
-      check_keys(l, {"name", "delta"}, "keras.loss");
+      reject_misplaced(l, "keras.loss", {{"weight", "PyTorch's per-class weight; Keras weighs classes with "
+                                                    "keras.class_weight (fit's class_weight)"},
+                                         {"pos_weight", "is BCEWithLogitsLoss' (torch.loss.pos_weight); Keras has "
+                                                        "keras.class_weight"}});
+      check_keys(l, {"name", "delta", "from_logits", "label_smoothing"}, "keras.loss");
       if (!l.contains("name")) fail("keras.loss", "needs \"name\"");
       k.loss = string(l["name"], "keras.loss.name");
       if (l.contains("delta")) k.huber_delta = positive_or_zero(l["delta"], "keras.loss.delta");
+      const bool cross_entropy = k.loss == "binary_crossentropy" || k.loss == "categorical_crossentropy" ||
+                                 k.loss == "sparse_categorical_crossentropy";
+      if (l.contains("from_logits")) {
+        if (!cross_entropy) fail("keras.loss.from_logits", fmt::format("{} takes no from_logits", excerpt(k.loss)));
+        k.from_logits = boolean(l["from_logits"], "keras.loss.from_logits");
+      }
+      if (l.contains("label_smoothing")) {
+        if (k.loss != "binary_crossentropy" && k.loss != "categorical_crossentropy") {
+          fail("keras.loss.label_smoothing", fmt::format("{} takes no label_smoothing (binary_crossentropy and "
+                                                         "categorical_crossentropy do)",
+                                                         excerpt(k.loss)));
+        }
+        k.label_smoothing = unit_interval(l["label_smoothing"], "keras.loss.label_smoothing");
+      }
     } else {
       k.loss = string(l, "keras.loss");
     }
@@ -393,12 +591,23 @@ void parse_keras(const json& j, KerasConfig& k) {
 }
 
 void parse_torch(const json& j, TorchConfig& t) {
-  check_keys(j, {"optimizer", "loss", "batch_size", "shuffle"}, "torch");
+  reject_misplaced(j, "torch",
+                   {{"clipnorm", "is Keras' per-variable clip inside the optimizer (keras.optimizer.clipnorm); "
+                                 "PyTorch's is torch.clip_grad_norm"},
+                    {"global_clipnorm", "is a Keras optimizer option; PyTorch's is torch.clip_grad_norm"},
+                    {"clipvalue", "is a Keras optimizer option; PyTorch's is torch.clip_grad_value"}});
+  check_keys(j, {"optimizer", "scheduler", "clip_grad_norm", "clip_grad_value", "loss", "batch_size", "shuffle"},
+             "torch");
   if (!j.contains("optimizer")) fail("torch.optimizer", "is required (PyTorch's SGD needs lr)");
-  t.optimizer = parse_optimizer(j["optimizer"], torch::optim::all(), "torch.optimizer");
+  t.optimizer = parse_optimizer(j["optimizer"], torch::optim::all(), "torch.optimizer", false);
+  if (j.contains("scheduler")) t.scheduler = parse_torch_scheduler(j["scheduler"], "torch.scheduler");
+  if (j.contains("clip_grad_norm")) t.clip_grad_norm = positive_or_zero(j["clip_grad_norm"], "torch.clip_grad_norm");
+  if (j.contains("clip_grad_value")) t.clip_grad_value = positive_or_zero(j["clip_grad_value"], "torch.clip_grad_value");
   if (j.contains("loss")) {
     const auto& l = j["loss"];
-    check_keys(l, {"name", "reduction", "delta", "beta"}, "torch.loss");
+    reject_misplaced(l, "torch.loss", {{"from_logits", "is a Keras loss option; PyTorch's bce_with_logits and "
+                                                       "cross_entropy always take logits"}});
+    check_keys(l, {"name", "reduction", "delta", "beta", "label_smoothing", "weight", "pos_weight"}, "torch.loss");
     if (!l.contains("name")) fail("torch.loss", "needs \"name\"");
     t.loss = string(l["name"], "torch.loss.name");
     const auto names = torch_loss_names();
@@ -411,6 +620,24 @@ void parse_torch(const json& j, TorchConfig& t) {
     }
     if (l.contains("delta")) t.huber_delta = positive_or_zero(l["delta"], "torch.loss.delta");
     if (l.contains("beta")) t.smooth_l1_beta = positive_or_zero(l["beta"], "torch.loss.beta");
+    if (l.contains("label_smoothing")) {
+      if (t.loss != "cross_entropy") {
+        fail("torch.loss.label_smoothing", fmt::format("{} takes no label_smoothing (cross_entropy does)", excerpt(t.loss)));
+      }
+      t.label_smoothing = unit_interval(l["label_smoothing"], "torch.loss.label_smoothing");
+    }
+    if (l.contains("weight")) {
+      if (t.loss != "cross_entropy" && t.loss != "bce" && t.loss != "bce_with_logits") {
+        fail("torch.loss.weight", fmt::format("{} takes no weight (cross_entropy, bce and bce_with_logits do)", excerpt(t.loss)));
+      }
+      t.weight = weight_list(l["weight"], "torch.loss.weight");
+    }
+    if (l.contains("pos_weight")) {
+      if (t.loss != "bce_with_logits") {
+        fail("torch.loss.pos_weight", fmt::format("{} takes no pos_weight (bce_with_logits does)", excerpt(t.loss)));
+      }
+      t.pos_weight = weight_list(l["pos_weight"], "torch.loss.pos_weight");
+    }
   }
   if (j.contains("batch_size")) t.batch_size = integer(j["batch_size"], "torch.batch_size");
   if (j.contains("shuffle")) t.shuffle = boolean(j["shuffle"], "torch.shuffle");
@@ -418,6 +645,34 @@ void parse_torch(const json& j, TorchConfig& t) {
 
 void require_positive_batch(const std::optional<int>& b, const std::string& path) {
   if (b && *b <= 0) fail(path, fmt::format("must be a positive integer, got {}", *b));
+}
+
+// Class and column weights against the model's outputs, and from_logits against its last layer.
+void check_loss_weights(const Experiment& e) {
+  const std::int64_t outputs = e.output_shape[0];
+  const std::int64_t classes = outputs > 1 ? outputs : 2;  // one sigmoid output: classes 0 and 1
+  for (const auto& [cls, weight] : e.keras.class_weight) {
+    if (cls >= classes) {
+      fail(fmt::format("keras.class_weight.{}", cls),
+           fmt::format("class {} does not exist: the model has {} classes (0..{})", cls, classes, classes - 1));
+    }
+  }
+  const auto& t = e.torch;
+  if (!t.weight.empty() && static_cast<std::int64_t>(t.weight.size()) != outputs && !(t.loss != "cross_entropy" && t.weight.size() == 1)) {
+    fail("torch.loss.weight", fmt::format("has {} values for {} {}", t.weight.size(), outputs,
+                                          t.loss == "cross_entropy" ? "classes" : "output columns"));
+  }
+  if (!t.pos_weight.empty() && static_cast<std::int64_t>(t.pos_weight.size()) != outputs && t.pos_weight.size() != 1) {
+    fail("torch.loss.pos_weight", fmt::format("has {} values for {} output columns", t.pos_weight.size(), outputs));
+  }
+  if (e.keras.from_logits) {
+    const std::string last = layer_kind(e.layers.back().type).final_activation(e.layers.back());
+    if (last == "softmax" || last == "sigmoid") {
+      fail("keras.loss.from_logits", fmt::format("the last layer's activation is {}; with from_logits the model must "
+                                                 "output logits (a linear last layer)",
+                                                 last));
+    }
+  }
 }
 
 }  // namespace
@@ -459,6 +714,7 @@ Experiment parse_experiment(const json& doc, const std::filesystem::path& base_d
     fail("layers", fmt::format("the last layer has {} units but y has {} columns per row", e.output_shape[0],
                                e.y.shape()[1]));
   }
+  check_loss_weights(e);
   if (doc.contains("initial_weights") && !doc["initial_weights"].is_null()) {
     parse_initial_weights(doc["initial_weights"], e);
   }

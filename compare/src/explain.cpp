@@ -1,8 +1,10 @@
 // Plain-words reasons for a gap between the two sides, read off their configurations.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
+#include "layers/layer_kind.h"
 
 namespace duet::compare {
 
@@ -50,6 +52,116 @@ void explain_sequence_layers(const Experiment& e, std::vector<std::string>& reas
   if (!e.initial_weights && embedding) {
     reasons.push_back("Embedding initial weights: Keras U(-0.05, 0.05), PyTorch N(0, 1): tables about 30x larger "
                       "on the PyTorch side.");
+  }
+}
+
+std::string torch_scheduler_text(const TorchSchedulerConfig& s) {
+  if (s.name == "step_lr") return fmt::format("StepLR(step_size={}, gamma={:g})", s.step_size, s.gamma);
+  if (s.name == "multistep_lr") return fmt::format("MultiStepLR(milestones=[{}], gamma={:g})", fmt::join(s.milestones, ", "), s.gamma);
+  return fmt::format("ExponentialLR(gamma={:g})", s.gamma);
+}
+
+// Schedules, weight decay and clipping: where each framework puts them.
+void explain_knobs(const Experiment& e, const OptimizerSettings& ko, const OptimizerSettings& to,
+                   std::int64_t keras_batch, std::vector<std::string>& reasons) {
+  const std::int64_t rows = e.x.shape()[0];
+  const std::int64_t keras_steps = (rows + keras_batch - 1) / keras_batch;
+  if (!ko.schedule.empty() || e.torch.scheduler) {
+    const std::string keras = ko.schedule.empty() ? "a constant learning rate"
+                                                  : fmt::format("{}, evaluated at every optimiser step ({} per epoch)",
+                                                                ko.schedule, keras_steps);
+    const std::string torch = e.torch.scheduler ? fmt::format("{}, stepped once after each epoch",
+                                                              torch_scheduler_text(*e.torch.scheduler))
+                                                : "a constant learning rate";
+    reasons.push_back(fmt::format("Learning-rate schedules: Keras uses {}; PyTorch uses {}. Keras' schedule moves "
+                                  "within an epoch, PyTorch's rate only between epochs, so even equal formulas give "
+                                  "different rates at most steps.",
+                                  keras, torch));
+  }
+  const float torch_decoupled = to.decoupled_weight_decay;
+  if (ko.decoupled_weight_decay != 0 || to.weight_decay != 0 || torch_decoupled != 0) {
+    std::string torch;
+    if (to.weight_decay != 0) {
+      torch = fmt::format("weight_decay={:g} coupled: wd * p is added to the gradient{}", to.weight_decay,
+                          to.name == "sgd" ? "" : ", so it passes through the optimiser's moments and is rescaled by them");
+    } else if (torch_decoupled != 0) {
+      torch = fmt::format("AdamW's weight_decay={:g} decoupled (p *= 1 - lr wd, before the update)", torch_decoupled);
+    } else {
+      torch = "no weight decay";
+    }
+    const std::string keras = ko.decoupled_weight_decay != 0
+                                  ? fmt::format("weight_decay={:g} decoupled (v -= v * wd * lr before the update, Keras 3)",
+                                                ko.decoupled_weight_decay)
+                                  : "no weight decay";
+    if (!(ko.decoupled_weight_decay == torch_decoupled && to.weight_decay == 0)) {
+      reasons.push_back(fmt::format("Weight decay: Keras applies {}; PyTorch applies {}.", keras, torch));
+    }
+  }
+  const bool keras_clips = ko.clipnorm > 0 || ko.global_clipnorm > 0 || ko.clipvalue > 0;
+  if (keras_clips || e.torch.clip_grad_norm || e.torch.clip_grad_value) {
+    std::string keras = "no clipping";
+    if (ko.clipnorm > 0) keras = fmt::format("clipnorm={:g}, each variable's gradient on its own, inside the optimiser", ko.clipnorm);
+    if (ko.global_clipnorm > 0) keras = fmt::format("global_clipnorm={:g} over all gradients, inside the optimiser", ko.global_clipnorm);
+    if (ko.clipvalue > 0) keras = fmt::format("clipvalue={:g} on each value, inside the optimiser", ko.clipvalue);
+    std::string torch = "no clipping";
+    if (e.torch.clip_grad_norm) {
+      torch = fmt::format("clip_grad_norm_(max_norm={:g}) over all gradients together, between backward and step, "
+                          "dividing by norm + 1e-6",
+                          *e.torch.clip_grad_norm);
+    }
+    if (e.torch.clip_grad_value) {
+      torch += fmt::format("{}clip_grad_value_({:g})", e.torch.clip_grad_norm ? " and " : "", *e.torch.clip_grad_value);
+      if (!e.torch.clip_grad_norm) torch.erase(0, std::string("no clipping").size());
+    }
+    reasons.push_back(fmt::format("Gradient clipping: Keras uses {}; PyTorch uses {}.", keras, torch));
+  }
+}
+
+// Label smoothing and class weights: where each framework puts them and what it divides by.
+void explain_loss_knobs(const Experiment& e, std::vector<std::string>& reasons) {
+  const auto& k = e.keras;
+  const auto& t = e.torch;
+  if (k.label_smoothing > 0 || t.label_smoothing > 0) {
+    const std::string keras =
+        k.label_smoothing == 0 ? "none"
+        : k.loss == "binary_crossentropy"
+            ? fmt::format("label_smoothing={:g} on binary targets, towards 0.5: y (1 - ls) + 0.5 ls", k.label_smoothing)
+            : fmt::format("label_smoothing={:g} on one-hot targets, towards 1/C: y (1 - ls) + ls / C", k.label_smoothing);
+    const std::string torch =
+        t.label_smoothing == 0 ? "none"
+                               : fmt::format("label_smoothing={:g}: (1 - ls) times the class-index loss plus ls / C "
+                                             "times the mean over classes of -log p{}",
+                                             t.label_smoothing, t.weight.empty() ? "" : ", each class weighted");
+    reasons.push_back(fmt::format("Label smoothing: Keras uses {}; PyTorch uses {}.{}", keras, torch,
+                                  k.loss == "binary_crossentropy" && t.label_smoothing == 0 && k.label_smoothing > 0
+                                      ? " PyTorch's BCE losses have no label smoothing."
+                                      : ""));
+  }
+  if (!k.class_weight.empty() || !t.weight.empty() || !t.pos_weight.empty()) {
+    std::string keras = "no class weights";
+    if (!k.class_weight.empty()) {
+      std::string pairs;
+      for (const auto& [c, w] : k.class_weight) pairs += fmt::format("{}{}: {:g}", pairs.empty() ? "" : ", ", c, w);
+      keras = fmt::format("class_weight {{{}}}: each sample's loss times its class's weight, the batch loss divided by "
+                          "the batch size",
+                          pairs);
+    }
+    std::string torch = "no class weights";
+    if (!t.weight.empty()) {
+      torch = t.loss == "cross_entropy"
+                  ? fmt::format("CrossEntropyLoss(weight=[{}]): the mean divides by the sum of the weights of the "
+                                "batch's classes",
+                                fmt::join(t.weight, ", "))
+                  : fmt::format("weight=[{}] per output column, the mean still over every element", fmt::join(t.weight, ", "));
+    }
+    if (!t.pos_weight.empty()) {
+      torch += fmt::format("{}pos_weight=[{}] on the positive term", t.weight.empty() ? "BCEWithLogitsLoss(" : "; ",
+                           fmt::join(t.pos_weight, ", "));
+      if (t.weight.empty()) torch += ")";
+    }
+    reasons.push_back(fmt::format("Class weights: Keras uses {}; PyTorch uses {}. Equal weights on both sides still "
+                                  "give different steps unless every batch's weights average to 1.",
+                                  keras, torch));
   }
 }
 
@@ -126,6 +238,8 @@ std::vector<std::string> explain_differences(const Experiment& e) {
                                     ko.initial_accumulator, ko.epsilon, to.initial_accumulator, to.epsilon));
     }
   }
+  explain_knobs(e, ko, to, keras_batch, reasons);
+  explain_loss_knobs(e, reasons);
   if (e.keras.loss == "binary_crossentropy" && e.torch.loss == "bce") {
     reasons.push_back("Binary cross-entropy guards: Keras clips probabilities to [1e-7, 1 - 1e-7]; PyTorch's BCELoss "
                       "clamps each log at -100. They differ only for predictions within 1e-7 of 0 or 1.");
@@ -153,6 +267,7 @@ std::vector<std::string> explain_differences(const Experiment& e) {
   } else if (e.keras_shuffle() && e.torch_shuffle()) {
     reasons.push_back("Both sides shuffle, each with its own generator, so their batches differ epoch by epoch.");
   }
+  explain_layer_differences(e, reasons);  // batch_norm, layer_norm, activations, dropout (layers/explain_layers.cpp)
   if (reasons.empty()) {
     reasons.push_back("The two sides are configured identically: same loss, reduction, optimiser, batches and "
                       "initial weights. Any remaining gap is float32 rounding in a different order of operations.");

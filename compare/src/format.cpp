@@ -11,6 +11,7 @@
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
 #include "duet/compare/torch_losses.h"
+#include "table_rows.h"
 
 namespace duet::compare {
 
@@ -74,14 +75,6 @@ std::string values_text(const Tensor& t) {
   return "[" + s + "]";
 }
 
-// First epoch whose loss is at most 1/1000 of the first epoch's, 1-based; 0 when never.
-int epochs_to_converge(const std::vector<double>& history) {
-  if (history.empty()) return 0;
-  for (std::size_t e = 0; e < history.size(); ++e)
-    if (history[e] <= 1e-3 * history.front()) return static_cast<int>(e) + 1;
-  return 0;
-}
-
 std::string duration_text(double seconds) {
   if (seconds >= 1) return fmt::format("{:.2f} s", seconds);
   if (seconds >= 1e-3) return fmt::format("{:.2f} ms", seconds * 1e3);
@@ -98,6 +91,27 @@ std::string batches_text(int batch_size, bool shuffle, std::int64_t rows) {
 }
 
 }  // namespace
+
+int epochs_to_converge(const std::vector<double>& history) {
+  if (history.empty()) return 0;
+  for (std::size_t e = 0; e < history.size(); ++e)
+    if (history[e] <= 1e-3 * history.front()) return static_cast<int>(e) + 1;
+  return 0;
+}
+
+std::vector<std::array<std::string, 3>> settings_rows(const Experiment& e) {
+  std::vector<std::array<std::string, 3>> rows;
+  rows.push_back({"loss", e.keras.loss + " (batch mean)", torch_loss_name(e.torch)});
+  rows.push_back({"optimizer", keras_settings(e.keras.optimizer).text, torch_settings(e.torch.optimizer).text});
+  rows.push_back({"batches", batches_text(e.keras_batch_size(), e.keras_shuffle(), e.x.shape()[0]),
+                  batches_text(e.torch_batch_size(), e.torch_shuffle(), e.x.shape()[0])});
+  rows.push_back({"initial weights", e.initial_weights ? "given" : "glorot_uniform / zeros",
+                  e.initial_weights ? "given" : "kaiming_uniform(a=sqrt(5)) / uniform"});
+  if (const auto folded = folded_activation(e); !folded.empty()) {
+    rows.push_back({"final activation", folded + " in the model", folded + " folded into the loss"});
+  }
+  return rows;
+}
 
 std::string to_json(const Report& r) {
   nlohmann::json j;
@@ -155,15 +169,7 @@ std::string to_table(const Experiment& e, const Report& r) {
   s += "\n";
   TextTable t;
   t.row("", "Keras-style", "PyTorch-style", "difference");
-  t.row("loss", e.keras.loss + " (batch mean)", torch_loss_name(e.torch));
-  t.row("optimizer", keras_settings(e.keras.optimizer).text, torch_settings(e.torch.optimizer).text);
-  t.row("batches", batches_text(e.keras_batch_size(), e.keras_shuffle(), e.x.shape()[0]),
-        batches_text(e.torch_batch_size(), e.torch_shuffle(), e.x.shape()[0]));
-  t.row("initial weights", e.initial_weights ? "given" : "glorot_uniform / zeros",
-        e.initial_weights ? "given" : "kaiming_uniform(a=sqrt(5)) / uniform");
-  if (const auto folded = folded_activation(e); !folded.empty()) {
-    t.row("final activation", folded + " in the model", folded + " folded into the loss");
-  }
+  for (const auto& [what, keras, torch] : settings_rows(e)) t.row(what, keras, torch);
   t.gap();
   // Rows of features are short enough to show; a sequence or an image is named by its row.
   const auto inputs = e.predict.rank() == 2 ? e.predict.to_rows() : std::vector<std::vector<float>>{};

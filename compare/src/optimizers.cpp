@@ -41,6 +41,10 @@ OptimizerSettings settings(const Descriptor& d, const OptimizerConfig& c) {
       case Meaning::dampening: s.dampening = number; break;
       case Meaning::nesterov: s.nesterov = flag; break;
       case Meaning::weight_decay: s.weight_decay = number; break;
+      case Meaning::decoupled_weight_decay: s.decoupled_weight_decay = number; break;
+      case Meaning::clipnorm: s.clipnorm = number; break;
+      case Meaning::global_clipnorm: s.global_clipnorm = number; break;
+      case Meaning::clipvalue: s.clipvalue = number; break;
       case Meaning::epsilon: s.epsilon = number; break;
       case Meaning::beta1: s.beta1 = number; break;
       case Meaning::beta2: s.beta2 = number; break;
@@ -73,15 +77,50 @@ const torch::optim::Descriptor& torch_descriptor(const std::string& name) {
   return find_descriptor(torch::optim::all(), "torch", name);
 }
 
+keras::optimizers::schedules::ScheduleRef make_keras_schedule(const KerasScheduleConfig& c) {
+  namespace s = keras::optimizers::schedules;
+  if (c.schedule == "exponential_decay") {
+    return std::make_shared<s::ExponentialDecay>(c.initial_learning_rate, c.decay_steps, c.decay_rate, c.staircase);
+  }
+  if (c.schedule == "inverse_time_decay") {
+    return std::make_shared<s::InverseTimeDecay>(c.initial_learning_rate, c.decay_steps, c.decay_rate, c.staircase);
+  }
+  if (c.schedule == "cosine_decay") return std::make_shared<s::CosineDecay>(c.initial_learning_rate, c.decay_steps, c.alpha);
+  if (c.schedule == "piecewise_constant_decay") return std::make_shared<s::PiecewiseConstantDecay>(c.boundaries, c.values);
+  throw Error(fmt::format("keras.optimizer.learning_rate.schedule: unknown schedule '{}'", c.schedule));
+}
+
 std::shared_ptr<keras::optimizers::Optimizer> make_keras_optimizer(const OptimizerConfig& c) {
-  return keras_descriptor(c.name).make(c.given);
+  return keras_descriptor(c.name).make(c.given, c.schedule ? make_keras_schedule(*c.schedule) : nullptr);
+}
+
+std::unique_ptr<torch::optim::lr_scheduler::LRScheduler> make_torch_scheduler(const TorchSchedulerConfig& c,
+                                                                              torch::optim::Optimizer& optimizer) {
+  namespace s = torch::optim::lr_scheduler;
+  if (c.name == "step_lr") return std::make_unique<s::StepLR>(optimizer, c.step_size, c.gamma);
+  if (c.name == "multistep_lr") return std::make_unique<s::MultiStepLR>(optimizer, c.milestones, c.gamma);
+  if (c.name == "exponential_lr") return std::make_unique<s::ExponentialLR>(optimizer, c.gamma);
+  throw Error(fmt::format("torch.scheduler.name: unknown scheduler '{}'", c.name));
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_torch_optimizer(const OptimizerConfig& c, std::vector<Tensor> params) {
   return torch_descriptor(c.name).make(c.given, std::move(params));
 }
 
-OptimizerSettings keras_settings(const OptimizerConfig& c) { return settings(keras_descriptor(c.name), c); }
+OptimizerSettings keras_settings(const OptimizerConfig& c) {
+  OptimizerSettings s = settings(keras_descriptor(c.name), c);
+  if (c.schedule) {  // the schedule replaces the fixed rate: its value at step 0 and its call
+    const auto schedule = make_keras_schedule(*c.schedule);
+    s.learning_rate = (*schedule)(0);
+    s.schedule = schedule->text();
+    const auto at = s.text.find("learning_rate=");
+    if (at != std::string::npos) {
+      const auto end = s.text.find_first_of(",)", at);
+      s.text.replace(at, end - at, "learning_rate=" + s.schedule);
+    }
+  }
+  return s;
+}
 OptimizerSettings torch_settings(const OptimizerConfig& c) { return settings(torch_descriptor(c.name), c); }
 
 namespace {

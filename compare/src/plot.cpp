@@ -4,35 +4,9 @@
 #include <cmath>
 
 #include "duet/compare/analysis.h"
+#include "markup.h"
 
 namespace duet::compare {
-
-namespace {
-
-// Text as XML character data: markup characters as entities (an experiment named
-// "<script>..." stays text in a browser), and the control characters XML 1.0 forbids as U+FFFD.
-std::string xml_text(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string loss_plot_svg(const Report& r) {
   constexpr double W = 720, H = 440, left = 80, right = 20, top = 40, bottom = 60;
@@ -55,7 +29,7 @@ std::string loss_plot_svg(const Report& r) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"{2}\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">{3}: training loss per epoch</text>\n",
-      W, H, W / 2, xml_text(r.experiment));
+      W, H, W / 2, markup_text(r.experiment));
   // Axes, decade grid lines and labels.
   for (double d = decade_lo; d <= decade_hi; ++d) {
     const double y = y_of(std::pow(10.0, d));

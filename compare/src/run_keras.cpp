@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <memory>
 
 #include "duet/compare/analysis.h"
 #include "duet/compare/optimizers.h"
@@ -9,6 +10,7 @@
 #include "duet/core/error.h"
 #include "duet/keras.h"
 #include "layers/layer_kind.h"
+#include "keras_side.h"
 
 namespace duet::compare {
 
@@ -24,6 +26,11 @@ keras::losses::Loss keras_loss(const Experiment& e) {
   if (k.loss == "sparse_categorical_crossentropy" && !e.class_index_targets()) {
     throw Error("keras.loss: sparse_categorical_crossentropy needs y as one column of class indices");
   }
+  if (k.loss == "binary_crossentropy") return keras::losses::BinaryCrossentropy(k.from_logits, k.label_smoothing);
+  if (k.loss == "categorical_crossentropy") {
+    return keras::losses::CategoricalCrossentropy(k.from_logits, k.label_smoothing);
+  }
+  if (k.loss == "sparse_categorical_crossentropy") return keras::losses::SparseCategoricalCrossentropy(k.from_logits);
   return keras::losses::get(k.loss);
 }
 
@@ -54,7 +61,23 @@ std::vector<NamedWeights> named_weights(const keras::Sequential& model) {
 
 std::vector<NamedWeights> keras_default_weights(const Experiment& e) { return named_weights(build_keras_model(e)); }
 
-SideReport run_keras(const Experiment& e) {
+std::string keras_summary_text(const Experiment& e) { return build_keras_model(e).summary_text(); }
+
+std::vector<double> keras_losses_at(const Experiment& e, const std::vector<std::vector<NamedWeights>>& points) {
+  keras::Sequential model = build_keras_model(e);
+  const keras::losses::Loss loss = keras_loss(e);
+  std::vector<double> out;
+  out.reserve(points.size());
+  for (const auto& point : points) {
+    for (std::size_t i = 0; i < model.layers().size(); ++i)
+      for (auto& v : model.layers()[i]->weights()) v.value.mutable_data() = weight(point.at(i), v.name).data();
+    const auto rows = static_cast<int>(std::min<std::int64_t>(e.x.shape()[0], 1 << 20));
+    out.push_back(static_cast<double>(loss.fn(e.y, model.predict(e.x, rows)).item()));
+  }
+  return out;
+}
+
+SideReport run_keras(const Experiment& e, const WeightObserver& observe) {
   using namespace duet::keras;
   utils::set_random_seed(e.seed);  // seeds fit()'s shuffling
   Sequential model = build_keras_model(e);
@@ -66,10 +89,23 @@ SideReport run_keras(const Experiment& e) {
   }
   model.compile(make_keras_optimizer(e.keras.optimizer), keras_loss(e));
 
+  std::vector<callbacks::CallbackRef> hooks;
+  if (observe) {
+    observe(0, named_weights(model));
+    auto trace = std::make_shared<callbacks::LambdaCallback>();
+    trace->on_epoch_end_fn = [&](int epoch, const Logs&) { observe(epoch + 1, named_weights(model)); };
+    hooks.emplace_back(trace);
+  }
+
   SideReport report;
   const auto start = std::chrono::steady_clock::now();
-  const History history = model.fit(
-      e.x, e.y, {.epochs = e.epochs, .batch_size = e.keras_batch_size(), .shuffle = e.keras_shuffle(), .verbose = 0});
+  const History history = model.fit(e.x, e.y,
+                                    {.epochs = e.epochs,
+                                     .batch_size = e.keras_batch_size(),
+                                     .shuffle = e.keras_shuffle(),
+                                     .verbose = 0,
+                                     .callbacks = hooks,
+                                     .class_weight = e.keras.class_weight});
   report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (e.epochs > 0) report.loss_history = history["loss"];
   report.predictions = model.predict(e.predict).to_rows();

@@ -53,7 +53,7 @@ std::string folded_activation(const Experiment& e) {
   return "";
 }
 
-SideReport run_torch(const Experiment& e) {
+SideReport run_torch(const Experiment& e, const WeightObserver& observe) {
   namespace nn = torch::nn;
   torch::manual_seed(e.seed);
   const std::string folded = folded_activation(e);
@@ -75,13 +75,22 @@ SideReport run_torch(const Experiment& e) {
   // PyTorch's own layout: NCHW images, NCL signals (the experiment holds Keras' layout).
   const auto torch_layout = [&](const Tensor& t) { return channels_first_input ? channels_last_to_first(t) : t; };
   const auto criterion = make_torch_loss(e.torch);
-  const auto optimizer = make_torch_optimizer(e.torch.optimizer, model->parameters());
+  const std::vector<Tensor> parameters = model->parameters();
+  const auto optimizer = make_torch_optimizer(e.torch.optimizer, parameters);
+  // Stepped after each epoch, as in the usual loop (Keras' schedules advance per step instead).
+  const auto scheduler = e.torch.scheduler ? make_torch_scheduler(*e.torch.scheduler, *optimizer) : nullptr;
   const Tensor targets = e.torch.loss == "cross_entropy" ? cross_entropy_targets(e) : e.y;
 
   const std::int64_t n = e.x.shape()[0];
   const std::int64_t batch = std::min<std::int64_t>(e.torch_batch_size(), n);
   const torch::utils::data::TensorDataset dataset(torch_layout(e.x), targets);
   const torch::utils::data::DataLoader loader(dataset, {.batch_size = batch, .shuffle = e.torch_shuffle()});
+  const auto reported_weights = [&] {
+    std::vector<NamedWeights> w;
+    for (const auto& l : layers) w.push_back(l.report());
+    return w;
+  };
+  if (observe) observe(0, reported_weights());
   SideReport report;
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 0; epoch < e.epochs; ++epoch) {
@@ -90,15 +99,20 @@ SideReport run_torch(const Experiment& e) {
       Tensor loss = (*criterion)(model(xb), yb);
       optimizer->zero_grad();
       loss.backward();
+      // The usual loop clips between backward and step (Keras clips inside its optimiser).
+      if (e.torch.clip_grad_norm) torch::nn::utils::clip_grad_norm_(parameters, *e.torch.clip_grad_norm);
+      if (e.torch.clip_grad_value) torch::nn::utils::clip_grad_value_(parameters, *e.torch.clip_grad_value);
       optimizer->step();
       weighted += static_cast<double>(loss.item()) * static_cast<double>(xb.shape()[0]);
     }
     report.loss_history.push_back(weighted / static_cast<double>(n));
+    if (scheduler) scheduler->step();
     if (!std::isfinite(report.loss_history.back())) {
       throw Error(fmt::format("torch: the loss became {} in epoch {}: training diverged (is the learning rate of {:g} "
                               "too high?)",
                               report.loss_history.back(), epoch + 1, optimizer->lr(0)));
     }
+    if (observe) observe(epoch + 1, reported_weights());
   }
   report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   {
@@ -109,7 +123,7 @@ SideReport run_torch(const Experiment& e) {
     if (folded == "sigmoid") out = sigmoid(out);
     report.predictions = out.to_rows();
   }
-  for (const auto& l : layers) report.weights.push_back(l.report());
+  report.weights = reported_weights();
   return report;
 }
 
@@ -129,8 +143,8 @@ void require_finite_predictions(const SideReport& s, const char* side) {
 
 }  // namespace
 
-Report run(const Experiment& e) {
-  Report r{e.name, run_keras(e), run_torch(e)};
+Report run(const Experiment& e, const RunHooks& hooks) {
+  Report r{e.name, run_keras(e, hooks.keras), run_torch(e, hooks.torch)};
   require_finite_predictions(r.keras, "Keras-style");
   require_finite_predictions(r.torch, "PyTorch-style");
   return r;

@@ -27,7 +27,7 @@ SeedSpread seed_spread(const Experiment& e, int seeds) {
     kl.push_back(r.keras.loss_history.empty() ? 0.0 : r.keras.loss_history.back());
     tl.push_back(r.torch.loss_history.empty() ? 0.0 : r.torch.loss_history.back());
   }
-  return {seeds, stats(kp), stats(tp), stats(kl), stats(tl)};
+  return {seeds, stats(kp), stats(tp), stats(kl), stats(tl), {kp, tp, kl, tl}};
 }
 
 std::string seed_spread_text(const Experiment& e, const SeedSpread& s) {

@@ -12,6 +12,16 @@ struct Entry {
   std::unique_ptr<torch::nn::Loss> (*make)(const TorchConfig&);
 };
 
+// A per-class or per-column weight list as the 1-D tensor PyTorch's options take.
+Tensor row(const std::vector<float>& values) {
+  return Tensor::from_data(Shape{static_cast<std::int64_t>(values.size())}, values);
+}
+torch::reduction_t reduction_of(const std::string& name) {
+  if (name == "sum") return torch::kSum;
+  if (name == "none") return torch::kNone;
+  return torch::kMean;
+}
+
 const std::vector<Entry>& table() {
   namespace nn = torch::nn;
   using Made = std::unique_ptr<nn::Loss>;
@@ -22,11 +32,27 @@ const std::vector<Entry>& table() {
        [](const TorchConfig& t) -> Made { return std::make_unique<nn::HuberLossImpl>(t.reduction, t.huber_delta); }},
       {"smooth_l1", "SmoothL1Loss",
        [](const TorchConfig& t) -> Made { return std::make_unique<nn::SmoothL1LossImpl>(t.reduction, t.smooth_l1_beta); }},
-      {"bce", "BCELoss", [](const TorchConfig& t) -> Made { return std::make_unique<nn::BCELossImpl>(t.reduction); }},
+      {"bce", "BCELoss",
+       [](const TorchConfig& t) -> Made {
+         nn::BCELossOptions o;
+         o.reduction(reduction_of(t.reduction));
+         if (!t.weight.empty()) o.weight(row(t.weight));
+         return std::make_unique<nn::BCELossImpl>(o);
+       }},
       {"bce_with_logits", "BCEWithLogitsLoss",
-       [](const TorchConfig& t) -> Made { return std::make_unique<nn::BCEWithLogitsLossImpl>(t.reduction); }},
-      {"cross_entropy", "CrossEntropyLoss",
-       [](const TorchConfig& t) -> Made { return std::make_unique<nn::CrossEntropyLossImpl>(t.reduction); }}};
+       [](const TorchConfig& t) -> Made {
+         nn::BCEWithLogitsLossOptions o;
+         o.reduction(reduction_of(t.reduction));
+         if (!t.weight.empty()) o.weight(row(t.weight));
+         if (!t.pos_weight.empty()) o.pos_weight(row(t.pos_weight));
+         return std::make_unique<nn::BCEWithLogitsLossImpl>(o);
+       }},
+      {"cross_entropy", "CrossEntropyLoss", [](const TorchConfig& t) -> Made {
+         nn::CrossEntropyLossOptions o;
+         o.reduction(reduction_of(t.reduction)).label_smoothing(t.label_smoothing);
+         if (!t.weight.empty()) o.weight(row(t.weight));
+         return std::make_unique<nn::CrossEntropyLossImpl>(o);
+       }}};
   return entries;
 }
 

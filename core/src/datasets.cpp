@@ -50,4 +50,25 @@ Dataset load_csv(const std::filesystem::path& path, const std::vector<std::strin
   return duet::load_csv(path, targets);
 }
 
+Dataset digits(const std::filesystem::path& path) {
+  const CsvTable table = read_csv(path);
+  const std::string source = path.string();
+  if (table.header.size() != 65 || table.header.back() != "digit") {
+    throw Error(fmt::format("datasets::digits: {} has {} columns; expected 64 pixels and 'digit' last, as "
+                            "data/digits/digits.csv", source, table.header.size()));
+  }
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& row = table.rows[r];
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const float v = row[c];
+      const float top = c + 1 == row.size() ? 9.0f : 16.0f;
+      if (!(v >= 0 && v <= top && v == std::floor(v))) {
+        throw Error(fmt::format("datasets::digits: {}: data row {}: column '{}' holds {:g}; expected a whole number in [0, {:g}]",
+                                source, r + 1, table.header[c], v, top));
+      }
+    }
+  }
+  return split_columns(table, {"digit"}, source);
+}
+
 }  // namespace duet::datasets

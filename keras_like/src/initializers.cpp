@@ -20,11 +20,14 @@ constexpr std::array<std::string_view, 13> kKnown = {
     "orthogonal"};
 
 // keras/src/initializers/random_initializers.py compute_fans: rank 2 is [fan_in, fan_out];
-// rank 1 uses its length for both; a scalar has fans of 1.
+// rank 1 uses its length for both; a scalar has fans of 1; a convolution kernel [..., in, out]
+// multiplies both by its receptive field (the product of the leading, spatial sizes).
 init::Fans keras_fans(const Shape& shape) {
   if (shape.rank() == 0) return {1, 1};
   if (shape.rank() == 1) return {shape[0], shape[0]};
-  return {shape[0], shape[1]};
+  std::int64_t receptive_field = 1;
+  for (int a = 0; a < shape.rank() - 2; ++a) receptive_field *= shape[a];
+  return {shape[shape.rank() - 2] * receptive_field, shape[shape.rank() - 1] * receptive_field};
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 //   12/40 [=====>........................] - ETA: 1s - loss: 0.1234     (live, on a terminal)
 //   40/40 [==============================] - 0s 1ms/step - loss: 0.1234 (final line)
 // verbose 2 prints one line per epoch: "40/40 - 0s - loss: 0.1234 - 12ms/epoch - 1ms/step".
+// With config::ConsoleLook::keras3, Keras 3's look (keras/src/utils/progbar.py):
+//   12/40 ━━━━━━━━━━━━━━━━━━━━ 1s 12ms/step - loss: 0.1234     (live: the ETA in place of "0s")
+//   40/40 - 0s - 1ms/step - loss: 0.1234                        (verbose 2)
 #pragma once
 
 #include <chrono>
@@ -25,6 +28,11 @@ class Progbar {
 
  private:
   std::string bar(int current) const;
+  // Keras 3's bar: the count, then 20 `━`, green for done and grey for to do (colours only on a
+  // terminal). Returns the text and its width on screen.
+  std::pair<std::string, std::size_t> bar_keras3(int current) const;
+  void update_keras3(int current, double now, double per_step, const std::vector<std::pair<std::string, double>>& values,
+                     bool finalize);
   double step_duration(int current, double now);
 
   int target_;

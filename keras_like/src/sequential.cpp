@@ -17,10 +17,17 @@ OptimizerSpec::OptimizerSpec(const std::string& name) : ptr_(optimizers::get(nam
 
 namespace {
 
+// Keras' to_snake_case (keras/src/utils/naming.py): an underscore before a capital that starts a
+// word (followed by a lower-case letter) or follows a lower-case letter, so "Conv2D" -> "conv2d",
+// "MaxPooling2D" -> "max_pooling2d", "BatchNormalization" -> "batch_normalization".
 std::string snake_case(const std::string& class_name) {
+  const auto upper = [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; };
+  const auto lower = [](char c) { return std::islower(static_cast<unsigned char>(c)) != 0; };
   std::string s;
-  for (char c : class_name) {
-    if (std::isupper(static_cast<unsigned char>(c)) && !s.empty()) s += '_';
+  for (std::size_t i = 0; i < class_name.size(); ++i) {
+    const char c = class_name[i];
+    const bool starts_word = i + 1 < class_name.size() && lower(class_name[i + 1]);
+    if (i > 0 && upper(c) && (starts_word || lower(class_name[i - 1]))) s += '_';
     s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return s;

@@ -12,6 +12,7 @@
 #include "duet/core/checks.h"
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
+#include "duet/core/weighted_loss.h"
 #include "duet/keras/sequential.h"
 #include "duet/keras/utils.h"
 #include "input_checks.h"
@@ -22,9 +23,18 @@ namespace duet::keras {
 struct Sequential::TrainingData {
   Tensor x, y;
   std::optional<std::pair<Tensor, Tensor>> validation;
+  Tensor sample_weight;  ///< [N, 1], or undefined without class or sample weights
 };
 
 namespace {
+
+// Keras 3's Trainer.compute_loss: the compiled loss plus the sum of every layer's regularization
+// losses (Layer.losses), in fit and in evaluate alike, so the reported loss includes them.
+Tensor with_regularization(Tensor loss, const std::vector<std::shared_ptr<layers::Layer>>& model_layers) {
+  for (const auto& layer : model_layers)
+    for (const auto& penalty : layer->losses()) loss = add(loss, penalty);
+  return loss;
+}
 
 // Running means of the loss and metrics weighted by batch size (Keras' Mean metrics).
 class RunningMeans {
@@ -122,8 +132,41 @@ Tensor Sequential::checked_targets(const char* method, const Tensor& x, const Te
   return y2;
 }
 
+namespace {
+// keras/src/trainers/data_adapters/data_adapter_utils.py class_weight_to_sample_weights: the class of
+// a row is its argmax when y has several columns, else its rounded value; unlisted classes weigh 1.
+Tensor sample_weights(const Tensor& y, const FitOptions& options) {
+  const std::int64_t n = y.shape()[0], columns = y.shape()[1];
+  if (!options.class_weight.empty() && options.sample_weight.defined()) {
+    throw Error("fit: You cannot `class_weight` and `sample_weight` at the same time.");
+  }
+  if (options.sample_weight.defined()) {
+    const Tensor& w = options.sample_weight;
+    if (w.numel() != n || w.rank() > 2 || (w.rank() == 2 && w.shape()[1] != 1)) {
+      throw Error(fmt::format("fit: sample_weight must have one weight per sample ({}), got shape {}", n, w.shape().str()));
+    }
+    require_finite(reshape(w, Shape{n, 1}), "fit: sample_weight");
+    return reshape(w, Shape{n, 1});
+  }
+  std::vector<float> weights(static_cast<std::size_t>(n), 1.0f);
+  for (std::int64_t r = 0; r < n; ++r) {
+    std::int64_t cls = 0;
+    if (columns > 1) {
+      for (std::int64_t c = 1; c < columns; ++c) cls = y.at(r, c) > y.at(r, cls) ? c : cls;
+    } else {
+      cls = static_cast<std::int64_t>(std::nearbyint(y.at(r, 0)));
+    }
+    const auto it = options.class_weight.find(cls);
+    if (it != options.class_weight.end()) weights[static_cast<std::size_t>(r)] = it->second;
+  }
+  return Tensor::from_data(Shape{n, 1}, weights);
+}
+}  // namespace
+
 Sequential::TrainingData Sequential::training_data(const Tensor& x, const Tensor& y, const FitOptions& options) {
-  TrainingData data{x, checked_targets("fit", x, y, "x", "y"), std::nullopt};
+  TrainingData data{x, checked_targets("fit", x, y, "x", "y"), std::nullopt, Tensor{}};
+  const bool weighted = !options.class_weight.empty() || options.sample_weight.defined();
+  if (weighted) data.sample_weight = sample_weights(data.y, options);
   if (options.validation_data) {
     const auto& [vx, vy] = *options.validation_data;
     data.validation = std::pair{vx, checked_targets("fit", vx, vy, "validation_data x", "validation_data y")};
@@ -138,6 +181,7 @@ Sequential::TrainingData Sequential::training_data(const Tensor& x, const Tensor
     data.validation = std::pair{slice_rows(data.x, split_at, n), slice_rows(data.y, split_at, n)};
     data.x = slice_rows(data.x, 0, split_at);
     data.y = slice_rows(data.y, 0, split_at);
+    if (weighted) data.sample_weight = slice_rows(data.sample_weight, 0, split_at);
   }
   return data;
 }
@@ -208,7 +252,14 @@ void Sequential::run_epoch(const TrainingData& data, const FitOptions& options, 
     const std::int64_t begin = steps_run * batch, end = std::min(n, begin + batch);
     const Tensor xb = batch_rows(data.x, order, begin, end, whole), yb = batch_rows(data.y, order, begin, end, whole);
     const Tensor pred = forward(xb, true);  // x was checked once, before the first epoch
-    Tensor loss = loss_->fn(yb, pred);
+    // Weighted: the per-sample losses times their weights, summed and divided by the batch size;
+    // then the layers' regularisation penalties, as Keras adds them to the loss.
+    Tensor loss = with_regularization(
+        data.sample_weight.defined()
+            ? sample_weighted_mean(loss_->per_sample(yb, pred),
+                                   reshape(batch_rows(data.sample_weight, order, begin, end, whole), Shape{end - begin}))
+            : loss_->fn(yb, pred),
+        layers_);
     for (auto w : run.weights) w.zero_grad();
     loss.backward();
     optimizer_->apply_gradients(run.weights);
@@ -239,7 +290,7 @@ std::vector<double> Sequential::measure(const Tensor& x, const Tensor& y, int ba
     const std::int64_t begin = step * std::int64_t{batch_size}, end = std::min<std::int64_t>(n, begin + batch_size);
     const Tensor xb = batch_rows(x, {}, begin, end, steps == 1), yb = batch_rows(y, {}, begin, end, steps == 1);
     const Tensor pred = forward(xb, false);
-    values[0] = static_cast<double>(loss_->fn(yb, pred).item());
+    values[0] = static_cast<double>(with_regularization(loss_->fn(yb, pred), layers_).item());
     for (std::size_t m = 0; m < metrics_.size(); ++m) values[m + 1] = metrics_[m].batch_mean(yb, pred);
     means.add(values, end - begin);
     if (progbar) progbar->update(step + 1, zip(names, means.means()), step + 1 == steps);

@@ -126,6 +126,20 @@ TEST(Cli, ExplainShowsTheReductionCausesTheArticlesGap) {
   EXPECT_NE(table.out.find("agree to float32 rounding"), std::string::npos) << table.out;
 }
 
+// The words match the numbers: mlp-csv's only difference (Adam's epsilon rule) moves its
+// prediction gap by nothing measurable, so the text must call the gap rounding, not claim that
+// the difference explains it.
+TEST(Cli, ExplainCallsARoundingLevelGapRounding) {
+  const Result r = run(std::string("--explain --experiment ") + DUET_EXAMPLE_EXPERIMENTS + "/mlp-csv.json --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out)["explanation"];
+  ASSERT_LE(j["baseline_gap"].get<double>(), 1e-4) << "the premise: mlp-csv's two sides agree to float32 rounding";
+  const Result table = run(std::string("--explain --experiment ") + DUET_EXAMPLE_EXPERIMENTS + "/mlp-csv.json");
+  EXPECT_NE(table.out.find("already at float32 rounding level"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("the differences listed do not matter"), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("explain the whole gap"), std::string::npos) << table.out;
+}
+
 TEST(Cli, SeedsReportTheSpread) {
   const Result r = run("--seeds 5 --format json");
   ASSERT_EQ(r.status, 0) << r.err;
@@ -308,6 +322,30 @@ TEST(Cli, UnknownOptionsAndMissingFilesAreUsageErrors) {
   EXPECT_EQ(run("--formt json").status, 2);
   EXPECT_EQ(run("--format xml").status, 2);
   EXPECT_EQ(run("--experiment /nonexistent/x.json").status, 2);
+}
+
+}  // namespace
+
+namespace {
+
+// --weights: both sides start from a real checkpoint (the article's y = 2x - 1 as a PyTorch
+// state_dict and as a Keras 3 .weights.h5), and a checkpoint that does not fit is named.
+TEST(Cli, WeightsFromPyTorchAndKerasFiles) {
+  const fs::path golden = fs::path(DUET_GOLDEN_DIR) / "checkpoints";
+  for (const auto& file : {golden / "torch" / "article.pt", golden / "keras" / "article.weights.h5"}) {
+    const auto r = run("--weights \"" + file.string() + "\" --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    // Started at the exact solution, neither side moves: both predict 2 * 10 - 1.
+    EXPECT_EQ(j["keras"]["predictions"][0][0].get<double>(), 19.0) << j.dump();
+    EXPECT_EQ(j["torch"]["predictions"][0][0].get<double>(), 19.0) << j.dump();
+  }
+  const auto bad = run("--weights \"" + (golden / "torch" / "mlp.pt").string() + "\"");
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("mlp.pt: does not fit the experiment's layers: layers[0] (dense) against the file's module "
+                         "'0': Error(s) in loading state_dict for Linear: size mismatch for weight"),
+            std::string::npos)
+      << bad.err;
 }
 
 }  // namespace

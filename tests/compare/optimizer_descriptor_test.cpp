@@ -16,7 +16,7 @@ namespace {
 using options::Value;
 using test::error_of;
 
-OptimizerConfig config(std::string name, options::Values given = {}) { return {std::move(name), std::move(given)}; }
+OptimizerConfig config(std::string name, options::Values given = {}) { return {std::move(name), std::move(given), std::nullopt}; }
 
 TEST(OptimizerDescriptors, DocsTableIsTheDescriptorsTable) {
   std::ifstream in(DUET_DOCS_DIR "/experiment-format.md");
@@ -62,7 +62,7 @@ TEST(OptimizerDescriptors, FrontEndChecksApplyWithTheirWording) {
             "Adam: unknown option 'beta_1' (known: lr, betas, eps, weight_decay, amsgrad)");
   EXPECT_EQ(error_of([] { torch_settings(config("adam", {{"amsgrad", 1.0f}})); }), "option 'amsgrad' takes true or false");
   EXPECT_EQ(error_of([] { keras_settings(config("nadam")); }),
-            "keras.optimizer.name: unknown optimizer 'nadam' (sgd, adam, rmsprop, adagrad)");
+            "keras.optimizer.name: unknown optimizer 'nadam' (sgd, adam, adamw, rmsprop, adagrad)");
 }
 
 TEST(OptimizerDescriptors, AlignmentGivesPyTorchKerasValuesByMeaning) {
@@ -85,7 +85,8 @@ TEST(OptimizerDescriptors, AlignmentGivesPyTorchKerasValuesByMeaning) {
 TEST(OptimizerDescriptors, ExperimentFilesUseTheDescriptors) {
   const std::string base = R"({"data": {"x": [[1], [2]], "y": [[1], [2]]}, "layers": [{"units": 1}], "epochs": 1, )";
   const auto e = parse_experiment_text(base + R"("torch": {"optimizer": {"name": "adamw", "lr": 0.5}}})", ".");
-  EXPECT_FLOAT_EQ(torch_settings(e.torch.optimizer).weight_decay, 0.01f);  // AdamW's own default
+  EXPECT_FLOAT_EQ(torch_settings(e.torch.optimizer).decoupled_weight_decay, 0.01f);  // AdamW's own default
+  EXPECT_FLOAT_EQ(torch_settings(e.torch.optimizer).weight_decay, 0.0f);             // nothing coupled
   EXPECT_NE(error_of([&] { parse_experiment_text(base + R"("torch": {"optimizer": {"name": "sgd"}}})", "."); })
                 .find("torch.optimizer.lr: is required (SGD has no default)"),
             std::string::npos);

@@ -39,7 +39,7 @@ bool stops_early_and_round_trips() {
       callbacks::EarlyStoppingOptions{.monitor = "loss", .min_delta = 1e-5f, .patience = 3});
   model.fit(kX, kY, {.epochs = 5000, .verbose = 0, .validation_data = std::pair{kX, kY}, .callbacks = {counter, early}});
 
-  const auto path = std::filesystem::temp_directory_path() / "duet_keras_consumer.weights";
+  const auto path = std::filesystem::temp_directory_path() / "duet_keras_consumer.weights.h5";
   model.save_weights(path);
   Sequential restored({layers::Dense(1, {.input_shape = {1}})});
   restored.load_weights(path);

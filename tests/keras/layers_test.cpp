@@ -75,11 +75,18 @@ TEST(NamedWeights, WeightFilesUseTheLayersNames) {
   norm.adapt(Tensor::from_rows({{1, 2}, {3, 4}}));
   Sequential model({std::make_shared<layers::Normalization>(norm), layers::Dense(1)});
   model.build(2);
-  model.save_weights(dir / "w");
+  // Keras 3's weight file names each layer by its kind (saving_lib.py), its variables by position.
+  EXPECT_EQ(model.weight_file_paths(), (std::vector<std::string>{"layers/normalization", "layers/dense"}));
   std::vector<std::string> names;
-  for (const auto& [name, tensor] : tensor_file::load(dir / "w", "keras.weights")) names.push_back(name);
+  for (const auto& layer : model.layers())
+    for (const auto& w : layer->weights()) names.push_back(layer->name() + "/" + w.name);
   EXPECT_EQ(names, (std::vector<std::string>{"normalization/mean", "normalization/variance", "normalization/count",
                                              "dense/kernel", "dense/bias"}));
+  model.save_weights(dir / "w.weights.h5");
+  Sequential copy({layers::Normalization(), layers::Dense(1)});
+  copy.build(2);
+  copy.load_weights(dir / "w.weights.h5");
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_TRUE((copy.get_weights()[i].data() == model.get_weights()[i].data()).all());
 }
 
 TEST(Normalization, AdaptMatchesKerasDocumentedExample) {

@@ -192,11 +192,12 @@ TEST(Errors, BadInputIsNamed) {
   EXPECT_NE(error_of([&] { model.set_weights({Tensor::zeros({2, 1}), Tensor::zeros({1})}); }).find("[2, 1]"),
             std::string::npos);
   EXPECT_NE(error_of([] { layers::Dense(0); }).find("Received: units=0"), std::string::npos);
-  EXPECT_EQ(error_of([] { layers::Dense(1, {.activation = "gelu"}); }),
-            "Dense: Could not interpret activation function identifier: 'gelu' "
-            "(known: linear, relu, sigmoid, tanh, softmax)");
+  EXPECT_EQ(error_of([] { layers::Dense(1, {.activation = "mish"}); }),
+            "Dense: Could not interpret activation function identifier: 'mish' "
+            "(known: linear, relu, sigmoid, tanh, softmax, elu, selu, gelu, leaky_relu, softplus, swish, silu, "
+            "hard_sigmoid)");
   // The Activation layer names itself, not Dense.
-  EXPECT_EQ(error_of([] { layers::Activation("gelu"); }).rfind("Activation: Could not interpret", 0), 0u);
+  EXPECT_EQ(error_of([] { layers::Activation("mish"); }).rfind("Activation: Could not interpret", 0), 0u);
   EXPECT_NE(error_of([] { optimizers::SGD({.momentum = 1.5f}); }).find("momentum=1.5"), std::string::npos);
 }
 

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <tuple>
 
 #include "duet/core/error.h"
 #include "support/test_helpers.h"
@@ -23,22 +25,64 @@ float one_step(Options options) {
 }
 
 TEST(Optimizers, DefaultsArePyTorchs) {
-  const optim::AdamOptions adam;
+  const optim::AdamFields adam;
   EXPECT_FLOAT_EQ(adam.lr, 1e-3f);
   EXPECT_FLOAT_EQ(adam.eps, 1e-8f);
   EXPECT_FLOAT_EQ(adam.betas.second, 0.999f);
-  EXPECT_FLOAT_EQ(optim::AdamWOptions{}.weight_decay, 1e-2f);
-  EXPECT_FLOAT_EQ(optim::RMSpropOptions{}.alpha, 0.99f);
-  EXPECT_FLOAT_EQ(optim::RMSpropOptions{}.lr, 1e-2f);
-  EXPECT_FLOAT_EQ(optim::AdagradOptions{}.initial_accumulator_value, 0.0f);
-  EXPECT_FLOAT_EQ(optim::AdagradOptions{}.eps, 1e-10f);
+  EXPECT_FLOAT_EQ(optim::AdamWFields{}.weight_decay, 1e-2f);
+  EXPECT_FLOAT_EQ(optim::RMSpropFields{}.alpha, 0.99f);
+  EXPECT_FLOAT_EQ(optim::RMSpropFields{}.lr, 1e-2f);
+  EXPECT_FLOAT_EQ(optim::AdagradFields{}.initial_accumulator_value, 0.0f);
+  EXPECT_FLOAT_EQ(optim::AdagradFields{}.eps, 1e-10f);
+  // libtorch's builders start from the same defaults (AdamOptions(double lr = 1e-3), ...).
+  EXPECT_FLOAT_EQ(static_cast<float>(optim::AdamOptions().lr()), 1e-3f);
+  EXPECT_FLOAT_EQ(static_cast<float>(std::get<1>(optim::AdamOptions().betas())), 0.999f);
+  EXPECT_FLOAT_EQ(static_cast<float>(optim::AdamWOptions().weight_decay()), 1e-2f);
+  EXPECT_FLOAT_EQ(static_cast<float>(optim::RMSpropOptions().lr()), 1e-2f);
+  EXPECT_FLOAT_EQ(static_cast<float>(optim::AdagradOptions().eps()), 1e-10f);
+}
+
+TEST(Optimizers, LibtorchBuildersChainAndSetTheSameFields) {
+  // torch::optim::SGDOptions(0.01).momentum(0.9).nesterov(true), as libtorch code writes it.
+  const optim::SGDOptions sgd = optim::SGDOptions(0.01).momentum(0.9).dampening(0).weight_decay(1e-4).nesterov(true);
+  EXPECT_FLOAT_EQ(static_cast<float>(sgd.lr()), 0.01f);
+  EXPECT_FLOAT_EQ(static_cast<float>(sgd.momentum()), 0.9f);
+  EXPECT_FLOAT_EQ(static_cast<float>(sgd.weight_decay()), 1e-4f);
+  EXPECT_TRUE(sgd.nesterov());
+  const optim::SGDFields& plain = sgd;  // the builder is the plain fields with setters
+  EXPECT_FLOAT_EQ(plain.momentum, 0.9f);
+  const auto adam = optim::AdamOptions(2e-4).betas(std::make_tuple(0.5, 0.999)).eps(1e-6).weight_decay(0.1).amsgrad(true);
+  EXPECT_FLOAT_EQ(static_cast<const optim::AdamFields&>(adam).betas.first, 0.5f);  // the plain member
+  EXPECT_FLOAT_EQ(static_cast<float>(std::get<0>(adam.betas())), 0.5f);
+  EXPECT_TRUE(adam.amsgrad());
+  const auto rms = optim::RMSpropOptions(1e-3).alpha(0.9).eps(1e-7).momentum(0.5).centered(true);
+  EXPECT_FLOAT_EQ(static_cast<float>(rms.alpha()), 0.9f);
+  EXPECT_TRUE(rms.centered());
+  const auto ada = optim::AdagradOptions(0.1).lr_decay(0.01).initial_accumulator_value(0.5);
+  EXPECT_FLOAT_EQ(static_cast<float>(ada.initial_accumulator_value()), 0.5f);
+  auto options = optim::SGDOptions(0.1);
+  options.set_lr(0.2);
+  EXPECT_FLOAT_EQ(static_cast<float>(options.get_lr()), 0.2f);
+
+  // Each form gives the optimiser the same step: builder, a bare lr (SGD(params, /*lr=*/0.1)),
+  // and Duet's designated initialisers.
+  EXPECT_EQ(one_step<optim::SGD>(optim::SGDOptions(0.1).momentum(0.9)), one_step<optim::SGD>(optim::SGDFields{.lr = 0.1f, .momentum = 0.9f}));
+  EXPECT_EQ(one_step<optim::SGD>(0.1), one_step<optim::SGD>(optim::SGDFields{.lr = 0.1f}));
+  EXPECT_EQ(one_step<optim::Adam>(optim::AdamOptions(0.1).eps(0.1)), one_step<optim::Adam>(optim::AdamFields{.lr = 0.1f, .eps = 0.1f}));
+  EXPECT_EQ(one_step<optim::RMSprop>(optim::RMSpropOptions(0.1).eps(0.5)),
+            one_step<optim::RMSprop>(optim::RMSpropFields{.lr = 0.1f, .eps = 0.5f}));
+  EXPECT_EQ(one_step<optim::Adagrad>(optim::AdagradOptions(0.1).eps(1.0)),
+            one_step<optim::Adagrad>(optim::AdagradFields{.lr = 0.1f, .eps = 1.0f}));
+  EXPECT_NE(error_of([] { optim::SGD s({Tensor::scalar(0.0f).set_requires_grad(true)}, optim::SGDOptions(-1)); })
+                .find("Invalid learning rate: -1"),
+            std::string::npos);
 }
 
 TEST(Optimizers, AnEmptyParameterListIsPyTorchsError) {
   // As torch/optim/optimizer.py; also what a module with unregistered layers gives.
   EXPECT_EQ(error_of([] { optim::SGD opt(std::vector<Tensor>{}, {.lr = 0.1f}); }),
             "SGD: optimizer got an empty parameter list");
-  EXPECT_EQ(error_of([] { optim::Adam opt(std::vector<optim::ParamGroup<optim::AdamOptions>>{{{}, {}}}); }),
+  EXPECT_EQ(error_of([] { optim::Adam opt(std::vector<optim::ParamGroup<optim::AdamFields>>{{{}, {}}}); }),
             "Adam: optimizer got an empty parameter list");
   nn::Module unregistered;
   EXPECT_EQ(error_of([&] { optim::Adam opt(unregistered.parameters(), {}); }), "Adam: optimizer got an empty parameter list");
@@ -47,20 +91,20 @@ TEST(Optimizers, AnEmptyParameterListIsPyTorchsError) {
 TEST(Optimizers, FirstStepsFollowTheRules) {
   // Adam's first step is lr * g / (|g| + eps) ~ lr; RMSprop's lr * g / (sqrt(0.01 g^2) + eps) =
   // 10 lr; Adagrad's lr * g / (|g| + eps) = lr.
-  EXPECT_NEAR(one_step<optim::Adam>(optim::AdamOptions{.lr = 0.1f}), -0.1f, 1e-6f);
-  EXPECT_NEAR(one_step<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.01f}), -0.1f, 1e-6f);
-  EXPECT_NEAR(one_step<optim::Adagrad>(optim::AdagradOptions{.lr = 0.1f}), -0.1f, 1e-6f);
-  EXPECT_NEAR(one_step<optim::SGD>(optim::SGDOptions{.lr = 0.1f}), -0.2f, 1e-7f);
+  EXPECT_NEAR(one_step<optim::Adam>(optim::AdamFields{.lr = 0.1f}), -0.1f, 1e-6f);
+  EXPECT_NEAR(one_step<optim::RMSprop>(optim::RMSpropFields{.lr = 0.01f}), -0.1f, 1e-6f);
+  EXPECT_NEAR(one_step<optim::Adagrad>(optim::AdagradFields{.lr = 0.1f}), -0.1f, 1e-6f);
+  EXPECT_NEAR(one_step<optim::SGD>(optim::SGDFields{.lr = 0.1f}), -0.2f, 1e-7f);
 }
 
 TEST(Optimizers, EpsilonGoesWherePyTorchPutsIt) {
   // A large eps so the placement shows; gradient 2, one step.
   // Adam: m_hat = 2, v_hat = 4: 0.1 * 2 / (2 + 0.1) = 0.0952381 (Keras' epsilon hat: 0.0387).
-  EXPECT_NEAR(one_step<optim::Adam>(optim::AdamOptions{.lr = 0.1f, .eps = 0.1f}), -0.0952380952f, 2e-6f);
+  EXPECT_NEAR(one_step<optim::Adam>(optim::AdamFields{.lr = 0.1f, .eps = 0.1f}), -0.0952380952f, 2e-6f);
   // RMSprop: v = 0.01 * 4: 0.1 * 2 / (0.2 + 0.5) = 0.2857143 (inside the root: 0.2722).
-  EXPECT_NEAR(one_step<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.1f, .eps = 0.5f}), -0.2857142857f, 2e-6f);
+  EXPECT_NEAR(one_step<optim::RMSprop>(optim::RMSpropFields{.lr = 0.1f, .eps = 0.5f}), -0.2857142857f, 2e-6f);
   // Adagrad: sum = 4: 0.1 * 2 / (2 + 1) = 0.0666667 (inside the root: 0.0894).
-  EXPECT_NEAR(one_step<optim::Adagrad>(optim::AdagradOptions{.lr = 0.1f, .eps = 1.0f}), -0.0666666667f, 2e-6f);
+  EXPECT_NEAR(one_step<optim::Adagrad>(optim::AdagradFields{.lr = 0.1f, .eps = 1.0f}), -0.0666666667f, 2e-6f);
 }
 
 TEST(Optimizers, RMSpropAppliesTheLearningRateAfterItsMomentumBuffer) {

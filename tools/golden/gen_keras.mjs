@@ -10,6 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as kerasConv from './keras_conv.mjs';
+import { denseLayers, NOT_KERAS3 } from './keras_norm.mjs';
 
 function loadExperiment(file) {
   const e = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -73,12 +75,13 @@ function loss(cfg) {
 
 async function run(e) {
   const opt = optimizer(e.keras.optimizer);
-  if (!opt) return null;
+  if (!opt || e.layers.some((l) => NOT_KERAS3.has(l.activation))) return null;
+  if (kerasConv.handles(e)) return kerasConv.run(e, opt, loss(e.keras.loss ?? 'mean_squared_error'));  // v2: keras_conv.mjs
   const model = tf.sequential();
   e.layers.forEach((l, i) => {
     const cfg = { units: l.units, activation: l.activation ?? 'linear' };
     if (i === 0) cfg.inputShape = [e.data.x[0].length];
-    model.add(tf.layers.dense(cfg));
+    denseLayers(tf, cfg).forEach((layer) => model.add(layer));
   });
   const weights = [];
   for (const w of e.initial_weights) weights.push(tf.tensor2d(w.kernel), tf.tensor1d(w.bias));

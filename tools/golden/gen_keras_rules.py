@@ -30,17 +30,21 @@ import os
 
 import torch
 
+import keras_knobs
 from common import batch_size, load_experiment, write_report
 
 ACT = {"linear": lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
        "softmax": lambda t: torch.softmax(t, dim=-1)}
+ACT.update(__import__("keras3_activations").ACT)  # issue 15's activations (keras3_activations.py)
 
 
 class KerasRules:
     """keras/src/optimizers/*.py update_step, float32, one state slot per variable."""
 
     def __init__(self, cfg):
-        self.name = cfg["name"]
+        self.knobs = keras_knobs.Knobs(cfg)
+        cfg = self.knobs.rest
+        self.name = keras_knobs.RULE_OF.get(cfg["name"], cfg["name"])
         defaults = {"sgd": {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False},
                     "adam": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False},
                     "rmsprop": {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-7, "centered": False},
@@ -53,9 +57,10 @@ class KerasRules:
         return torch.tensor(v, dtype=torch.float32)
 
     def apply(self, variables):
+        grads = self.knobs.prepare(self, variables)
         self.iterations += 1
         for i, var in enumerate(variables):
-            g = var.grad
+            g = grads[i]
             s = self.state.setdefault(i, {})
             with torch.no_grad():
                 getattr(self, "_" + self.name)(var, g, s)
@@ -189,6 +194,15 @@ HAND_WORKED_STEPS = [
 
 def selftest():
     failed = 0
+    for cfg, start, grads, want in keras_knobs.HAND_WORKED_STEPS:
+        opt = KerasRules(cfg)
+        var = torch.tensor([start], dtype=torch.float32)
+        for g in grads:
+            var.grad = torch.tensor([g], dtype=torch.float32)
+            opt.apply([var])
+        ok = abs(var.item() - want) <= 2e-6 * max(1.0, abs(want))
+        failed += not ok
+        print("ok  " if ok else "FAIL", cfg, "from", start, "gradients", grads, "->", var.item(), "(hand-worked %.10g)" % want)
     for cfg, grads, want in HAND_WORKED_STEPS:
         opt = KerasRules(cfg)
         var = torch.zeros(1, dtype=torch.float32)

@@ -16,10 +16,13 @@ import os
 
 import torch
 
+import torch_conv
+import torch_knobs
 from common import batch_size, class_index_targets, load_experiment, write_report
 
 ACTIVATIONS = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
                "softmax": lambda: torch.nn.Softmax(dim=-1)}
+ACTIVATIONS.update(__import__("torch_norm").ACTIVATIONS)  # issue 15's activations (torch_norm.py)
 
 
 def folded(e):
@@ -54,6 +57,7 @@ def build(e):
 
 def loss_fn(cfg):
     name, red = cfg["name"], cfg.get("reduction", "mean")
+    extra = torch_knobs.loss_options(cfg)
     if name == "mse":
         return torch.nn.MSELoss(reduction=red)
     if name == "l1":
@@ -63,11 +67,11 @@ def loss_fn(cfg):
     if name == "smooth_l1":
         return torch.nn.SmoothL1Loss(reduction=red, beta=cfg.get("beta", 1.0))
     if name == "bce":
-        return torch.nn.BCELoss(reduction=red)
+        return torch.nn.BCELoss(reduction=red, **extra)
     if name == "bce_with_logits":
-        return torch.nn.BCEWithLogitsLoss(reduction=red)
+        return torch.nn.BCEWithLogitsLoss(reduction=red, **extra)
     if name == "cross_entropy":
-        return torch.nn.CrossEntropyLoss(reduction=red)
+        return torch.nn.CrossEntropyLoss(reduction=red, **extra)
     raise SystemExit("unknown torch loss " + name)
 
 
@@ -77,7 +81,7 @@ def optimizer(cfg, params):
     if "betas" in o:
         o["betas"] = tuple(o["betas"])
     cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "rmsprop": torch.optim.RMSprop,
-           "adagrad": torch.optim.Adagrad}[name]
+           "adagrad": torch.optim.Adagrad, **torch_knobs.OPTIMIZERS}[name]
     return cls(params, **o)
 
 
@@ -92,10 +96,14 @@ def targets(e):
 
 
 def run(e):
+    if torch_conv.handles(e):  # v2 convolutional models: tools/golden/torch_conv.py
+        return torch_conv.run(e, loss_fn, optimizer, targets, folded, batch_size)
     torch.manual_seed(e.get("seed", 0))
     model, linears = build(e)
     crit = loss_fn(e["torch"]["loss"])
-    opt = optimizer(e["torch"]["optimizer"], model.parameters())
+    params = list(model.parameters())
+    opt = optimizer(e["torch"]["optimizer"], params)
+    sched = torch_knobs.scheduler(e, opt)
     x = torch.tensor(e["data"]["x"], dtype=torch.float32)
     y = targets(e)
     n, bs = x.shape[0], batch_size(e, "torch")
@@ -107,9 +115,12 @@ def run(e):
             loss = crit(model(xb), yb)
             opt.zero_grad()
             loss.backward()
+            torch_knobs.clip(e, params)
             opt.step()
             total += loss.item() * xb.shape[0]
         history.append(float(torch.tensor(total / n, dtype=torch.float32)))
+        if sched is not None:
+            sched.step()
     with torch.no_grad():
         out = model(torch.tensor(e.get("predict", e["data"]["x"]), dtype=torch.float32))
         fold = folded(e)

@@ -41,6 +41,49 @@ Tensor dropout(const Tensor& x, double p, bool train) {
 }
 
 Tensor nll_loss(const Tensor& input, const Tensor& target) { return nn::NLLLossImpl()(input, target); }
+
+namespace {
+// PyTorch's name of an at::Reduction value; another integer is an error naming `function`.
+std::string reduction_string(std::int64_t reduction, const char* function) {
+  switch (reduction) {
+    case Reduction::None: return "none";
+    case Reduction::Mean: return "mean";
+    case Reduction::Sum: return "sum";
+    default: break;
+  }
+  throw Error(fmt::format("{}: reduction must be torch::Reduction::None, Mean or Sum (0, 1, 2), got {}", function,
+                          reduction));
+}
+void refuse_weight(const Tensor& weight, const char* function) {
+  if (weight.defined()) {
+    throw Error(fmt::format("{}: class weights are not supported by Duet; pass an undefined weight ({{}})", function));
+  }
+}
+}  // namespace
+
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, std::int64_t reduction,
+                std::int64_t ignore_index) {
+  refuse_weight(weight, "nll_loss");
+  if (ignore_index != -100) {
+    throw Error(fmt::format("nll_loss: ignore_index is not supported by Duet (got {}; leave it at -100)", ignore_index));
+  }
+  return nn::NLLLossImpl(reduction_string(reduction, "nll_loss"))(input, target);
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, std::int64_t reduction, double beta) {
+  return nn::SmoothL1LossImpl(reduction_string(reduction, "smooth_l1_loss"), static_cast<float>(beta))(input, target);
+}
+
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, std::int64_t reduction) {
+  refuse_weight(weight, "binary_cross_entropy");
+  return nn::BCELossImpl(reduction_string(reduction, "binary_cross_entropy"))(input, target);
+}
+
+namespace detail {
+void assert_failed(const char* condition, const char* file, int line) {
+  throw Error(fmt::format("Expected {} to be true, but got false ({}:{})", condition, file, line));
+}
+}  // namespace detail
 Tensor mse_loss(const Tensor& input, const Tensor& target) { return nn::MSELossImpl()(input, target); }
 
 }  // namespace duet::torch

@@ -33,7 +33,11 @@ Tensor make(const Shape& shape, Tensor::Array values, DType dtype, bool requires
   return out;
 }
 
-DType resolve(const TensorOptions& options, DType inferred) { return options.dtype().value_or(inferred); }
+// The dtype a factory makes; every factory passes through here, so a CUDA device is refused once.
+DType resolve(const TensorOptions& options, DType inferred) {
+  require_cpu(options.device(), "tensor factory");
+  return options.dtype().value_or(inferred);
+}
 
 Shape shape_of(const Dims& size, const char* op) {
   for (auto d : size.values())

@@ -11,7 +11,17 @@ std::shared_ptr<torch::nn::Module> activation_module(const std::string& name) {
   if (name == "sigmoid") return std::make_shared<nn::SigmoidImpl>();
   if (name == "tanh") return std::make_shared<nn::TanhImpl>();
   if (name == "softmax") return std::make_shared<nn::SoftmaxImpl>(-1);
+  // Each with PyTorch's own defaults (LeakyReLU 0.01, GELU exact, Hardsigmoid relu6(x + 3) / 6):
+  // the comparator reports where they differ from Keras' functions.
+  if (name == "elu") return std::make_shared<nn::ELUImpl>();
+  if (name == "selu") return std::make_shared<nn::SELUImpl>();
+  if (name == "gelu") return std::make_shared<nn::GELUImpl>();
+  if (name == "leaky_relu") return std::make_shared<nn::LeakyReLUImpl>();
+  if (name == "softplus") return std::make_shared<nn::SoftplusImpl>();
+  if (name == "swish" || name == "silu") return std::make_shared<nn::SiLUImpl>();
+  if (name == "hard_sigmoid") return std::make_shared<nn::HardsigmoidImpl>();
   if (name == "linear") return nullptr;
+  // Every Keras activation name the parser accepts must have its module here (a test checks).
   throw Error("activation '" + name + "' has no PyTorch module in the comparator");
 }
 

@@ -117,6 +117,15 @@ const std::vector<std::unique_ptr<LayerKind>>& layer_kinds();
 
 // Each family's kinds (one file each), collected by registry.cpp.
 std::vector<std::unique_ptr<LayerKind>> dense_kinds();
+std::vector<std::unique_ptr<LayerKind>> normalization_kinds();
+std::vector<std::unique_ptr<LayerKind>> activation_kinds();
+
+struct Experiment;
+/// Appends the reasons the layers of `e` give for a gap between the sides (explain.cpp).
+void explain_layer_differences(const Experiment& e, std::vector<std::string>& reasons);
+std::vector<std::unique_ptr<LayerKind>> conv_kinds();
+std::vector<std::unique_ptr<LayerKind>> pooling_kinds();
+std::vector<std::unique_ptr<LayerKind>> flatten_kinds();
 std::vector<std::unique_ptr<LayerKind>> recurrent_kinds();
 std::vector<std::unique_ptr<LayerKind>> embedding_kinds();
 

@@ -11,7 +11,8 @@ namespace {
 std::vector<std::unique_ptr<LayerKind>> all_kinds() {
   std::vector<std::unique_ptr<LayerKind>> kinds;
   // One line per family (one file each in this folder).
-  for (auto* family : {&dense_kinds, &recurrent_kinds, &embedding_kinds}) {
+  for (auto* family : {&dense_kinds, &conv_kinds, &pooling_kinds, &flatten_kinds, &normalization_kinds,
+                       &activation_kinds, &recurrent_kinds, &embedding_kinds}) {
     for (auto& k : (*family)()) kinds.push_back(std::move(k));
   }
   return kinds;

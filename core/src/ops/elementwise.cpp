@@ -6,6 +6,7 @@
 
 #include "../autograd.h"
 #include "broadcast.h"
+#include "unary.h"
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 
@@ -15,21 +16,8 @@ namespace {
 
 using detail::grad_sink;
 using detail::make_result;
+using detail::unary;
 using detail::wants_grad;
-
-// y = f(x), dy/dx = df(x, y).
-template <typename T, typename F, typename DF>
-BasicTensor<T> unary(const char* op, const BasicTensor<T>& x, F f, DF df) {
-  const auto& xv = x.data();
-  typename BasicTensor<T>::Array y(xv.size());
-  for (Eigen::Index i = 0; i < xv.size(); ++i) y[i] = f(xv[i]);
-  return make_result<T>(op, x.shape(), std::move(y), {&x},
-                        [df](GradNode<T>& node, const TensorImpl<T>& out, const auto& g) {
-                          const auto& in = node.inputs[0]->data;
-                          auto& sink = grad_sink(node, 0);
-                          for (Eigen::Index i = 0; i < g.size(); ++i) sink[i] += g[i] * df(in[i], out.data[i]);
-                        });
-}
 
 // z = f(a, b) with broadcasting; dz/da = da(a, b, z), dz/db = db(a, b, z).
 template <typename T, typename F, typename DA, typename DB>

@@ -2,14 +2,15 @@
 #include <cmath>
 
 #include "check.h"
+#include "duet/core/clipping.h"
 
 namespace duet::optim {
 
 void adam_update(Array& param, const Array& grad, const AdamRule& rule, AdamState& state) {
   detail::require_matching_gradient(param, grad, "adam");
   const float lr = rule.learning_rate;
-  if (rule.decoupled_weight_decay) {
-    param *= 1.0f - lr * rule.weight_decay;  // torch/optim/adamw.py: before the moments
+  if (rule.decoupled_weight_decay) {  // torch/optim/adamw.py: before the moments
+    decoupled_weight_decay(param, lr, rule.weight_decay, DecoupledDecayForm::scale);
   }
   Array scratch;
   const Array& g =

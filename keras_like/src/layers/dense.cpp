@@ -1,52 +1,12 @@
 #include "duet/keras/layers/dense.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "duet/core/error.h"
 #include "duet/keras/initializers.h"
 #include "duet/core/ops.h"
 
 namespace duet::keras::layers {
-
-namespace {
-// Keras' activations by name (keras/src/activations/__init__.py); relu'(0) = 0 as in both frameworks.
-using ActivationFn = Tensor (*)(const Tensor&);
-const std::vector<std::pair<std::string, ActivationFn>>& activation_table() {
-  static const std::vector<std::pair<std::string, ActivationFn>> table{
-      {"linear", [](const Tensor& x) { return x; }},
-      {"relu", [](const Tensor& x) { return relu(x); }},
-      {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
-      {"tanh", [](const Tensor& x) { return duet::tanh(x); }},
-      {"softmax", [](const Tensor& x) { return softmax(x, -1); }}};
-  return table;
-}
-}  // namespace
-
-const std::vector<std::string>& activation_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const auto& [name, fn] : activation_table()) out.push_back(name);
-    return out;
-  }();
-  return names;
-}
-
-void check_activation_name(const std::string& name, const char* layer) {
-  for (const auto& known : activation_names()) {
-    if (known == name) return;
-  }
-  throw Error(fmt::format("{}: Could not interpret activation function identifier: '{}' (known: {})", layer, name,
-                          fmt::join(activation_names(), ", ")));
-}
-
-Tensor activation(const std::string& name, const Tensor& x) {
-  for (const auto& [known, fn] : activation_table()) {
-    if (known == name) return fn(x);
-  }
-  check_activation_name(name, "activation");
-  return x;
-}
 
 Dense::Dense(std::int64_t units, DenseOptions options) : units_(units), options_(std::move(options)) {
   if (units <= 0) {
@@ -80,11 +40,17 @@ void Dense::build(const Shape& input_shape, Generator& generator) {
   const std::int64_t input_dim = input_shape[input_shape.rank() - 1];
   forget_weights();
   // keras/src/layers/core/dense.py build: the kernel first, then the bias (the draw order).
-  kernel = add_weight({.name = "kernel", .shape = {input_dim, units_}, .initializer = options_.kernel_initializer},
+  kernel = add_weight({.name = "kernel",
+                       .shape = {input_dim, units_},
+                       .initializer = options_.kernel_initializer,
+                       .regularizer = options_.kernel_regularizer},
                       generator);
-  bias = options_.use_bias
-             ? add_weight({.name = "bias", .shape = {units_}, .initializer = options_.bias_initializer}, generator)
-             : Tensor();
+  bias = options_.use_bias ? add_weight({.name = "bias",
+                                         .shape = {units_},
+                                         .initializer = options_.bias_initializer,
+                                         .regularizer = options_.bias_regularizer},
+                                        generator)
+                           : Tensor();
   mark_built(input_shape);
 }
 

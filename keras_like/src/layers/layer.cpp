@@ -21,7 +21,7 @@ Tensor Layer::add_weight(const WeightSpec& spec, Generator& generator) {
   }
   // Only trainable weights take part in the graph; the others change through assignment.
   if (spec.trainable) value.set_requires_grad(true);
-  weights_.push_back({spec.name, value, spec.trainable});
+  weights_.push_back({spec.name, value, spec.trainable, spec.regularizer});
   return value;
 }
 
@@ -58,6 +58,13 @@ std::vector<Tensor> Layer::non_trainable_weights() const {
   std::vector<Tensor> out;
   for (const auto& w : weights_)
     if (!w.trainable) out.push_back(w.value);
+  return out;
+}
+
+std::vector<Tensor> Layer::losses() const {
+  std::vector<Tensor> out;
+  for (const auto& w : weights_)
+    if (w.regularizer) out.push_back((*w.regularizer)(w.value));
   return out;
 }
 

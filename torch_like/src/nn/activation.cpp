@@ -2,16 +2,50 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "duet/core/activations.h"
 #include "duet/core/error.h"
 #include "duet/core/dropout.h"
 #include "duet/core/ops.h"
+#include "duet/torch/nn/functional.h"
 #include "duet/torch/tensor.h"
+#include "python_float.h"
 
 namespace duet::torch::nn {
 
 Tensor ReLUImpl::forward(const Tensor& input) { return relu(input); }
 Tensor SigmoidImpl::forward(const Tensor& input) { return sigmoid(input); }
 Tensor TanhImpl::forward(const Tensor& input) { return duet::tanh(input); }
+namespace F = functional;
+
+Tensor ELUImpl::forward(const Tensor& input) { return F::elu(input, options.alpha()); }
+std::string ELUImpl::extra_repr() const { return "alpha=" + python_float(options.alpha()); }
+
+Tensor SELUImpl::forward(const Tensor& input) { return F::selu(input); }
+
+GELUImpl::GELUImpl(const GELUOptions& opts) : options(opts) {
+  F::gelu_approximation(options.approximate());  // rejects an unknown name now, as PyTorch's forward would
+}
+Tensor GELUImpl::forward(const Tensor& input) { return F::gelu(input, options.approximate()); }
+
+Tensor LeakyReLUImpl::forward(const Tensor& input) { return F::leaky_relu(input, options.negative_slope()); }
+std::string LeakyReLUImpl::extra_repr() const { return "negative_slope=" + python_float(options.negative_slope()); }
+
+SoftplusImpl::SoftplusImpl(const SoftplusOptions& opts) : options(opts) {
+  if (!(options.beta() != 0) || !std::isfinite(options.beta())) {
+    throw Error(fmt::format("Softplus: beta must be a finite non-zero number, got {:g}", options.beta()));
+  }
+}
+Tensor SoftplusImpl::forward(const Tensor& input) { return F::softplus(input, options.beta(), options.threshold()); }
+// PyTorch's defaults are the ints 1 and 20, printed without a decimal point.
+std::string SoftplusImpl::extra_repr() const {
+  return fmt::format("beta={:g}, threshold={:g}", options.beta(), options.threshold());
+}
+
+Tensor SiLUImpl::forward(const Tensor& input) { return F::silu(input); }
+Tensor HardsigmoidImpl::forward(const Tensor& input) { return F::hardsigmoid(input); }
+
 Tensor SoftmaxImpl::forward(const Tensor& input) { return softmax(input, static_cast<int>(options.dim())); }
 Tensor LogSoftmaxImpl::forward(const Tensor& input) { return log_softmax(input, static_cast<int>(options.dim())); }
 

@@ -1,5 +1,7 @@
 #include "duet/torch/nn/loss.h"
 
+#include "duet/core/weighted_loss.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -77,12 +79,17 @@ Tensor SmoothL1LossImpl::forward(const Tensor& input, const Tensor& target) cons
 
 Tensor BCELossImpl::forward(const Tensor& input, const Tensor& target) const {
   require_float(input, target, "BCELoss");
-  return binary_cross_entropy(input, target, duet::ProbabilityGuard::log_floor(), reduction());
+  if (!weight_.defined()) return binary_cross_entropy(input, target, duet::ProbabilityGuard::log_floor(), reduction());
+  // torch.nn.functional.binary_cross_entropy: the weight multiplies each element's loss.
+  return duet::reduce(mul(binary_cross_entropy(input, target, duet::ProbabilityGuard::log_floor(), duet::Reduction::none),
+                          weight_),
+                      reduction());
 }
 
 Tensor BCEWithLogitsLossImpl::forward(const Tensor& input, const Tensor& target) const {
   require_float(input, target, "BCEWithLogitsLoss");
-  return binary_cross_entropy_with_logits(input, target, reduction());
+  if (!weight_.defined() && !pos_weight_.defined()) return binary_cross_entropy_with_logits(input, target, reduction());
+  return weighted_binary_cross_entropy_with_logits(input, target, weight_, pos_weight_, reduction());
 }
 
 std::vector<std::int64_t> class_indices(const Tensor& target, std::int64_t classes, const char* loss) {
@@ -102,7 +109,25 @@ std::vector<std::int64_t> class_indices(const Tensor& target, std::int64_t class
   return as_class_indices(target);
 }
 
+CrossEntropyLossImpl::CrossEntropyLossImpl(const CrossEntropyLossOptions& options)
+    : CrossEntropyLossImpl(::duet::torch::reduction_name(options.reduction())) {
+  if (options.weight().defined()) {
+    if (options.weight().rank() != 1) {
+      throw Error(fmt::format("CrossEntropyLoss: weight must be 1-D (one per class), got shape {}",
+                              options.weight().shape().str()));
+    }
+    weight_.assign(options.weight().data().begin(), options.weight().data().end());
+  }
+  ignore_index_ = options.ignore_index();
+  label_smoothing_ = static_cast<float>(options.label_smoothing());
+  if (!(label_smoothing_ >= 0.0f && label_smoothing_ <= 1.0f)) {
+    // aten LossNLL.cpp's check.
+    throw Error(fmt::format("CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0. Got: {:g}", label_smoothing_));
+  }
+}
+
 Tensor CrossEntropyLossImpl::forward(const Tensor& input, const Tensor& target) const {
+  const bool plain = weight_.empty() && label_smoothing_ == 0.0f;
   if (input.rank() != 2) {
     throw Error(fmt::format("CrossEntropyLoss: input must be [N, C] logits, got shape {}", input.shape().str()));
   }
@@ -112,9 +137,27 @@ Tensor CrossEntropyLossImpl::forward(const Tensor& input, const Tensor& target) 
                               "but got {}; class indices have shape [N]",
                               target.shape().str(), dtype_name(target.dtype())));
     }
-    return cross_entropy_with_logits(input, target, reduction());
+    if (plain) return cross_entropy_with_logits(input, target, reduction());
+    return probability_cross_entropy(input, target, weight_, label_smoothing_, reduction());
   }
-  return cross_entropy_with_logits(input, class_indices(target, input.shape()[1], "CrossEntropyLoss"), reduction());
+  if (plain && ignore_index_ < 0) {
+    return cross_entropy_with_logits(input, class_indices(target, input.shape()[1], "CrossEntropyLoss"), reduction());
+  }
+  // Samples of the ignored class are left out before the range check.
+  std::vector<std::int64_t> classes;
+  if (target.rank() == 1 && target.dtype() == DType::int64) {
+    const Tensor kept = target;
+    classes = as_class_indices(kept);
+    for (std::size_t i = 0; i < classes.size(); ++i) {
+      if (classes[i] != ignore_index_ && (classes[i] < 0 || classes[i] >= input.shape()[1])) {
+        throw Error(fmt::format("CrossEntropyLoss: Target {} at position {} is out of bounds (classes are 0..{})",
+                                classes[i], i, input.shape()[1] - 1));
+      }
+    }
+  } else {
+    classes = class_indices(target, input.shape()[1], "CrossEntropyLoss");
+  }
+  return class_index_cross_entropy(input, classes, weight_, ignore_index_, label_smoothing_, reduction());
 }
 
 Tensor NLLLossImpl::forward(const Tensor& input, const Tensor& target) const {

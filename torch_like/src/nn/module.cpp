@@ -34,16 +34,27 @@ Tensor Module::forward(const Tensor&) {
   throw Error(fmt::format("{}: forward() is not implemented; override it in your module", type_name()));
 }
 
-Tensor& Module::register_parameter(const std::string& name, Tensor value, bool requires_grad) {
+void Module::check_new_name(const std::string& name, const char* what) const {
   if (name.empty() || name.find('.') != std::string::npos) {
-    throw Error(fmt::format("register_parameter: invalid name '{}' (non-empty, no dots)", name));
+    throw Error(fmt::format("{}: invalid name '{}' (non-empty, no dots)", what, name));
   }
-  for (const auto& [existing, _] : parameters_) {
-    if (existing == name) throw Error(fmt::format("register_parameter: '{}' is already registered", name));
-  }
+  const auto taken = [&name](const auto& entries) {
+    return std::any_of(entries.begin(), entries.end(), [&name](const auto& kv) { return kv.first == name; });
+  };
+  if (taken(parameters_) || taken(buffers_)) throw Error(fmt::format("{}: '{}' is already registered", what, name));
+}
+
+Tensor& Module::register_parameter(const std::string& name, Tensor value, bool requires_grad) {
+  check_new_name(name, "register_parameter");
   if (value.defined()) value.set_requires_grad(requires_grad);
   parameters_.emplace_back(name, value);
   return parameters_.back().second;
+}
+
+Tensor& Module::register_buffer(const std::string& name, Tensor value) {
+  check_new_name(name, "register_buffer");
+  buffers_.emplace_back(name, value);
+  return buffers_.back().second;
 }
 
 void Module::add_child(const std::string& name, Module* child) {
@@ -56,17 +67,21 @@ void Module::add_child(const std::string& name, Module* child) {
   children_.emplace_back(name, child);
 }
 
-void Module::collect(const std::string& prefix, bool recurse,
+void Module::collect(const std::string& prefix, bool recurse, Entries which,
                      std::vector<std::pair<std::string, Tensor>>& out) const {
-  for (const auto& [name, p] : parameters_)
-    if (p.defined()) out.emplace_back(prefix + name, p);
+  if (which != Entries::buffers)
+    for (const auto& [name, p] : parameters_)
+      if (p.defined()) out.emplace_back(prefix + name, p);
+  if (which != Entries::parameters)
+    for (const auto& [name, b] : buffers_)
+      if (b.defined()) out.emplace_back(prefix + name, b);
   if (!recurse) return;
-  for (const auto& [name, child] : children_) child->collect(prefix + name + ".", true, out);
+  for (const auto& [name, child] : children_) child->collect(prefix + name + ".", true, which, out);
 }
 
 OrderedDict<std::string, Tensor> Module::named_parameters(bool recurse) const {
   std::vector<std::pair<std::string, Tensor>> found;
-  collect("", recurse, found);
+  collect("", recurse, Entries::parameters, found);
   OrderedDict<std::string, Tensor> out;
   for (auto& [name, p] : found) out.insert(name, p);
   return out;
@@ -75,6 +90,20 @@ OrderedDict<std::string, Tensor> Module::named_parameters(bool recurse) const {
 std::vector<Tensor> Module::parameters(bool recurse) const {
   std::vector<Tensor> out;
   for (auto& [_, p] : named_parameters(recurse)) out.push_back(p);
+  return out;
+}
+
+OrderedDict<std::string, Tensor> Module::named_buffers(bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> found;
+  collect("", recurse, Entries::buffers, found);
+  OrderedDict<std::string, Tensor> out;
+  for (auto& [name, b] : found) out.insert(name, b);
+  return out;
+}
+
+std::vector<Tensor> Module::buffers(bool recurse) const {
+  std::vector<Tensor> out;
+  for (auto& [_, b] : named_buffers(recurse)) out.push_back(b);
   return out;
 }
 
@@ -94,13 +123,15 @@ void Module::zero_grad() {
 }
 
 std::vector<std::pair<std::string, Tensor>> Module::state_dict() const {
-  std::vector<std::pair<std::string, Tensor>> out;
-  for (const auto& [name, p] : named_parameters()) out.emplace_back(name, p.detach());
+  std::vector<std::pair<std::string, Tensor>> entries, out;
+  collect("", true, Entries::state, entries);
+  for (const auto& [name, value] : entries) out.emplace_back(name, value.detach());
   return out;
 }
 
 void Module::load_state_dict(const std::vector<std::pair<std::string, Tensor>>& state, bool strict) {
-  auto params = named_parameters();
+  std::vector<std::pair<std::string, Tensor>> params;  // parameters and buffers
+  collect("", true, Entries::state, params);
   std::vector<std::string> missing, unexpected, mismatched;
   std::vector<std::pair<Tensor, const Tensor*>> copies;
   for (auto& entry : params) {
@@ -153,5 +184,7 @@ std::string Module::to_string() const {
   }
   return s + "\n)";
 }
+
+void Module::to(const Device& device, bool /*non_blocking*/) { require_cpu(device, "Module::to"); }
 
 }  // namespace duet::torch::nn

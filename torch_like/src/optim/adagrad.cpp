@@ -5,7 +5,7 @@
 namespace duet::torch::optim {
 
 // torch/optim/adagrad.py's constructor checks, with its wording.
-void AdagradRule::validate(const AdagradOptions& o) {
+void AdagradRule::validate(const AdagradFields& o) {
   if (!(o.lr >= 0)) throw Error(fmt::format("Adagrad: Invalid learning rate: {:g}", o.lr));
   if (!(o.lr_decay >= 0)) throw Error(fmt::format("Adagrad: Invalid lr_decay value: {:g}", o.lr_decay));
   if (!(o.weight_decay >= 0)) throw Error(fmt::format("Adagrad: Invalid weight_decay value: {:g}", o.weight_decay));
@@ -15,7 +15,7 @@ void AdagradRule::validate(const AdagradOptions& o) {
   if (!(o.eps >= 0)) throw Error(fmt::format("Adagrad: Invalid epsilon value: {:g}", o.eps));
 }
 
-void AdagradRule::update(Tensor::Array& param, const Tensor::Array& grad, const AdagradOptions& o,
+void AdagradRule::update(Tensor::Array& param, const Tensor::Array& grad, const AdagradFields& o,
                          duet::optim::AdagradState& s) {
   duet::optim::adagrad_update(param, grad,
                               {.learning_rate = o.lr,

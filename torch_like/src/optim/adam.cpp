@@ -32,15 +32,15 @@ duet::optim::AdamRule core_rule(const O& o, bool decoupled) {
 }
 }  // namespace
 
-void AdamRule::validate(const AdamOptions& o) { validate_adam(o, kName); }
-void AdamWRule::validate(const AdamWOptions& o) { validate_adam(o, kName); }
+void AdamRule::validate(const AdamFields& o) { validate_adam(o, kName); }
+void AdamWRule::validate(const AdamWFields& o) { validate_adam(o, kName); }
 
-void AdamRule::update(Tensor::Array& param, const Tensor::Array& grad, const AdamOptions& o,
+void AdamRule::update(Tensor::Array& param, const Tensor::Array& grad, const AdamFields& o,
                       duet::optim::AdamState& s) {
   duet::optim::adam_update(param, grad, core_rule(o, false), s);
 }
 
-void AdamWRule::update(Tensor::Array& param, const Tensor::Array& grad, const AdamWOptions& o,
+void AdamWRule::update(Tensor::Array& param, const Tensor::Array& grad, const AdamWFields& o,
                        duet::optim::AdamState& s) {
   duet::optim::adam_update(param, grad, core_rule(o, true), s);
 }

@@ -5,7 +5,7 @@
 namespace duet::torch::optim {
 
 // torch/optim/rmsprop.py's constructor checks, with its wording.
-void RMSpropRule::validate(const RMSpropOptions& o) {
+void RMSpropRule::validate(const RMSpropFields& o) {
   if (!(o.lr >= 0)) throw Error(fmt::format("RMSprop: Invalid learning rate: {:g}", o.lr));
   if (!(o.eps >= 0)) throw Error(fmt::format("RMSprop: Invalid epsilon value: {:g}", o.eps));
   if (!(o.momentum >= 0)) throw Error(fmt::format("RMSprop: Invalid momentum value: {:g}", o.momentum));
@@ -13,7 +13,7 @@ void RMSpropRule::validate(const RMSpropOptions& o) {
   if (!(o.alpha >= 0)) throw Error(fmt::format("RMSprop: Invalid alpha value: {:g}", o.alpha));
 }
 
-void RMSpropRule::update(Tensor::Array& param, const Tensor::Array& grad, const RMSpropOptions& o,
+void RMSpropRule::update(Tensor::Array& param, const Tensor::Array& grad, const RMSpropFields& o,
                          duet::optim::RmspropState& s) {
   duet::optim::rmsprop_update(param, grad,
                               {.learning_rate = o.lr,

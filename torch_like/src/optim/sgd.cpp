@@ -7,7 +7,7 @@
 namespace duet::torch::optim {
 
 // The checks of torch/optim/sgd.py's constructor, with its wording.
-void SGDRule::validate(const SGDOptions& o) {
+void SGDRule::validate(const SGDFields& o) {
   if (std::isnan(o.lr)) throw Error("SGD: lr is required (for example {.lr = 0.01f})");
   if (o.lr < 0) throw Error(fmt::format("SGD: Invalid learning rate: {:g}", o.lr));
   if (o.momentum < 0) throw Error(fmt::format("SGD: Invalid momentum value: {:g}", o.momentum));
@@ -17,7 +17,7 @@ void SGDRule::validate(const SGDOptions& o) {
   }
 }
 
-void SGDRule::update(Tensor::Array& param, const Tensor::Array& grad, const SGDOptions& o, duet::optim::SgdState& s) {
+void SGDRule::update(Tensor::Array& param, const Tensor::Array& grad, const SGDFields& o, duet::optim::SgdState& s) {
   duet::optim::sgd_update(param, grad,
                           {.learning_rate = o.lr,
                            .momentum = o.momentum,

@@ -32,6 +32,9 @@ struct Ablation {
 /// (the PyTorch side takes the Keras side's setting), then with all of them aligned.
 Ablation ablate(const Experiment& e, const Report& baseline);
 std::string ablation_text(const Ablation& a);
+/// The closing sentence of ablation_text(): whether the gap is float32 rounding, explained by the
+/// listed differences, or left to the frameworks' own rules.
+std::string ablation_verdict(const Ablation& a);
 
 struct SeedSpread {
   int seeds = 0;
@@ -40,6 +43,11 @@ struct SeedSpread {
     double min = 0, median = 0, max = 0;
   };
   Stats keras_prediction, torch_prediction, keras_loss, torch_loss;
+  /// The same values per seed, in seed order (index 0 is the experiment's own seed: the default run).
+  struct Samples {
+    std::vector<double> keras_prediction, torch_prediction, keras_loss, torch_loss;
+  };
+  Samples samples;
 };
 
 SeedSpread seed_spread(const Experiment& e, int seeds);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,9 +22,23 @@ namespace duet::compare {
 /// One side's optimiser as the experiment gives it: a name from the front-end's list of
 /// optimisers (keras::optimizers::all(), torch::optim::all()) and the values given for its
 /// options, in that framework's words; absent options take that framework's defaults.
+/// A Keras learning-rate schedule given as `keras.optimizer.learning_rate` (keras::optimizers::
+/// schedules), evaluated at every optimiser step.
+struct KerasScheduleConfig {
+  std::string schedule;  ///< exponential_decay | piecewise_constant_decay | cosine_decay | inverse_time_decay
+  float initial_learning_rate = 0;
+  std::int64_t decay_steps = 0;
+  float decay_rate = 0;
+  bool staircase = false;
+  float alpha = 0;                       ///< cosine_decay
+  std::vector<std::int64_t> boundaries;  ///< piecewise_constant_decay
+  std::vector<float> values;             ///< piecewise_constant_decay
+};
+
 struct OptimizerConfig {
   std::string name = "sgd";
   options::Values given;
+  std::optional<KerasScheduleConfig> schedule;  ///< Keras only: a schedule as the learning rate
 };
 using KerasOptimizerConfig = OptimizerConfig;
 using TorchOptimizerConfig = OptimizerConfig;
@@ -34,15 +49,33 @@ struct KerasConfig {
   /// categorical_crossentropy | sparse_categorical_crossentropy
   std::string loss = "mean_squared_error";
   float huber_delta = 1.0f;
+  bool from_logits = false;     ///< cross-entropies: the model's last layer outputs logits
+  float label_smoothing = 0;    ///< binary: towards 0.5; categorical: towards 1 / C
+  /// fit's class_weight: class index -> weight (each sample's loss scaled, mean over the batch size)
+  std::map<std::int64_t, float> class_weight;
   std::optional<int> batch_size;  ///< overrides the shared value
   std::optional<bool> shuffle;
 };
 
+/// A torch.optim.lr_scheduler stepped once per epoch (`torch.scheduler`).
+struct TorchSchedulerConfig {
+  std::string name;  ///< step_lr | multistep_lr | exponential_lr
+  int step_size = 0;
+  std::vector<int> milestones;
+  float gamma = 0.1f;
+};
+
 struct TorchConfig {
   TorchOptimizerConfig optimizer;
+  std::optional<TorchSchedulerConfig> scheduler;
+  std::optional<float> clip_grad_norm;   ///< torch.nn.utils.clip_grad_norm_(max_norm) before each step
+  std::optional<float> clip_grad_value;  ///< torch.nn.utils.clip_grad_value_ before each step
   std::string loss = "mse";  ///< mse | l1 | huber | smooth_l1 | bce | bce_with_logits | cross_entropy
   std::string reduction = "mean";
   float huber_delta = 1.0f;
+  float label_smoothing = 0;      ///< cross_entropy
+  std::vector<float> weight;      ///< cross_entropy: per class; bce, bce_with_logits: per output column
+  std::vector<float> pos_weight;  ///< bce_with_logits: per output column
   float smooth_l1_beta = 1.0f;
   std::optional<int> batch_size;
   std::optional<bool> shuffle;

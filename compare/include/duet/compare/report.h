@@ -2,6 +2,7 @@
 /// What one comparison run produced, per side, and how it is shown.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,19 @@ struct Report {
   SideReport torch;
 };
 
-SideReport run_keras(const Experiment& e);
-SideReport run_torch(const Experiment& e);
-Report run(const Experiment& e);
+/// Sees one side's weights (Keras names and layout) before training (epoch 0) and after each
+/// epoch (1, 2, ...): how the HTML report draws parameter paths. Only asked for when set.
+using WeightObserver = std::function<void(int epoch, const std::vector<NamedWeights>& weights)>;
+
+/// Optional observers of a run, one per side.
+struct RunHooks {
+  WeightObserver keras;  ///< called by run_keras
+  WeightObserver torch;  ///< called by run_torch
+};
+
+SideReport run_keras(const Experiment& e, const WeightObserver& observe = {});
+SideReport run_torch(const Experiment& e, const WeightObserver& observe = {});
+Report run(const Experiment& e, const RunHooks& hooks = {});
 
 /// Output formats.
 std::string to_json(const Report& r);

@@ -40,4 +40,11 @@ Dataset sine_regression(std::int64_t samples, Generator& generator);
 /// (examples/experiments/mlp-data.csv, minibatch-linear-csv.csv) have one target named "y".
 Dataset load_csv(const std::filesystem::path& path, const std::vector<std::string>& targets = {"y"});
 
+/// The 8x8 handwritten digits: the repository's data/digits/digits.csv (scikit-learn's copy of
+/// the UCI test set, BSD licence; data/digits/README.md), or a file of the same form at `path`.
+/// x is [1797, 64]: each image's pixels row by row, integers 0..16 as floats; y is [1797, 1],
+/// the digit 0..9. Reshape x to [N, 8, 8, 1] for Keras or [N, 1, 8, 8] for PyTorch. Errors name
+/// the file and the row of a value out of range or a missing column.
+Dataset digits(const std::filesystem::path& path);
+
 }  // namespace duet::datasets

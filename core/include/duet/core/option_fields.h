@@ -24,7 +24,11 @@ enum class Meaning {
   momentum,
   dampening,
   nesterov,
-  weight_decay,
+  weight_decay,            ///< coupled: an L2 term added to the gradient (PyTorch's SGD, Adam, ...)
+  decoupled_weight_decay,  ///< p shrunk by lr * wd before the update (Keras 3, PyTorch's AdamW)
+  clipnorm,                ///< each gradient's L2 norm limited (Keras)
+  global_clipnorm,         ///< the L2 norm of all gradients together limited (Keras)
+  clipvalue,               ///< each gradient value clamped (Keras)
   epsilon,
   beta1,
   beta2,

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "duet/core/device.h"
 #include "duet/core/dtype.h"
 #include "duet/core/indexing.h"
 #include "duet/core/shape.h"
@@ -26,6 +27,9 @@ namespace duet {
 
 template <typename T>
 struct TensorImpl;
+
+/// The name PyTorch's autograd gives the node of Duet's op `op` ("add" -> "AddBackward0").
+std::string pytorch_node_name(const char* op);
 
 /// One recorded op: what backward needs to send the output's gradient to the inputs. Each op
 /// stores its backward closure in a subclass (detail::ClosureNode), so a node and its captured
@@ -39,6 +43,9 @@ struct GradNode {
   bool released = false;  ///< set once a backward pass without retain_graph has run through it
 
   virtual ~GradNode() = default;
+  /// The node's name as PyTorch's autograd shows it (`y.grad_fn()->name()`: AddBackward0,
+  /// MulBackward0, MeanBackward0, ...); grad_fn is a libtorch name, so its nodes use libtorch's.
+  std::string name() const { return pytorch_node_name(op); }
   /// Adds each input's gradient, given the output and its gradient.
   virtual void backward(const TensorImpl<T>& out, const Array& grad_out) = 0;
   /// Frees the inputs and whatever the closure saved; the node stays as a marker.
@@ -138,6 +145,14 @@ class BasicTensor {
   /// A copy read as `dtype`: to int64 truncates toward zero, to bool tests != 0. Converting to
   /// the tensor's own dtype returns the tensor itself, as PyTorch does.
   BasicTensor to(DType dtype) const;
+  /// Duet computes on the CPU only: to(kCPU) returns this tensor, any other device is an error.
+  BasicTensor to(const Device& device) const;
+  BasicTensor to(const Device& device, DType dtype) const { return to(device).to(dtype); }
+  Device device() const { return Device(DeviceType::CPU); }
+  bool is_cpu() const { return true; }
+  bool is_cuda() const { return false; }
+  /// The node that made this tensor (null for a leaf), as libtorch's grad_fn().
+  const std::shared_ptr<GradNode<T>>& grad_fn() const { return impl().grad_fn; }
   /// item() converted to U (item<float>(), item<std::int64_t>(), item<bool>()).
   template <typename U>
   U item() const {
@@ -176,6 +191,16 @@ class BasicTensor {
   BasicTensor square() const;
   BasicTensor clamp(double min, double max) const;
   BasicTensor mm(const BasicTensor& other) const;
+  /// The p-norm of all elements, (sum |x|^p)^(1/p) (p = 2 by default), composed of
+  /// differentiable ops (so its grad_fn is the last of them, not PyTorch's NormBackward).
+  BasicTensor norm(double p = 2) const;
+  /// The p-norm along `dim`.
+  BasicTensor norm(double p, std::int64_t dim, bool keepdim = false) const;
+  /// This tensor broadcast to `other`'s shape (a copy, in the graph).
+  BasicTensor expand_as(const BasicTensor& other) const;
+  /// Whether every (any) element is non-zero, as a bool scalar.
+  BasicTensor all() const;
+  BasicTensor any() const;
   BasicTensor matmul(const BasicTensor& other) const;
 
   /// Same values, new shape; one size may be -1. Duet copies where PyTorch shares storage.

@@ -18,14 +18,18 @@ using LossFn = std::function<Tensor(const Tensor& y_true, const Tensor& y_pred)>
 struct Loss {
   std::string name;  ///< Keras' function name, e.g. "binary_crossentropy"
   LossFn fn;
+  /// The loss of each sample [N], before the batch mean: what sample and class weights multiply.
+  LossFn per_sample;
 };
 
 Loss MeanSquaredError();
 Loss MeanAbsoluteError();
 Loss Huber(float delta = 1.0f);
-/// from_logits: y_pred holds logits rather than probabilities.
-Loss BinaryCrossentropy(bool from_logits = false);
-Loss CategoricalCrossentropy(bool from_logits = false);
+/// from_logits: y_pred holds logits rather than probabilities. label_smoothing in [0, 1] moves
+/// each target towards 0.5: y (1 - ls) + 0.5 ls (keras/src/losses/losses.py).
+Loss BinaryCrossentropy(bool from_logits = false, float label_smoothing = 0.0f);
+/// label_smoothing moves each one-hot row towards 1 / C: y (1 - ls) + ls / C.
+Loss CategoricalCrossentropy(bool from_logits = false, float label_smoothing = 0.0f);
 /// y_true holds class indices, shape [N] or [N, 1].
 Loss SparseCategoricalCrossentropy(bool from_logits = false);
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <utility>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,12 @@ struct FitOptions {
   std::optional<std::pair<Tensor, Tensor>> validation_data = std::nullopt;
   /// Callbacks by value or shared_ptr (see callbacks::CallbackRef).
   std::vector<callbacks::CallbackRef> callbacks = {};
+  /// Keras' class_weight: each sample's loss is multiplied by the weight of its class (argmax of a
+  /// one-hot row, else the rounded value; classes not listed weigh 1), and the batch loss is still
+  /// the sum divided by the batch size, not by the sum of the weights.
+  std::map<std::int64_t, float> class_weight = {};
+  /// One weight per sample of x ([N] or [N, 1]), applied as class_weight is; not with class_weight.
+  Tensor sample_weight = {};
 };
 
 struct EvaluateOptions {
@@ -122,11 +129,19 @@ class Sequential {
   /// printed by summary().
   std::string summary_text() const;
   void summary() const;
-  /// Weights in Duet's tensor file format (docs/file-format.md) under "<layer>/<weight>" names
-  /// ("dense/kernel"), written atomically; loading checks every name and shape before changing
-  /// anything.
+  /// Writes Keras 3's weight file (docs/file-format.md): `path` must end in ".weights.h5", as
+  /// Keras requires; an HDF5 file with each layer's variables as datasets
+  /// layers/<layer kind>/vars/0, 1, ... (kernel, bias; trainable variables first), written
+  /// atomically. Real Keras 3 loads it into the same architecture with model.load_weights.
   void save_weights(const std::filesystem::path& path) const;
+  /// Reads weights by extension, as Keras 3 does: ".weights.h5" (Keras 3's layout), ".h5" or
+  /// ".hdf5" (Keras 2's layout: attributes layer_names / weight_names); a file in Duet's earlier
+  /// DUETTNSR format loads whatever its name. Every count and shape is checked before anything
+  /// changes; an error names the file, the path inside it and the layer that does not fit.
   void load_weights(const std::filesystem::path& path);
+  /// Where each layer's variables live in a Keras 3 weight file: "layers/dense",
+  /// "layers/dense_1", ... (keras/src/saving/saving_lib.py names them by class, not layer.name).
+  std::vector<std::string> weight_file_paths() const;
 
   /// Set by a callback (or by you, from one) to end fit() after the current batch.
   bool stop_training = false;
@@ -157,6 +172,10 @@ class Sequential {
   /// The layers applied in order, without the input checks of call().
   Tensor forward(const Tensor& x, bool training);
   void require_compiled(const char* what) const;
+  // weights_file.cpp: one reader per file layout; each returns get_weights()-ordered values.
+  std::vector<Tensor> keras3_weights(const std::string& bytes, const std::string& file) const;
+  std::vector<Tensor> keras2_weights(const std::string& bytes, const std::string& file) const;
+  std::vector<Tensor> legacy_duet_weights(const std::string& bytes, const std::string& file) const;
   /// The last axis of output_shape(): what the loss and metrics see per sample.
   std::int64_t output_dim() const;
 

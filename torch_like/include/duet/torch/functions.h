@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <sstream>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -77,7 +79,49 @@ inline Tensor log_softmax(const Tensor& x, std::int64_t dim) { return duet::log_
 Tensor dropout(const Tensor& x, double p, bool train);
 /// Mean negative log-likelihood of log-probabilities [N, C] at int64 class indices [N].
 Tensor nll_loss(const Tensor& input, const Tensor& target);
+
+/// at::Reduction, the integer reductions of libtorch's free loss functions:
+/// `torch::nll_loss(output, target, /*weight=*/{}, torch::Reduction::Sum)`.
+namespace Reduction {
+enum Reduction : std::int64_t { None, Mean, Sum };
+}  // namespace Reduction
+/// nll_loss with libtorch's full signature. Class weights are not supported (an undefined
+/// `weight`, `{}`, is required) and ignore_index must be left at -100: either is one clear error.
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, std::int64_t reduction = Reduction::Mean,
+                std::int64_t ignore_index = -100);
+/// Smooth L1 (Huber divided by beta), libtorch's torch::smooth_l1_loss(input, target,
+/// reduction, beta), as nn::SmoothL1Loss.
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, std::int64_t reduction = Reduction::Mean,
+                      double beta = 1.0);
+/// Binary cross-entropy of probabilities, torch::binary_cross_entropy(input, target, weight,
+/// reduction), as nn::BCELoss. Element weights are not supported (`weight` must be undefined).
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight = {},
+                            std::int64_t reduction = Reduction::Mean);
 /// Mean squared error.
 Tensor mse_loss(const Tensor& input, const Tensor& target);
 
 }  // namespace duet::torch
+
+/// libtorch's AT_ASSERT(condition): throws duet::Error naming the condition, file and line when
+/// it is false (as libtorch throws c10::Error).
+#ifndef AT_ASSERT
+#define AT_ASSERT(condition)                                                                       \
+  do {                                                                                             \
+    if (!(condition)) ::duet::torch::detail::assert_failed(#condition, __FILE__, __LINE__);        \
+  } while (false)
+#endif
+
+namespace duet::torch {
+/// c10::str: the arguments streamed into one string, `torch::str("sample-", 3, ".pt")`.
+template <typename... Args>
+std::string str(const Args&... args) {
+  std::ostringstream out;
+  (out << ... << args);
+  return out.str();
+}
+}  // namespace duet::torch
+
+namespace duet::torch::detail {
+/// AT_ASSERT's error.
+[[noreturn]] void assert_failed(const char* condition, const char* file, int line);
+}  // namespace duet::torch::detail

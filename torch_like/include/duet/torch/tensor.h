@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "duet/core/device.h"
 #include "duet/core/ops.h"
 #include "duet/core/random.h"
 #include "duet/core/tensor.h"
@@ -38,17 +39,41 @@ inline constexpr ScalarType kBool = DType::boolean;
 /// libtorch's spelling of a dtype: "Float", "Double", "Long", "Bool".
 const char* toString(ScalarType dtype);
 
-/// How a factory builds its tensor (c10::TensorOptions): a dtype and requires_grad, set by
-/// chained calls. A dtype converts to options, so `torch::zeros({2}, torch::kLong)` works.
+/// libtorch's devices (c10::Device): code may name CUDA, but Duet computes on the CPU only, so
+/// every use of a CUDA device (x.to(device), model->to(device), a factory given one) is one
+/// clear error, and torch::cuda::is_available() is false.
+using duet::Device;
+using duet::DeviceType;
+inline constexpr DeviceType kCPU = DeviceType::CPU;
+inline constexpr DeviceType kCUDA = DeviceType::CUDA;
+
+namespace cuda {
+/// False: Duet has no CUDA backend (code written for libtorch then takes its CPU branch).
+inline bool is_available() { return false; }
+/// 0 CUDA devices.
+inline std::int64_t device_count() { return 0; }
+}  // namespace cuda
+
+/// How a factory builds its tensor (c10::TensorOptions): a dtype, a device and requires_grad,
+/// set by chained calls. A dtype or a device converts to options, so `torch::zeros({2},
+/// torch::kLong)` and `torch::randn({2}, device)` work.
 class TensorOptions {
  public:
   TensorOptions() = default;
   TensorOptions(ScalarType dtype) : dtype_(dtype) {}  // NOLINT: implicit, as in libtorch
+  TensorOptions(Device device) : device_(device) {}   // NOLINT: implicit, as in libtorch
+  TensorOptions(DeviceType device) : device_(device) {}  // NOLINT: implicit, as in libtorch
   TensorOptions dtype(ScalarType dtype) const {
     TensorOptions o = *this;
     o.dtype_ = dtype;
     return o;
   }
+  TensorOptions device(Device device) const {
+    TensorOptions o = *this;
+    o.device_ = device;
+    return o;
+  }
+  Device device() const { return device_; }
   TensorOptions requires_grad(bool on) const {
     TensorOptions o = *this;
     o.requires_grad_ = on;
@@ -59,11 +84,14 @@ class TensorOptions {
 
  private:
   std::optional<ScalarType> dtype_;
+  Device device_ = Device(DeviceType::CPU);
   bool requires_grad_ = false;
 };
 /// torch::dtype(torch::kLong) and torch::requires_grad(), the options' free-function spellings.
 inline TensorOptions dtype(ScalarType dtype) { return TensorOptions().dtype(dtype); }
 inline TensorOptions requires_grad(bool on = true) { return TensorOptions().requires_grad(on); }
+/// torch::device(device): options on `device` (the CPU; see Device).
+inline TensorOptions device(Device device) { return TensorOptions().device(device); }
 
 /// The values of torch::tensor: a number or nested braces of any depth, `{{1.0, 2.0}, {3.0,
 /// 4.0}}` (libtorch's TensorDataContainer). Whole-number literals make an int64 tensor, decimals

@@ -2,6 +2,7 @@
 /// keras.layers.Dense: outputs = activation(inputs @ kernel + bias), kernel [in, out].
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,10 +11,13 @@
 namespace duet::keras::layers {
 
 struct DenseOptions {
-  std::string activation = "linear";  ///< linear | relu | sigmoid | tanh | softmax
+  std::string activation = "linear";  ///< a name of activation_names()
   bool use_bias = true;
   std::string kernel_initializer = "glorot_uniform";
   std::string bias_initializer = "zeros";
+  /// Penalties added to the loss: keras.regularizers.L2(0.01) etc. (none by default)
+  std::optional<regularizers::Regularizer> kernel_regularizer = std::nullopt;
+  std::optional<regularizers::Regularizer> bias_regularizer = std::nullopt;
   std::vector<std::int64_t> input_shape = {};  ///< on the first layer: the feature shape, e.g. {1}
 };
 

@@ -15,6 +15,7 @@
 #include "duet/core/random.h"
 #include "duet/core/shape.h"
 #include "duet/core/tensor.h"
+#include "duet/keras/regularizers.h"
 
 namespace duet::keras::layers {
 
@@ -23,6 +24,8 @@ struct Weight {
   std::string name;  ///< "kernel", "bias", "mean", ...; a model file stores it as "<layer>/<name>"
   Tensor value;      ///< a handle: writing its values (mutable_data) changes the layer
   bool trainable = true;
+  /// The penalty Keras adds to the loss for this weight (kernel_regularizer, bias_regularizer).
+  std::optional<regularizers::Regularizer> regularizer = std::nullopt;
 };
 
 /// add_weight()'s arguments, with Keras' names and defaults (keras/src/layers/layer.py).
@@ -31,6 +34,7 @@ struct WeightSpec {
   Shape shape = {};                             ///< a scalar unless given
   std::string initializer = "glorot_uniform";   ///< a keras.initializers name
   bool trainable = true;
+  std::optional<regularizers::Regularizer> regularizer = std::nullopt;  ///< its penalty in the loss
 };
 
 class Layer {
@@ -57,6 +61,9 @@ class Layer {
   std::vector<Weight> weights() const;
   std::vector<Tensor> trainable_weights() const;
   std::vector<Tensor> non_trainable_weights() const;
+  /// The penalties of the weights' regularizers, from their current values (Keras 3's
+  /// Layer.losses); fit and evaluate add their sum to the loss.
+  std::vector<Tensor> losses() const;
   /// The number of values in all weights (Keras' count_params).
   std::int64_t count_params() const;
 

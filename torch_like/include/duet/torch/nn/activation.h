@@ -1,9 +1,12 @@
 /// @file
-/// Parameter-free layers: torch.nn.ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, Identity, Flatten,
-/// Dropout. Each `XImpl` is the module and `X` its libtorch-style holder.
+/// Parameter-free layers: torch.nn.ReLU, Sigmoid, Tanh, ELU, SELU, GELU, LeakyReLU, Softplus,
+/// SiLU, Hardsigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout. Each `XImpl` is the module
+/// and `X` its libtorch-style holder; options carry PyTorch's defaults
+/// (torch/nn/modules/activation.py).
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "duet/torch/arg.h"
 #include "duet/torch/nn/module.h"
@@ -30,6 +33,97 @@ class TanhImpl : public Module {
   std::string type_name() const override { return "Tanh"; }
 };
 TORCH_MODULE(Tanh);
+
+/// ELUOptions().alpha(0.5)
+struct ELUOptions {
+  /// the value the negative branch tends to: alpha (e^x - 1)
+  DUET_TORCH_ARG(double, alpha) = 1.0;
+};
+
+/// x for x > 0, alpha (e^x - 1) otherwise.
+class ELUImpl : public Module {
+ public:
+  explicit ELUImpl(const ELUOptions& opts = {}) : options(opts) {}
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "ELU"; }
+  std::string extra_repr() const override;
+  ELUOptions options;
+};
+TORCH_MODULE(ELU);
+
+/// scale * elu(x, alpha) with SELU's fixed constants.
+class SELUImpl : public Module {
+ public:
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "SELU"; }
+};
+TORCH_MODULE(SELU);
+
+/// GELUOptions().approximate("tanh")
+struct GELUOptions {
+  /// "none" (exact, x Phi(x)) or "tanh" (the tanh approximation)
+  DUET_TORCH_ARG(std::string, approximate) = "none";
+};
+
+class GELUImpl : public Module {
+ public:
+  explicit GELUImpl(const GELUOptions& opts = {});
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "GELU"; }
+  std::string extra_repr() const override { return "approximate='" + options.approximate() + "'"; }
+  GELUOptions options;
+};
+TORCH_MODULE(GELU);
+
+/// LeakyReLUOptions().negative_slope(0.2)
+struct LeakyReLUOptions {
+  /// the slope for x <= 0; PyTorch's default 0.01 (Keras: 0.2 for the function, 0.3 for the layer)
+  DUET_TORCH_ARG(double, negative_slope) = 1e-2;
+};
+
+class LeakyReLUImpl : public Module {
+ public:
+  explicit LeakyReLUImpl(const LeakyReLUOptions& opts = {}) : options(opts) {}
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "LeakyReLU"; }
+  std::string extra_repr() const override;
+  LeakyReLUOptions options;
+};
+TORCH_MODULE(LeakyReLU);
+
+/// SoftplusOptions().beta(2).threshold(10)
+struct SoftplusOptions {
+  /// log(1 + e^(beta x)) / beta
+  DUET_TORCH_ARG(double, beta) = 1.0;
+  /// above beta x > threshold the output is x itself
+  DUET_TORCH_ARG(double, threshold) = 20.0;
+};
+
+class SoftplusImpl : public Module {
+ public:
+  explicit SoftplusImpl(const SoftplusOptions& opts = {});
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "Softplus"; }
+  std::string extra_repr() const override;
+  SoftplusOptions options;
+};
+TORCH_MODULE(Softplus);
+
+/// x sigmoid(x) (Keras: silu / swish).
+class SiLUImpl : public Module {
+ public:
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "SiLU"; }
+};
+TORCH_MODULE(SiLU);
+
+/// relu6(x + 3) / 6: 0 at x <= -3, 1 at x >= 3 (as Keras 3's hard_sigmoid; not tfjs' 0.2 x + 0.5).
+class HardsigmoidImpl : public Module {
+ public:
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "Hardsigmoid"; }
+};
+TORCH_MODULE(Hardsigmoid);
 
 /// SoftmaxOptions(1); a dim converts to it, so `Softmax(1)` works.
 struct SoftmaxOptions {

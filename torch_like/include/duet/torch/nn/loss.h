@@ -35,10 +35,97 @@ struct LossReductionOptions {
 };
 using MSELossOptions = LossReductionOptions;
 using L1LossOptions = LossReductionOptions;
-using BCELossOptions = LossReductionOptions;
-using BCEWithLogitsLossOptions = LossReductionOptions;
-using CrossEntropyLossOptions = LossReductionOptions;
 using NLLLossOptions = LossReductionOptions;
+
+/// BCELossOptions().weight(w): w multiplies each element's loss (broadcast over rows); the mean
+/// still divides by the number of elements.
+struct BCELossOptions : LossReductionOptions {
+  using LossReductionOptions::LossReductionOptions;
+  /// per-element rescaling, broadcast against the input
+  BCELossOptions& weight(Tensor value) {
+    weight_ = std::move(value);
+    return *this;
+  }
+  /// the weight, or an undefined tensor
+  const Tensor& weight() const noexcept { return weight_; }
+  using LossReductionOptions::reduction;
+  /// sets the reduction, keeping the builder's type
+  BCELossOptions& reduction(const reduction_t& value) {
+    LossReductionOptions::reduction(value);
+    return *this;
+  }
+
+ private:
+  Tensor weight_;
+};
+
+/// BCEWithLogitsLossOptions().weight(w).pos_weight(p): pos_weight multiplies the positive term,
+/// w ((1 - y) z + (1 + (p - 1) y) softplus(-z)) (torch.nn.BCEWithLogitsLoss).
+struct BCEWithLogitsLossOptions : LossReductionOptions {
+  using LossReductionOptions::LossReductionOptions;
+  /// per-element rescaling, broadcast against the input
+  BCEWithLogitsLossOptions& weight(Tensor value) {
+    weight_ = std::move(value);
+    return *this;
+  }
+  /// the weight, or an undefined tensor
+  const Tensor& weight() const noexcept { return weight_; }
+  /// weight of positive examples, one per output column
+  BCEWithLogitsLossOptions& pos_weight(Tensor value) {
+    pos_weight_ = std::move(value);
+    return *this;
+  }
+  /// the positive weight, or an undefined tensor
+  const Tensor& pos_weight() const noexcept { return pos_weight_; }
+  using LossReductionOptions::reduction;
+  /// sets the reduction, keeping the builder's type
+  BCEWithLogitsLossOptions& reduction(const reduction_t& value) {
+    LossReductionOptions::reduction(value);
+    return *this;
+  }
+
+ private:
+  Tensor weight_, pos_weight_;
+};
+
+/// CrossEntropyLossOptions().weight(w).ignore_index(-100).label_smoothing(0.1)
+/// (torch.nn.CrossEntropyLoss; aten/src/ATen/native/LossNLL.cpp). With class weights the mean
+/// divides by the sum of the weights of the samples' classes.
+struct CrossEntropyLossOptions : LossReductionOptions {
+  using LossReductionOptions::LossReductionOptions;
+  /// one weight per class
+  CrossEntropyLossOptions& weight(Tensor value) {
+    weight_ = std::move(value);
+    return *this;
+  }
+  /// the class weights, or an undefined tensor
+  const Tensor& weight() const noexcept { return weight_; }
+  /// a class index whose samples are left out (class-index targets only)
+  CrossEntropyLossOptions& ignore_index(std::int64_t value) {
+    ignore_index_ = value;
+    return *this;
+  }
+  /// the ignored index
+  std::int64_t ignore_index() const noexcept { return ignore_index_; }
+  /// mixes the target with the uniform distribution, in [0, 1]
+  CrossEntropyLossOptions& label_smoothing(double value) {
+    label_smoothing_ = value;
+    return *this;
+  }
+  /// the smoothing
+  double label_smoothing() const noexcept { return label_smoothing_; }
+  using LossReductionOptions::reduction;
+  /// sets the reduction, keeping the builder's type
+  CrossEntropyLossOptions& reduction(const reduction_t& value) {
+    LossReductionOptions::reduction(value);
+    return *this;
+  }
+
+ private:
+  Tensor weight_;
+  std::int64_t ignore_index_ = -100;
+  double label_smoothing_ = 0.0;
+};
 
 /// HuberLossOptions().reduction(torch::kSum).delta(0.5)
 struct HuberLossOptions : LossReductionOptions {
@@ -149,8 +236,12 @@ TORCH_MODULE(SmoothL1Loss);
 class BCELossImpl : public Loss {
  public:
   explicit BCELossImpl(const std::string& reduction = "mean") : Loss(reduction, "BCELoss") {}
-  explicit BCELossImpl(const BCELossOptions& options) : BCELossImpl(::duet::torch::reduction_name(options.reduction())) {}
+  explicit BCELossImpl(const BCELossOptions& options)
+      : Loss(::duet::torch::reduction_name(options.reduction()), "BCELoss"), weight_(options.weight()) {}
   Tensor forward(const Tensor& input, const Tensor& target) const override;
+
+ private:
+  Tensor weight_;
 };
 TORCH_MODULE(BCELoss);
 
@@ -158,8 +249,14 @@ TORCH_MODULE(BCELoss);
 class BCEWithLogitsLossImpl : public Loss {
  public:
   explicit BCEWithLogitsLossImpl(const std::string& reduction = "mean") : Loss(reduction, "BCEWithLogitsLoss") {}
-  explicit BCEWithLogitsLossImpl(const BCEWithLogitsLossOptions& options) : BCEWithLogitsLossImpl(::duet::torch::reduction_name(options.reduction())) {}
+  explicit BCEWithLogitsLossImpl(const BCEWithLogitsLossOptions& options)
+      : Loss(::duet::torch::reduction_name(options.reduction()), "BCEWithLogitsLoss"),
+        weight_(options.weight()),
+        pos_weight_(options.pos_weight()) {}
   Tensor forward(const Tensor& input, const Tensor& target) const override;
+
+ private:
+  Tensor weight_, pos_weight_;
 };
 TORCH_MODULE(BCEWithLogitsLoss);
 
@@ -168,8 +265,13 @@ TORCH_MODULE(BCEWithLogitsLoss);
 class CrossEntropyLossImpl : public Loss {
  public:
   explicit CrossEntropyLossImpl(const std::string& reduction = "mean") : Loss(reduction, "CrossEntropyLoss") {}
-  explicit CrossEntropyLossImpl(const CrossEntropyLossOptions& options) : CrossEntropyLossImpl(::duet::torch::reduction_name(options.reduction())) {}
+  explicit CrossEntropyLossImpl(const CrossEntropyLossOptions& options);
   Tensor forward(const Tensor& input, const Tensor& target) const override;
+
+ private:
+  std::vector<float> weight_;  ///< empty: every class weighs 1
+  std::int64_t ignore_index_ = -100;
+  float label_smoothing_ = 0.0f;
 };
 TORCH_MODULE(CrossEntropyLoss);
 

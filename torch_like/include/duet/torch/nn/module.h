@@ -40,6 +40,10 @@ class Module {
   std::vector<Tensor> parameters(bool recurse = true) const;
   /// Parameters by dotted name, in registration order: `named_parameters()["fc1.weight"]`.
   OrderedDict<std::string, Tensor> named_parameters(bool recurse = true) const;
+  /// Buffers (state that is not trained, e.g. BatchNorm's running_mean), by dotted name in
+  /// registration order (model.named_buffers()).
+  OrderedDict<std::string, Tensor> named_buffers(bool recurse = true) const;
+  std::vector<Tensor> buffers(bool recurse = true) const;
   std::vector<Module*> children() const;
   const std::vector<std::pair<std::string, Module*>>& named_children() const { return children_; }
 
@@ -47,10 +51,14 @@ class Module {
   void train(bool on = true);
   void eval() { train(false); }
   bool is_training() const { return training_; }
+  /// libtorch's model->to(device): Duet's parameters live on the CPU, so kCPU changes nothing
+  /// and any other device is one clear error (optionally with a dtype, which must be kFloat).
+  void to(const Device& device, bool non_blocking = false);
   /// Zeroes the .grad of every parameter (optimizer.zero_grad does the same for its list).
   void zero_grad();
 
-  /// Parameter values by dotted name, as copies (model.state_dict()).
+  /// Parameter and buffer values by dotted name, as copies (model.state_dict()): each module's
+  /// own parameters, then its own buffers, then its children's, as PyTorch's _save_to_state_dict.
   std::vector<std::pair<std::string, Tensor>> state_dict() const;
   /// Copies values in by name. Every name and shape is checked before anything changes, so a
   /// mismatched dict is an error that leaves the module untouched. strict: the names must match
@@ -79,6 +87,8 @@ class Module {
  public:
   /// Registers (and returns) a parameter. It requires grad unless `requires_grad` is false.
   Tensor& register_parameter(const std::string& name, Tensor value, bool requires_grad = true);
+  /// Registers (and returns) a buffer: saved in state_dict, never trained, never requires grad.
+  Tensor& register_buffer(const std::string& name, Tensor value);
   /// Registers a child held as a member of this module (it must outlive nothing but its parent).
   template <typename M>
     requires std::derived_from<M, Module>
@@ -102,9 +112,13 @@ class Module {
 
  private:
   void add_child(const std::string& name, Module* child);
-  void collect(const std::string& prefix, bool recurse, std::vector<std::pair<std::string, Tensor>>& out) const;
+  enum class Entries { parameters, buffers, state };
+  void collect(const std::string& prefix, bool recurse, Entries which,
+               std::vector<std::pair<std::string, Tensor>>& out) const;
+  void check_new_name(const std::string& name, const char* what) const;
 
   std::vector<std::pair<std::string, Tensor>> parameters_;
+  std::vector<std::pair<std::string, Tensor>> buffers_;
   std::vector<std::pair<std::string, Module*>> children_;
   std::vector<std::shared_ptr<Module>> owned_;
   bool training_ = true;

@@ -1,0 +1,148 @@
+// "batch_norm" and "layer_norm": Keras' BatchNormalization / LayerNormalization (axis -1) against
+// PyTorch's BatchNorm1d / BatchNorm2d / LayerNorm, each side with its own defaults (experiment
+// format v2): Keras momentum 0.99 and epsilon 1e-3, PyTorch momentum 0.1 and eps 1e-5. Keras'
+// gamma, beta, moving_mean, moving_variance are PyTorch's weight, bias, running_mean, running_var.
+#include <fmt/format.h>
+
+#include "duet/compare/experiment.h"
+#include "duet/core/error.h"
+#include "duet/core/ops.h"
+#include "duet/keras/layers/batch_normalization.h"
+#include "duet/torch/nn/normalization.h"
+#include "layers/layer_kind.h"
+
+namespace duet::compare {
+
+namespace {
+
+// Channels-last [N, L, C] sequences around a BatchNorm1d, which normalises dim 1 of [N, C, L].
+class ChannelsLastBatchNorm : public torch::nn::Module {
+ public:
+  explicit ChannelsLastBatchNorm(std::shared_ptr<torch::nn::BatchNorm1dImpl> bn) : bn_(std::move(bn)) {
+    register_module("bn", bn_);
+  }
+  Tensor forward(const Tensor& input) override { return bn_->forward(input.transpose(1, 2)).transpose(1, 2); }
+  std::string type_name() const override { return "ChannelsLast"; }
+
+ private:
+  std::shared_ptr<torch::nn::BatchNorm1dImpl> bn_;
+};
+
+// The channel count: Keras' last axis of the sample.
+std::int64_t channels(const LayerContext& ctx, const char* type) {
+  if (ctx.input.rank() < 1 || ctx.input.rank() > 3) {
+    throw Error(fmt::format("{} ({}): takes samples of rank 1 to 3 (features, sequences, images), got {}", ctx.path,
+                            type, ctx.input.str()));
+  }
+  return ctx.input[ctx.input.rank() - 1];
+}
+
+OptionSpec epsilon_option(const char* key, double value) {
+  return {.key = key, .type = OptionType::number, .default_value = value, .minimum = 0.0};
+}
+
+class BatchNormKind : public LayerKind {
+ public:
+  std::string type() const override { return "batch_norm"; }
+  std::vector<OptionSpec> shared_options() const override { return {}; }
+  std::vector<OptionSpec> keras_options() const override {
+    return {{.key = "momentum", .type = OptionType::number, .default_value = 0.99, .minimum = 0.0, .maximum = 1.0},
+            epsilon_option("epsilon", 1e-3)};
+  }
+  std::vector<OptionSpec> torch_options() const override {
+    return {{.key = "momentum", .type = OptionType::number, .default_value = 0.1, .minimum = 0.0, .maximum = 1.0},
+            epsilon_option("eps", 1e-5)};
+  }
+  Shape output_shape(const LayerSpec&, const LayerContext& ctx) const override {
+    channels(ctx, "batch_norm");
+    return ctx.input;
+  }
+  std::vector<std::pair<std::string, Shape>> weight_shapes(const LayerSpec&, const LayerContext& ctx) const override {
+    const Shape c{channels(ctx, "batch_norm")};
+    return {{"gamma", c}, {"beta", c}, {"moving_mean", c}, {"moving_variance", c}};
+  }
+  keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext&) const override {
+    return keras::layers::BatchNormalization({.momentum = static_cast<float>(spec.keras_number("momentum")),
+                                              .epsilon = static_cast<float>(spec.keras_number("epsilon"))});
+  }
+  TorchLayer torch_layer(const LayerSpec& spec, const LayerContext& ctx) const override {
+    const auto options = torch::nn::BatchNormOptions(channels(ctx, "batch_norm"))
+                             .momentum(spec.torch_number("momentum"))
+                             .eps(spec.torch_number("eps"));
+    TorchLayer t;
+    std::shared_ptr<torch::nn::BatchNormImplBase> bn;
+    if (ctx.input.rank() == 3) {  // images: NCHW
+      bn = std::make_shared<torch::nn::BatchNorm2dImpl>(options);
+      t.modules.push_back(bn);
+    } else {
+      auto bn1d = std::make_shared<torch::nn::BatchNorm1dImpl>(options);
+      bn = bn1d;
+      // [N, C] and NCL signals as they are; batch-first sequences [N, L, C] transposed around it.
+      if (ctx.input.rank() == 2 && !ctx.torch_channels_first) {
+        t.modules.push_back(std::make_shared<ChannelsLastBatchNorm>(bn1d));
+      } else {
+        t.modules.push_back(bn1d);
+      }
+    }
+    t.load = [bn](const NamedWeights& w) {
+      bn->weight.mutable_data() = weight(w, "gamma").data();
+      bn->bias.mutable_data() = weight(w, "beta").data();
+      bn->running_mean.mutable_data() = weight(w, "moving_mean").data();
+      bn->running_var.mutable_data() = weight(w, "moving_variance").data();
+    };
+    t.report = [bn] {
+      return NamedWeights{{"gamma", bn->weight.detach()},
+                          {"beta", bn->bias.detach()},
+                          {"moving_mean", bn->running_mean.detach()},
+                          {"moving_variance", bn->running_var.detach()}};
+    };
+    return t;
+  }
+};
+
+class LayerNormKind : public LayerKind {
+ public:
+  std::string type() const override { return "layer_norm"; }
+  std::vector<OptionSpec> shared_options() const override { return {}; }
+  std::vector<OptionSpec> keras_options() const override { return {epsilon_option("epsilon", 1e-3)}; }
+  std::vector<OptionSpec> torch_options() const override { return {epsilon_option("eps", 1e-5)}; }
+  Shape output_shape(const LayerSpec&, const LayerContext& ctx) const override {
+    if (ctx.torch_channels_first) {
+      throw Error(fmt::format("{} (layer_norm): PyTorch holds this {} sample channels-first, where LayerNorm's last "
+                              "dim is not Keras' last axis; use it on features or sequences",
+                              ctx.path, ctx.input.str()));
+    }
+    channels(ctx, "layer_norm");
+    return ctx.input;
+  }
+  std::vector<std::pair<std::string, Shape>> weight_shapes(const LayerSpec&, const LayerContext& ctx) const override {
+    const Shape c{channels(ctx, "layer_norm")};
+    return {{"gamma", c}, {"beta", c}};
+  }
+  keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext&) const override {
+    return keras::layers::LayerNormalization({.epsilon = static_cast<float>(spec.keras_number("epsilon"))});
+  }
+  TorchLayer torch_layer(const LayerSpec& spec, const LayerContext& ctx) const override {
+    auto ln = std::make_shared<torch::nn::LayerNormImpl>(
+        torch::nn::LayerNormOptions({channels(ctx, "layer_norm")}).eps(spec.torch_number("eps")));
+    TorchLayer t;
+    t.modules.push_back(ln);
+    t.load = [ln](const NamedWeights& w) {
+      ln->weight.mutable_data() = weight(w, "gamma").data();
+      ln->bias.mutable_data() = weight(w, "beta").data();
+    };
+    t.report = [ln] { return NamedWeights{{"gamma", ln->weight.detach()}, {"beta", ln->bias.detach()}}; };
+    return t;
+  }
+};
+
+}  // namespace
+
+std::vector<std::unique_ptr<LayerKind>> normalization_kinds() {
+  std::vector<std::unique_ptr<LayerKind>> kinds;
+  kinds.push_back(std::make_unique<BatchNormKind>());
+  kinds.push_back(std::make_unique<LayerNormKind>());
+  return kinds;
+}
+
+}  // namespace duet::compare

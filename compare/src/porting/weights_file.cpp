@@ -1,0 +1,84 @@
+// duet-compare --weights FILE: the experiment's initial weights from a real checkpoint. A Keras
+// file loads into the experiment's Keras model; a PyTorch state_dict loads module by module into
+// the experiment's PyTorch modules, and each layer kind's own mapping (layers/*.cpp: dense
+// transpose, flatten rows, and whatever later kinds add) reports them in Keras' layout.
+#include <fmt/format.h>
+
+#include "duet/compare/porting.h"
+#include "duet/core/error.h"
+#include "layers/layer_kind.h"
+#include "porting/layouts.h"
+
+namespace duet::compare {
+
+namespace {
+
+bool is_keras_file(const std::string& name) {
+  return name.ends_with(".weights.h5") || name.ends_with(".h5") || name.ends_with(".hdf5");
+}
+
+std::vector<NamedWeights> from_keras_file(const Experiment& e, const std::filesystem::path& path) {
+  keras::Sequential model;
+  walk_layers(sample_shape(e.x), e.layers, false,
+              [&](const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx) {
+                model.add(kind.keras_layer(spec, ctx));
+              });
+  model.build(sample_shape(e.x));
+  model.load_weights(path);  // its errors name the file, the HDF5 path and the layer
+  std::vector<NamedWeights> out;
+  for (const auto& layer : model.layers()) {
+    NamedWeights w;
+    for (const auto& v : layer->weights()) w.emplace_back(v.name, v.value.detach());
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+std::vector<NamedWeights> from_state_dict(const Experiment& e, const std::filesystem::path& path) {
+  const std::string file = path.string();
+  const auto groups = porting::group_by_module(torch::load(path));
+  std::vector<TorchLayer> layers;
+  std::vector<std::string> where;
+  walk_layers(sample_shape(e.x), e.layers, false,
+              [&](const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx) {
+                layers.push_back(kind.torch_layer(spec, ctx));
+                where.push_back(fmt::format("{} ({})", ctx.path, spec.type));
+              });
+  // The file's modules with state, in order, against the experiment's.
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    for (const auto& module : layers[i].modules) {
+      if (module->state_dict().empty()) continue;
+      if (next >= groups.size()) {
+        throw Error(fmt::format("{}: does not fit the experiment's layers: {} needs a {}, the file has no module left "
+                                "(it has {} modules with state)",
+                                file, where[i], module->type_name(), groups.size()));
+      }
+      try {
+        module->load_state_dict(groups[next].local);
+      } catch (const Error& err) {
+        throw Error(fmt::format("{}: does not fit the experiment's layers: {} against the file's module '{}': {}", file,
+                                where[i], groups[next].prefix, err.what()));
+      }
+      ++next;
+    }
+  }
+  if (next < groups.size()) {
+    throw Error(fmt::format("{}: does not fit the experiment's layers: the file's module '{}' has no layer left for it "
+                            "(the experiment has {} modules with state)",
+                            file, groups[next].prefix, next));
+  }
+  std::vector<NamedWeights> out;
+  for (const auto& layer : layers) out.push_back(layer.report());
+  return out;
+}
+
+}  // namespace
+
+Experiment with_weights_file(Experiment experiment, const std::filesystem::path& path) {
+  experiment.initial_weights =
+      is_keras_file(path.string()) ? from_keras_file(experiment, path) : from_state_dict(experiment, path);
+  return experiment;
+}
+
+}  // namespace duet::compare

@@ -1,0 +1,85 @@
+// The comparator's batch_norm, layer_norm, activation and dropout layers: each side's defaults
+// and overrides, weights reported in Keras' names, the reasons --explain gives, and bad input.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "duet/compare/experiment.h"
+#include "duet/compare/report.h"
+#include "support/test_helpers.h"
+
+namespace duet::compare {
+namespace {
+
+using test::error_of;
+
+std::string experiment(const std::string& layers, int batch_size = 4) {
+  return fmt::format(R"({{"data": {{"x": [[0.5, -1.0], [1.5, 0.0], [-0.5, 3.0], [2.5, 1.0]],
+                         "y": [[1.0], [0.0], [1.0], [0.5]]}},
+      "epochs": 2, "batch_size": {}, "shuffle": false, "layers": {},
+      "keras": {{"optimizer": {{"name": "sgd", "learning_rate": 0.1}}, "loss": "mse"}},
+      "torch": {{"optimizer": {{"name": "sgd", "lr": 0.1}}, "loss": {{"name": "mse"}}}}}})",
+                     batch_size, layers);
+}
+
+std::string joined(const std::vector<std::string>& reasons) {
+  std::string s;
+  for (const auto& r : reasons) s += r + "\n";
+  return s;
+}
+
+TEST(NormalizationKinds, BatchNormReportsKerasNamesAndEachSidesRunningStatistics) {
+  const Experiment e = parse_experiment_text(
+      experiment(R"([{"type": "batch_norm"}, {"type": "activation", "activation": "leaky_relu"},
+                     {"type": "dropout", "rate": 0.0}, {"units": 1}])"),
+      ".");
+  const Report r = run(e);
+  ASSERT_EQ(r.keras.weights.size(), 4u);
+  std::vector<std::string> names;
+  for (const auto& [name, _] : r.torch.weights[0]) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"gamma", "beta", "moving_mean", "moving_variance"}));
+  EXPECT_TRUE(r.keras.weights[1].empty());
+  // The first column's batch mean is 1 at both steps (one batch per epoch, two epochs), from 0:
+  // Keras keeps 0.99 of the old value, 1 - 0.99^2 = 0.0199; PyTorch keeps 0.9, 1 - 0.9^2 = 0.19.
+  EXPECT_NEAR(weight(r.keras.weights[0], "moving_mean").data()[0], 0.0199f, 1e-6f);
+  EXPECT_NEAR(weight(r.torch.weights[0], "moving_mean").data()[0], 0.19f, 1e-6f);
+  const std::string why = joined(explain_differences(e));
+  EXPECT_NE(why.find("momentum=0.99 weighs the OLD"), std::string::npos) << why;
+  EXPECT_NE(why.find("unbiased batch variance"), std::string::npos) << why;
+  EXPECT_NE(why.find("epsilon: Keras 0.001, PyTorch 1e-05"), std::string::npos) << why;
+  EXPECT_NE(why.find("leaky_relu"), std::string::npos) << why;
+  EXPECT_NE(why.find("Dropout"), std::string::npos) << why;
+}
+
+TEST(NormalizationKinds, SideOptionsOverrideTheDefaults) {
+  // Keras momentum 0.9 is PyTorch's 0.1, and equal epsilons: one rule apart from the variance.
+  const Experiment e = parse_experiment_text(
+      experiment(R"([{"units": 2}, {"type": "batch_norm", "keras": {"momentum": 0.9, "epsilon": 1e-5}},
+                     {"type": "layer_norm", "torch": {"eps": 1e-3}}, {"units": 1}])"),
+      ".");
+  const std::string why = joined(explain_differences(e));
+  EXPECT_NE(why.find("the same rule"), std::string::npos) << why;
+  EXPECT_EQ(why.find("batch_norm, epsilon"), std::string::npos) << why;
+  EXPECT_EQ(why.find("layer_norm, epsilon"), std::string::npos) << why;
+  EXPECT_EQ(error_of([&] { run(e); }), "(no error)");
+}
+
+TEST(NormalizationKinds, BadInputIsOneClearError) {
+  // A batch of one row in training: Keras trains on it, PyTorch refuses it.
+  const std::string one_row = error_of(
+      [] { run(parse_experiment_text(experiment(R"([{"units": 2}, {"type": "batch_norm"}, {"units": 1}])", 1), ".")); });
+  EXPECT_NE(one_row.find("Expected more than 1 value per channel when training"), std::string::npos) << one_row;
+  const std::string negative = error_of([] {
+    parse_experiment_text(experiment(R"([{"units": 2}, {"type": "batch_norm", "torch": {"eps": -1}}, {"units": 1}])"),
+                          ".");
+  });
+  EXPECT_NE(negative.find("eps"), std::string::npos) << negative;
+  const std::string unknown = error_of([] {
+    parse_experiment_text(experiment(R"([{"type": "activation", "activation": "mish"}, {"units": 1}])"), ".");
+  });
+  EXPECT_NE(unknown.find("mish"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("hard_sigmoid"), std::string::npos) << "lists the valid names: " << unknown;
+}
+
+}  // namespace
+}  // namespace duet::compare
