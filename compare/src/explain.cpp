@@ -28,6 +28,33 @@ std::int64_t sum_factor(const Experiment& e, std::int64_t batch) {
   return batch * (per_row ? 1 : e.y.shape()[1]);
 }
 
+// The sequence layers' differences (docs/framework-differences.md, "recurrent ..." rows).
+void explain_sequence_layers(const Experiment& e, std::vector<std::string>& reasons) {
+  bool two_biases = false, recurrent = false, embedding = false;
+  for (const auto& layer : e.layers) {
+    if (layer.type == "simple_rnn" || layer.type == "lstm") two_biases = two_biases || layer.flag("use_bias");
+    recurrent = recurrent || layer.type == "simple_rnn" || layer.type == "lstm" || layer.type == "gru";
+    embedding = embedding || layer.type == "embedding";
+  }
+  if (two_biases) {
+    reasons.push_back(
+        "Recurrent biases: Keras' SimpleRNN and LSTM keep one bias per gate block, PyTorch's RNN and LSTM two "
+        "(bias_ih and bias_hh; the initial Keras bias goes into bias_ih, bias_hh starts at 0, and the reported bias "
+        "is their sum). Both PyTorch biases receive the bias gradient, so under SGD the summed bias moves twice as "
+        "far per step as Keras' bias. (A GRU with reset_after keeps two bias rows in Keras too: no difference.)");
+  }
+  if (!e.initial_weights && recurrent) {
+    reasons.push_back(
+        "Recurrent initial weights: Keras draws kernels from glorot_uniform, recurrent kernels orthogonal (QR of a "
+        "normal matrix, columns times the sign of R's diagonal) and zero biases with the LSTM forget block at 1 "
+        "(unit_forget_bias); PyTorch draws every weight and both biases from U(+-1/sqrt(units)).");
+  }
+  if (!e.initial_weights && embedding) {
+    reasons.push_back("Embedding initial weights: Keras U(-0.05, 0.05), PyTorch N(0, 1): tables about 30x larger "
+                      "on the PyTorch side.");
+  }
+}
+
 std::string torch_scheduler_text(const TorchSchedulerConfig& s) {
   if (s.name == "step_lr") return fmt::format("StepLR(step_size={}, gamma={:g})", s.step_size, s.gamma);
   if (s.name == "multistep_lr") return fmt::format("MultiStepLR(milestones=[{}], gamma={:g})", fmt::join(s.milestones, ", "), s.gamma);
@@ -217,6 +244,7 @@ std::vector<std::string> explain_differences(const Experiment& e) {
     reasons.push_back("Binary cross-entropy guards: Keras clips probabilities to [1e-7, 1 - 1e-7]; PyTorch's BCELoss "
                       "clamps each log at -100. They differ only for predictions within 1e-7 of 0 or 1.");
   }
+  explain_sequence_layers(e, reasons);
   if (!e.initial_weights) {
     reasons.push_back(
         "Initial weights: none are given, so each side draws its framework's defaults. Keras' Dense uses "

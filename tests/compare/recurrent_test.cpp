@@ -106,6 +106,10 @@ TEST(SequenceLayers, PyTorchsTwoBiasesTakeTwiceTheBiasStep) {
     const auto torch_step = r.torch.weights[0][2].second.data() - initial[2].second.data();
     EXPECT_GT(keras_step.abs().maxCoeff(), 1e-4) << type;
     EXPECT_LE((torch_step - 2.0f * keras_step).abs().maxCoeff(), 1e-6) << type << " bias";
+    // --explain names the rule
+    bool named = false;
+    for (const auto& reason : explain_differences(e)) named = named || reason.find("twice as far") != std::string::npos;
+    EXPECT_TRUE(named) << type;
   }
 }
 
