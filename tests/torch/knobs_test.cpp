@@ -21,9 +21,9 @@ TEST(WeightDecay, AdamWDecouplesAdamCouples) {
     opt.step();
     return w.item();
   };
-  EXPECT_NEAR(one_step(std::type_identity<optim::AdamW>{}, optim::AdamWOptions{.lr = 0.1f, .eps = 0.0f, .weight_decay = 0.5f}),
+  EXPECT_NEAR(one_step(std::type_identity<optim::AdamW>{}, optim::AdamWFields{.lr = 0.1f, .eps = 0.0f, .weight_decay = 0.5f}),
               1.8f, 1e-6f);
-  EXPECT_NEAR(one_step(std::type_identity<optim::Adam>{}, optim::AdamOptions{.lr = 0.1f, .eps = 0.0f, .weight_decay = 0.5f}),
+  EXPECT_NEAR(one_step(std::type_identity<optim::Adam>{}, optim::AdamFields{.lr = 0.1f, .eps = 0.0f, .weight_decay = 0.5f}),
               1.9f, 1e-6f);
 }
 

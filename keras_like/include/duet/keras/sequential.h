@@ -131,7 +131,7 @@ class Sequential {
   void summary() const;
   /// Writes Keras 3's weight file (docs/file-format.md): `path` must end in ".weights.h5", as
   /// Keras requires; an HDF5 file with each layer's variables as datasets
-  /// layers/<layer kind>/vars/0, 1, ... (kernel, bias; trainable variables first), written
+  /// `layers/<layer kind>/vars/0`, `1`, ... (kernel, bias; trainable variables first), written
   /// atomically. Real Keras 3 loads it into the same architecture with model.load_weights.
   void save_weights(const std::filesystem::path& path) const;
   /// Reads weights by extension, as Keras 3 does: ".weights.h5" (Keras 3's layout), ".h5" or
