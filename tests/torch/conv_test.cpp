@@ -41,7 +41,8 @@ void expect_close(const Tensor& actual, const std::vector<float>& expected, cons
 TEST(Conv, InitialisationMatchesRealPyTorch) {
   // kaiming_uniform(a = sqrt(5)) on fan_in = in_channels x prod(kernel_size): bound 1/sqrt(fan_in)
   // for weight and bias; a fan_in of in_channels alone would give bounds sqrt(k) to 3x wider.
-  for (const auto& c : reference()["init"]) {
+  const json ref = reference();  // a named copy: the loop must not range over a destroyed temporary
+  for (const auto& c : ref["init"]) {
     manual_seed(c["seed"].get<std::uint64_t>());
     for (const auto& l : c["layers"]) {
       const auto cin = l["in_channels"].get<std::int64_t>(), cout = l["out_channels"].get<std::int64_t>();
