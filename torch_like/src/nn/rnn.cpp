@@ -16,11 +16,6 @@
 namespace duet::torch::nn {
 
 namespace {
-template <typename Options>
-auto common_of(const Options& o) {
-  return std::make_tuple(o.input_size(), o.hidden_size(), o.num_layers(), o.bias(), o.batch_first(), o.dropout(),
-                         o.bidirectional());
-}
 recurrent::Activation<float> tanh_fn() {
   return [](const Tensor& x) { return duet::tanh(x); };
 }
@@ -119,7 +114,7 @@ Tensor last_step(const Tensor& outputs) { return time_step(outputs, outputs.shap
 RNNImpl::RNNImpl(std::int64_t input_size, std::int64_t hidden_size, Generator* generator)
     : RNNImpl(RNNOptions(input_size, hidden_size), generator) {}
 RNNImpl::RNNImpl(const RNNOptions& o, Generator* generator)
-    : RNNImplBase("RNN", 1, std::make_from_tuple<Common>(common_of(o)), generator), options(o) {}
+    : RNNImplBase("RNN", 1, common_of(o), generator), options(o) {}
 
 std::tuple<Tensor, Tensor> RNNImpl::forward(const Tensor& input, const Tensor& hx) {
   auto [x, unbatched] = batch_first_input(input);
@@ -141,7 +136,7 @@ std::tuple<Tensor, Tensor> RNNImpl::forward(const Tensor& input, const Tensor& h
 LSTMImpl::LSTMImpl(std::int64_t input_size, std::int64_t hidden_size, Generator* generator)
     : LSTMImpl(LSTMOptions(input_size, hidden_size), generator) {}
 LSTMImpl::LSTMImpl(const LSTMOptions& o, Generator* generator)
-    : RNNImplBase("LSTM", 4, std::make_from_tuple<Common>(common_of(o)), generator), options(o) {}
+    : RNNImplBase("LSTM", 4, common_of(o), generator), options(o) {}
 
 std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTMImpl::forward(const Tensor& input,
                                                                   std::optional<std::tuple<Tensor, Tensor>> hx) {
@@ -167,7 +162,7 @@ std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTMImpl::forward(const Tensor& i
 GRUImpl::GRUImpl(std::int64_t input_size, std::int64_t hidden_size, Generator* generator)
     : GRUImpl(GRUOptions(input_size, hidden_size), generator) {}
 GRUImpl::GRUImpl(const GRUOptions& o, Generator* generator)
-    : RNNImplBase("GRU", 3, std::make_from_tuple<Common>(common_of(o)), generator), options(o) {}
+    : RNNImplBase("GRU", 3, common_of(o), generator), options(o) {}
 
 std::tuple<Tensor, Tensor> GRUImpl::forward(const Tensor& input, const Tensor& hx) {
   auto [x, unbatched] = batch_first_input(input);

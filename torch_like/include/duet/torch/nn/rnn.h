@@ -98,6 +98,12 @@ class RNNImplBase : public Module {
     double dropout;
     bool bidirectional;
   };
+  /// The shared fields of RNNOptions, LSTMOptions or GRUOptions.
+  template <typename Options>
+  static Common common_of(const Options& o) {
+    return Common{o.input_size(), o.hidden_size(), o.num_layers(), o.bias(), o.batch_first(), o.dropout(),
+                  o.bidirectional()};
+  }
   /// `gates`: 1 (RNN), 4 (LSTM), 3 (GRU); `name` for messages and printing.
   RNNImplBase(const char* name, std::int64_t gates, Common common, Generator* generator);
 
@@ -124,6 +130,12 @@ class RNNImplBase : public Module {
   std::vector<LayerWeights> layers_;
 };
 
+// RNN, LSTM and GRU return tuples and take an optional state, as in libtorch; their forward hides
+// Module's one-tensor forward on purpose (clang's -Woverloaded-virtual silenced for the three).
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Woverloaded-virtual"
+#endif
 /// An Elman RNN: h_t = tanh (or relu)(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh).
 class RNNImpl : public RNNImplBase {
  public:
@@ -160,5 +172,8 @@ class GRUImpl : public RNNImplBase {
   GRUOptions options;
 };
 TORCH_MODULE(GRU);
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 }  // namespace duet::torch::nn
