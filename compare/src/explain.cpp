@@ -245,14 +245,7 @@ std::vector<std::string> explain_differences(const Experiment& e) {
                       "clamps each log at -100. They differ only for predictions within 1e-7 of 0 or 1.");
   }
   explain_sequence_layers(e, reasons);
-  if (!e.initial_weights) {
-    reasons.push_back(
-        "Initial weights: none are given, so each side draws its framework's defaults. Keras' Dense uses "
-        "glorot_uniform for the kernel (U(+-sqrt(6/(fan_in+fan_out)))) and zeros for the bias; PyTorch's "
-        "Linear uses kaiming_uniform(a=sqrt(5)), i.e. U(+-1/sqrt(fan_in)), for the weight and U(+-1/sqrt(fan_in)) "
-        "for the bias. Different starting points end at different places after a finite number of epochs; "
-        "give \"initial_weights\" to start both from the same values.");
-  }
+  explain_initialisers(e, reasons);  // layers/explain_layouts.cpp
   if (keras_batch != torch_batch) {
     reasons.push_back(fmt::format("Batch sizes differ: Keras {} rows per step, PyTorch {}{}.", keras_batch, torch_batch,
                                   e.batch_size || e.keras.batch_size ? "" : " (Keras' fit() defaults to 32)"));
@@ -267,6 +260,7 @@ std::vector<std::string> explain_differences(const Experiment& e) {
   } else if (e.keras_shuffle() && e.torch_shuffle()) {
     reasons.push_back("Both sides shuffle, each with its own generator, so their batches differ epoch by epoch.");
   }
+  explain_layouts(e, reasons);            // flatten order, kernel layout, measured (layers/explain_layouts.cpp)
   explain_layer_differences(e, reasons);  // batch_norm, layer_norm, activations, dropout (layers/explain_layers.cpp)
   if (reasons.empty()) {
     reasons.push_back("The two sides are configured identically: same loss, reduction, optimiser, batches and "

@@ -105,8 +105,26 @@ std::vector<std::array<std::string, 3>> settings_rows(const Experiment& e) {
   rows.push_back({"optimizer", keras_settings(e.keras.optimizer).text, torch_settings(e.torch.optimizer).text});
   rows.push_back({"batches", batches_text(e.keras_batch_size(), e.keras_shuffle(), e.x.shape()[0]),
                   batches_text(e.torch_batch_size(), e.torch_shuffle(), e.x.shape()[0])});
-  rows.push_back({"initial weights", e.initial_weights ? "given" : "glorot_uniform / zeros",
-                  e.initial_weights ? "given" : "kaiming_uniform(a=sqrt(5)) / uniform"});
+  if (e.initial_weights) {
+    rows.push_back({"initial weights", "given", "given"});
+  } else {
+    // Each side's defaults for the layer families present (explain.cpp words them in full).
+    bool recurrent = false, embedding = false;
+    for (const auto& layer : e.layers) {
+      recurrent = recurrent || layer.type == "simple_rnn" || layer.type == "lstm" || layer.type == "gru";
+      embedding = embedding || layer.type == "embedding";
+    }
+    std::string keras = "glorot_uniform / zeros", torch = "kaiming_uniform(a=sqrt(5)) / uniform";
+    if (recurrent) {
+      keras += ", orthogonal recurrent kernels";
+      torch += ", recurrent U(+-1/sqrt(units))";
+    }
+    if (embedding) {
+      keras += ", embeddings U(-0.05, 0.05)";
+      torch += ", embeddings N(0, 1)";
+    }
+    rows.push_back({"initial weights", keras, torch});
+  }
   if (const auto folded = folded_activation(e); !folded.empty()) {
     rows.push_back({"final activation", folded + " in the model", folded + " folded into the loss"});
   }

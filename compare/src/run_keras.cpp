@@ -61,6 +61,13 @@ std::vector<NamedWeights> named_weights(const keras::Sequential& model) {
 
 std::vector<NamedWeights> keras_default_weights(const Experiment& e) { return named_weights(build_keras_model(e)); }
 
+Tensor keras_predictions_at(const Experiment& e, const std::vector<NamedWeights>& weights) {
+  keras::Sequential model = build_keras_model(e);
+  for (std::size_t i = 0; i < model.layers().size(); ++i)
+    for (auto& v : model.layers()[i]->weights()) v.value.mutable_data() = weight(weights.at(i), v.name).data();
+  return model.predict(e.predict);
+}
+
 std::string keras_summary_text(const Experiment& e) { return build_keras_model(e).summary_text(); }
 
 std::vector<double> keras_losses_at(const Experiment& e, const std::vector<std::vector<NamedWeights>>& points) {

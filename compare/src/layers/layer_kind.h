@@ -123,6 +123,12 @@ std::vector<std::unique_ptr<LayerKind>> activation_kinds();
 struct Experiment;
 /// Appends the reasons the layers of `e` give for a gap between the sides (explain.cpp).
 void explain_layer_differences(const Experiment& e, std::vector<std::string>& reasons);
+/// Appends the flatten-order and kernel-layout reasons, each with the error a naive port of the
+/// weights would make on e's inputs (explain_layouts.cpp).
+void explain_layouts(const Experiment& e, std::vector<std::string>& reasons);
+/// Appends the default initialisers of each side for the layer types of `e`, when no initial
+/// weights are given (explain_layouts.cpp).
+void explain_initialisers(const Experiment& e, std::vector<std::string>& reasons);
 std::vector<std::unique_ptr<LayerKind>> conv_kinds();
 std::vector<std::unique_ptr<LayerKind>> pooling_kinds();
 std::vector<std::unique_ptr<LayerKind>> flatten_kinds();
