@@ -12,6 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as kerasConv from './keras_conv.mjs';
 import { denseLayers, NOT_KERAS3 } from './keras_norm.mjs';
+import * as lossKnobs from './keras_loss_knobs.mjs';
+import * as kerasSeq from './keras_seq.mjs';
 
 function loadExperiment(file) {
   const e = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -56,6 +58,8 @@ function optimizer(cfg) {
 }
 
 function loss(cfg) {
+  const knob = lossKnobs.loss(tf, cfg);  // label_smoothing / from_logits: keras_loss_knobs.mjs
+  if (knob) return knob;
   const name = typeof cfg === 'string' ? cfg : cfg.name;
   const names = {
     mean_squared_error: 'meanSquaredError', mse: 'meanSquaredError',
@@ -76,6 +80,7 @@ function loss(cfg) {
 async function run(e) {
   const opt = optimizer(e.keras.optimizer);
   if (!opt || e.layers.some((l) => NOT_KERAS3.has(l.activation))) return null;
+  if (kerasSeq.handles(e)) return kerasSeq.hasGru(e) ? null : kerasSeq.run(e, opt, loss(e.keras.loss ?? 'mean_squared_error'));  // v2: keras_seq.mjs
   if (kerasConv.handles(e)) return kerasConv.run(e, opt, loss(e.keras.loss ?? 'mean_squared_error'));  // v2: keras_conv.mjs
   const model = tf.sequential();
   e.layers.forEach((l, i) => {
@@ -90,7 +95,7 @@ async function run(e) {
   const rows = e.data.x.length;
   const batchSize = Math.min(e.keras.batch_size ?? e.batch_size ?? 32, rows);
   const history = await model.fit(tf.tensor2d(e.data.x), tf.tensor2d(e.data.y), {
-    epochs: e.epochs, batchSize, shuffle: false, verbose: 0,
+    epochs: e.epochs, batchSize, shuffle: false, verbose: 0, ...lossKnobs.fitArgs(e),
   });
   const predictions = model.predict(tf.tensor2d(e.predict ?? e.data.x)).arraySync();
   const w = model.getWeights().map((t) => t.arraySync());

@@ -30,6 +30,7 @@ import os
 
 import torch
 
+import keras3_sequence
 import keras_knobs
 from common import batch_size, load_experiment, write_report
 
@@ -126,6 +127,8 @@ def keras_loss(name, y_true, y_pred):
 
 
 def run(e):
+    if keras3_sequence.handles(e):  # issue 16's sequence layers: keras3_sequence.py
+        return keras3_sequence.run(e, KerasRules, keras_loss, ACT, batch_size)
     weights = []
     for w in e["initial_weights"]:
         weights.append(torch.tensor(w["kernel"], dtype=torch.float32, requires_grad=True))

@@ -18,6 +18,7 @@ import torch
 
 import torch_conv
 import torch_knobs
+import torch_seq
 from common import batch_size, class_index_targets, load_experiment, write_report
 
 ACTIVATIONS = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
@@ -96,6 +97,8 @@ def targets(e):
 
 
 def run(e):
+    if torch_seq.handles(e):  # v2 sequence models: tools/golden/torch_seq.py
+        return torch_seq.run(e, loss_fn, optimizer, targets, folded, batch_size)
     if torch_conv.handles(e):  # v2 convolutional models: tools/golden/torch_conv.py
         return torch_conv.run(e, loss_fn, optimizer, targets, folded, batch_size)
     torch.manual_seed(e.get("seed", 0))

@@ -11,18 +11,21 @@
 // filterWidth)), while its forward pass, and TensorFlow's forward and AvgPoolGrad, divide by the
 // cells inside the input; so no golden uses 'same' average pooling (make_conv_scenarios.py).
 import * as tf from '@tensorflow/tfjs';
+import * as norm from './keras_norm_layers.mjs';
 
 const LAYERS = new Set(['conv1d', 'conv2d', 'max_pool1d', 'avg_pool1d', 'max_pool2d', 'avg_pool2d',
   'global_avg_pool1d', 'global_avg_pool2d', 'global_max_pool2d', 'flatten']);
 
-// Whether the experiment has any layer besides dense (v1 files stay with gen_keras.mjs).
+// Whether the experiment has any layer besides dense, or a dense layer without bias (v1 files stay
+// with gen_keras.mjs).
 export function handles(e) {
-  return e.layers.some((l) => (l.type ?? 'dense') !== 'dense');
+  return e.layers.some((l) => (l.type ?? 'dense') !== 'dense' || l.use_bias === false);
 }
 
 function layerOf(l, inputShape) {
   const type = l.type ?? 'dense';
   const common = inputShape ? { inputShape } : {};
+  if (norm.KINDS.has(type)) return norm.layerOf(tf, l, common);  // issue 15: keras_norm_layers.mjs
   if (type !== 'dense' && !LAYERS.has(type)) throw new Error('keras_conv: unknown layer type ' + type);
   switch (type) {
     case 'dense':
@@ -58,13 +61,12 @@ export async function run(e, opt, lossFn) {
   const model = tf.sequential();
   const inputShape = tf.tensor(e.data.x).shape.slice(1);
   e.layers.forEach((l, i) => model.add(layerOf(l, i === 0 ? inputShape : undefined)));
-  const weights = [];
+  // Per layer: a model's setWeights wants every trainable weight before the non-trainable ones.
   e.layers.forEach((l, i) => {
     const w = e.initial_weights[i];
-    if (w.kernel) weights.push(tf.tensor(w.kernel));
-    if (w.bias) weights.push(tf.tensor(w.bias));
+    const ws = norm.weightNames(l).filter((name) => w[name]).map((name) => tf.tensor(w[name]));
+    if (ws.length) model.layers[i].setWeights(ws);
   });
-  model.setWeights(weights);
   model.compile({ optimizer: opt, loss: lossFn });
   const rows = e.data.x.length;
   const batchSize = Math.min(e.keras.batch_size ?? e.batch_size ?? 32, rows);
@@ -72,10 +74,9 @@ export async function run(e, opt, lossFn) {
     epochs: e.epochs, batchSize, shuffle: false, verbose: 0,
   });
   const predictions = model.predict(tf.tensor(e.predict ?? e.data.x)).arraySync();
-  const layers = model.layers.map((layer) => {
+  const layers = model.layers.map((layer, i) => {
     const ws = layer.getWeights().map((t) => t.arraySync());
-    if (ws.length === 0) return {};
-    return ws.length === 2 ? { kernel: ws[0], bias: ws[1] } : { kernel: ws[0] };
+    return Object.fromEntries(norm.weightNames(e.layers[i]).slice(0, ws.length).map((n, k) => [n, ws[k]]));
   });
   return { predictions, loss_history: history.history.loss, weights: layers };
 }

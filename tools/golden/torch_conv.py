@@ -11,6 +11,8 @@ average pooling, global pooling, flatten, dense, as duet-compare's PyTorch side 
 """
 import torch
 
+import torch_norm_layers
+
 ACTIVATIONS = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
                "softmax": lambda: torch.nn.Softmax(dim=-1)}
 SPATIAL = {"conv1d", "max_pool1d", "avg_pool1d", "global_avg_pool1d"}
@@ -21,8 +23,8 @@ class Unsupported(Exception):
 
 
 def handles(e):
-    """Whether the experiment has any layer besides dense (v1 files are left to gen_torch.py)."""
-    return any(l.get("type", "dense") != "dense" for l in e["layers"])
+    """Whether the experiment has any layer besides dense (v1 files are left to gen_torch.py), or a dense layer without bias."""
+    return any(l.get("type", "dense") != "dense" or not l.get("use_bias", True) for l in e["layers"])
 
 
 def pair(v):
@@ -145,7 +147,7 @@ def build(e, fold):
                 return r
             b.reporters.append(report)
             shape = [layer["units"]]
-        else:
+        elif not torch_norm_layers.add(b, kind, layer, w, shape, ACTIVATIONS):  # issue 15: torch_norm_layers.py
             raise SystemExit("torch_conv: unknown layer type " + kind)
         flattened_from = None
         if kind in ("conv1d", "conv2d", "dense") and act != "linear" and not (last and fold):
@@ -178,6 +180,7 @@ def run(e, loss_fn, optimizer, targets, folded, batch_size):
             opt.step()
             total += loss.item() * xb.shape[0]
         history.append(float(torch.tensor(total / n, dtype=torch.float32)))
+    model.eval()  # predictions in inference mode (batch norm's running statistics), as duet-compare
     with torch.no_grad():
         xp = to_torch_layout(torch.tensor(e.get("predict", e["data"]["x"]), dtype=torch.float32), e)
         out = model(xp)

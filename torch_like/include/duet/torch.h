@@ -19,6 +19,7 @@
 #include "duet/torch/nn/embedding.h"
 #include "duet/torch/nn/functional.h"
 #include "duet/torch/nn/functional/basic.h"
+#include "duet/torch/nn/kl_div_loss.h"
 #include "duet/torch/nn/linear.h"
 #include "duet/torch/nn/loss.h"
 #include "duet/torch/nn/module.h"
@@ -38,3 +39,4 @@
 #include "duet/torch/serialization.h"
 #include "duet/torch/tensor.h"
 #include "duet/torch/utils/data.h"
+#include "duet/torch/warning.h"
