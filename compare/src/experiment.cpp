@@ -19,6 +19,7 @@
 #include "duet/core/error.h"
 #include "duet/compare/torch_losses.h"
 #include "layers/layer_kind.h"
+#include "loss_options.h"
 #include "duet/keras/losses.h"
 #include "duet/core/excerpt.h"
 #include "duet/core/file_io.h"
@@ -560,22 +561,20 @@ void parse_keras(const json& j, KerasConfig& k) {
                                                     "keras.class_weight (fit's class_weight)"},
                                          {"pos_weight", "is BCEWithLogitsLoss' (torch.loss.pos_weight); Keras has "
                                                         "keras.class_weight"}});
-      check_keys(l, {"name", "delta", "from_logits", "label_smoothing"}, "keras.loss");
+      const auto keys = keras_loss_keys();  // the loss options table (compare/src/loss_options.cpp)
+      check_keys(l, std::set<std::string>(keys.begin(), keys.end()), "keras.loss");
       if (!l.contains("name")) fail("keras.loss", "needs \"name\"");
       k.loss = string(l["name"], "keras.loss.name");
       if (l.contains("delta")) k.huber_delta = positive_or_zero(l["delta"], "keras.loss.delta");
-      const bool cross_entropy = k.loss == "binary_crossentropy" || k.loss == "categorical_crossentropy" ||
-                                 k.loss == "sparse_categorical_crossentropy";
-      if (l.contains("from_logits")) {
-        if (!cross_entropy) fail("keras.loss.from_logits", fmt::format("{} takes no from_logits", excerpt(k.loss)));
-        k.from_logits = boolean(l["from_logits"], "keras.loss.from_logits");
-      }
-      if (l.contains("label_smoothing")) {
-        if (k.loss != "binary_crossentropy" && k.loss != "categorical_crossentropy") {
-          fail("keras.loss.label_smoothing", fmt::format("{} takes no label_smoothing (binary_crossentropy and "
-                                                         "categorical_crossentropy do)",
-                                                         excerpt(k.loss)));
+      // A loss's own option on another loss: "<loss> takes no <key> (<the losses that do>)".
+      for (const auto& [key, _] : l.items()) {
+        if (key != "name" && !keras_loss_takes(k.loss, key)) {
+          fail(fmt::format("keras.loss.{}", key),
+               fmt::format("{} takes no {} ({})", excerpt(k.loss), key, keras_losses_taking(key)));
         }
+      }
+      if (l.contains("from_logits")) k.from_logits = boolean(l["from_logits"], "keras.loss.from_logits");
+      if (l.contains("label_smoothing")) {
         k.label_smoothing = unit_interval(l["label_smoothing"], "keras.loss.label_smoothing");
       }
     } else {
@@ -607,7 +606,8 @@ void parse_torch(const json& j, TorchConfig& t) {
     const auto& l = j["loss"];
     reject_misplaced(l, "torch.loss", {{"from_logits", "is a Keras loss option; PyTorch's bce_with_logits and "
                                                        "cross_entropy always take logits"}});
-    check_keys(l, {"name", "reduction", "delta", "beta", "label_smoothing", "weight", "pos_weight"}, "torch.loss");
+    const auto keys = torch_loss_keys();  // the loss table's keys (compare/src/torch_losses.cpp)
+    check_keys(l, std::set<std::string>(keys.begin(), keys.end()), "torch.loss");
     if (!l.contains("name")) fail("torch.loss", "needs \"name\"");
     t.loss = string(l["name"], "torch.loss.name");
     const auto names = torch_loss_names();
@@ -620,24 +620,18 @@ void parse_torch(const json& j, TorchConfig& t) {
     }
     if (l.contains("delta")) t.huber_delta = positive_or_zero(l["delta"], "torch.loss.delta");
     if (l.contains("beta")) t.smooth_l1_beta = positive_or_zero(l["beta"], "torch.loss.beta");
-    if (l.contains("label_smoothing")) {
-      if (t.loss != "cross_entropy") {
-        fail("torch.loss.label_smoothing", fmt::format("{} takes no label_smoothing (cross_entropy does)", excerpt(t.loss)));
+    // A loss's own option on another loss: "<loss> takes no <key> (<the losses that do>)".
+    for (const auto& [key, _] : l.items()) {
+      if (key != "name" && !torch_loss_takes(t.loss, key)) {
+        fail(fmt::format("torch.loss.{}", key),
+             fmt::format("{} takes no {} ({})", excerpt(t.loss), key, torch_losses_taking(key)));
       }
+    }
+    if (l.contains("label_smoothing")) {
       t.label_smoothing = unit_interval(l["label_smoothing"], "torch.loss.label_smoothing");
     }
-    if (l.contains("weight")) {
-      if (t.loss != "cross_entropy" && t.loss != "bce" && t.loss != "bce_with_logits") {
-        fail("torch.loss.weight", fmt::format("{} takes no weight (cross_entropy, bce and bce_with_logits do)", excerpt(t.loss)));
-      }
-      t.weight = weight_list(l["weight"], "torch.loss.weight");
-    }
-    if (l.contains("pos_weight")) {
-      if (t.loss != "bce_with_logits") {
-        fail("torch.loss.pos_weight", fmt::format("{} takes no pos_weight (bce_with_logits does)", excerpt(t.loss)));
-      }
-      t.pos_weight = weight_list(l["pos_weight"], "torch.loss.pos_weight");
-    }
+    if (l.contains("weight")) t.weight = weight_list(l["weight"], "torch.loss.weight");
+    if (l.contains("pos_weight")) t.pos_weight = weight_list(l["pos_weight"], "torch.loss.pos_weight");
   }
   if (j.contains("batch_size")) t.batch_size = integer(j["batch_size"], "torch.batch_size");
   if (j.contains("shuffle")) t.shuffle = boolean(j["shuffle"], "torch.shuffle");

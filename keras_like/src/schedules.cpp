@@ -25,17 +25,23 @@ float progress(std::int64_t step, std::int64_t decay_steps, bool staircase) {
 const char* python_bool(bool b) { return b ? "True" : "False"; }
 }  // namespace
 
-ExponentialDecay::ExponentialDecay(float initial_learning_rate, std::int64_t decay_steps, float decay_rate,
-                                   bool staircase)
+RateDecay::RateDecay(const char* schedule, float initial_learning_rate, std::int64_t decay_steps, float decay_rate,
+                     bool staircase)
     : initial_learning_rate_(initial_learning_rate),
       decay_steps_(decay_steps),
       decay_rate_(decay_rate),
       staircase_(staircase) {
-  require_decay_steps(decay_steps, "ExponentialDecay");
+  require_decay_steps(decay_steps, schedule);
 }
 
+float RateDecay::progress(std::int64_t step) const { return schedules::progress(step, decay_steps_, staircase_); }
+
+ExponentialDecay::ExponentialDecay(float initial_learning_rate, std::int64_t decay_steps, float decay_rate,
+                                   bool staircase)
+    : RateDecay("ExponentialDecay", initial_learning_rate, decay_steps, decay_rate, staircase) {}
+
 float ExponentialDecay::operator()(std::int64_t step) const {
-  return initial_learning_rate_ * std::pow(decay_rate_, progress(step, decay_steps_, staircase_));
+  return initial_learning_rate_ * std::pow(decay_rate_, progress(step));
 }
 
 std::string ExponentialDecay::text() const {
@@ -89,15 +95,10 @@ std::string CosineDecay::text() const {
 
 InverseTimeDecay::InverseTimeDecay(float initial_learning_rate, std::int64_t decay_steps, float decay_rate,
                                    bool staircase)
-    : initial_learning_rate_(initial_learning_rate),
-      decay_steps_(decay_steps),
-      decay_rate_(decay_rate),
-      staircase_(staircase) {
-  require_decay_steps(decay_steps, "InverseTimeDecay");
-}
+    : RateDecay("InverseTimeDecay", initial_learning_rate, decay_steps, decay_rate, staircase) {}
 
 float InverseTimeDecay::operator()(std::int64_t step) const {
-  return initial_learning_rate_ / (1.0f + decay_rate_ * progress(step, decay_steps_, staircase_));
+  return initial_learning_rate_ / (1.0f + decay_rate_ * progress(step));
 }
 
 std::string InverseTimeDecay::text() const {

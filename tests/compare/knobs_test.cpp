@@ -157,5 +157,27 @@ TEST(Knobs, LossErrorsNameTheKeyPathAndValue) {
             std::string::npos);
 }
 
+// Which loss takes which option comes from each side's loss table; the error names the losses that do.
+TEST(Knobs, ALossOptionOnAnotherLossNamesTheLossesThatTakeIt) {
+  const std::string torch = R"("torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "cross_entropy"}})";
+  EXPECT_NE(class_error(R"("keras": {"loss": {"name": "sparse_categorical_crossentropy", "label_smoothing": 0.1}}, )" +
+                        torch)
+                .find("keras.loss.label_smoothing: sparse_categorical_crossentropy takes no label_smoothing "
+                      "(binary_crossentropy and categorical_crossentropy do)"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("keras": {"loss": {"name": "mse", "from_logits": true}}, )" + torch)
+                .find("keras.loss.from_logits: mse takes no from_logits (binary_crossentropy, "
+                      "categorical_crossentropy and sparse_categorical_crossentropy do)"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "mse",
+      "weight": [1, 2, 3]}})")
+                .find("torch.loss.weight: mse takes no weight (bce, bce_with_logits and cross_entropy do)"),
+            std::string::npos);
+  EXPECT_NE(class_error(R"("torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "bce",
+      "label_smoothing": 0.1}})")
+                .find("torch.loss.label_smoothing: bce takes no label_smoothing (cross_entropy does)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace duet::compare

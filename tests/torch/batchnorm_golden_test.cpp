@@ -10,20 +10,11 @@
 namespace duet::torch {
 namespace {
 
+using test::expect_close;
 using test::json_tensor;
 
-void expect_close(const Tensor& got, const nlohmann::json& expected, float tol, const std::string& what) {
-  const Tensor want = json_tensor(expected);
-  ASSERT_EQ(got.numel(), want.numel()) << what;
-  for (std::int64_t i = 0; i < got.numel(); ++i) {
-    EXPECT_NEAR(got.data()[i], want.data()[i], tol * (1 + std::abs(want.data()[i]))) << what << " element " << i;
-  }
-}
-
 TEST(BatchNormGolden, DenseBatchNormReluDenseMatchesPyTorch) {
-  const std::string dir = DUET_GOLDEN_DIR;
-  const auto e = test::read_json(dir + "/scenarios/public-v2/batchnorm-dense-defaults.json");
-  const auto expected = test::read_json(dir + "/expected/public-v2/batchnorm-dense-defaults.torch.json");
+  const auto [e, expected] = test::read_public_v2("batchnorm-dense-defaults", "torch");
   nn::Linear fc1(3, 6), fc2(6, 1);
   nn::BatchNorm1d bn(6);
   nn::Sequential model(fc1, bn, nn::ReLU(), fc2);

@@ -6,6 +6,8 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 #include "duet/core/error.h"
 #include "duet/core/normalization.h"
@@ -47,6 +49,15 @@ void check_features(const Tensor& inputs, const Shape& sample, const Layer& laye
   }
 }
 
+// gamma (with scale) and beta (with center), in that order, as both normalisation layers create
+// them (batch_normalization.py and layer_normalization.py build); `add` is the layer's add_weight.
+template <typename Options, typename AddWeight>
+std::pair<Tensor, Tensor> gamma_and_beta(const Options& o, const Shape& shape, AddWeight add) {
+  Tensor g = o.scale ? add({.name = "gamma", .shape = shape, .initializer = o.gamma_initializer}) : Tensor();
+  Tensor b = o.center ? add({.name = "beta", .shape = shape, .initializer = o.beta_initializer}) : Tensor();
+  return {g, b};
+}
+
 }  // namespace
 
 BatchNormalization::BatchNormalization(BatchNormalizationOptions options) : options_(std::move(options)) {
@@ -67,12 +78,8 @@ void BatchNormalization::build(const Shape& input_shape, Generator& generator) {
   forget_weights();
   // batch_normalization.py build: gamma, beta, moving_mean, moving_variance, in that order.
   const Shape shape{input_dim};
-  gamma = options_.scale ? add_weight({.name = "gamma", .shape = shape, .initializer = options_.gamma_initializer},
-                                      generator)
-                         : Tensor();
-  beta = options_.center
-             ? add_weight({.name = "beta", .shape = shape, .initializer = options_.beta_initializer}, generator)
-             : Tensor();
+  std::tie(gamma, beta) =
+      gamma_and_beta(options_, shape, [&](const WeightSpec& spec) { return add_weight(spec, generator); });
   moving_mean = add_weight(
       {.name = "moving_mean", .shape = shape, .initializer = options_.moving_mean_initializer, .trainable = false},
       generator);
@@ -109,12 +116,8 @@ void LayerNormalization::build(const Shape& input_shape, Generator& generator) {
   const std::int64_t input_dim = last_axis(input_shape, *this);
   forget_weights();
   const Shape shape{input_dim};
-  gamma = options_.scale ? add_weight({.name = "gamma", .shape = shape, .initializer = options_.gamma_initializer},
-                                      generator)
-                         : Tensor();
-  beta = options_.center
-             ? add_weight({.name = "beta", .shape = shape, .initializer = options_.beta_initializer}, generator)
-             : Tensor();
+  std::tie(gamma, beta) =
+      gamma_and_beta(options_, shape, [&](const WeightSpec& spec) { return add_weight(spec, generator); });
   mark_built(input_shape);
 }
 

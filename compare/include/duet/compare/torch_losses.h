@@ -1,7 +1,7 @@
 /// @file
 /// The PyTorch-side losses an experiment names ("mse", "cross_entropy", ...), in one table: the
-/// experiment parser's list of names, the module run_torch builds and the class name reports print
-/// all come from it.
+/// experiment parser's names and keys (which loss takes which option), the module run_torch builds
+/// and the class name reports print all come from it.
 #pragma once
 
 #include <memory>
@@ -15,6 +15,13 @@ namespace duet::compare {
 
 /// The names, in the order of the table: mse, l1, huber, smooth_l1, bce, bce_with_logits, cross_entropy.
 std::vector<std::string> torch_loss_names();
+/// Every key `torch.loss` may hold: "name", the keys every loss takes (reduction, delta, beta)
+/// and each loss's own options, in the order of the table.
+std::vector<std::string> torch_loss_keys();
+/// Whether loss `name` takes option `key` (true for the keys every loss takes).
+bool torch_loss_takes(const std::string& name, const std::string& key);
+/// The losses that take `key`, for an error: "cross_entropy does", "bce and bce_with_logits do".
+std::string torch_losses_taking(const std::string& key);
 /// "MSELoss" for "mse"; throws for an unknown name.
 const std::string& torch_loss_class(const std::string& name);
 /// The loss module for the experiment's PyTorch side (reduction, delta, beta applied).

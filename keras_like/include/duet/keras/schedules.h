@@ -22,19 +22,29 @@ class LearningRateSchedule {
   virtual std::string text() const = 0;
 };
 
-/// initial_learning_rate * decay_rate ^ (step / decay_steps); with staircase the exponent is
-/// floored, so the rate drops once every decay_steps steps.
-class ExponentialDecay : public LearningRateSchedule {
- public:
-  ExponentialDecay(float initial_learning_rate, std::int64_t decay_steps, float decay_rate, bool staircase = false);
-  float operator()(std::int64_t step) const override;
-  std::string text() const override;
+/// What ExponentialDecay and InverseTimeDecay share: their four arguments, decay_steps checked
+/// positive, and the decay's progress step / decay_steps (floored with staircase).
+class RateDecay : public LearningRateSchedule {
+ protected:
+  /// `schedule` names the subclass in the error for decay_steps <= 0.
+  RateDecay(const char* schedule, float initial_learning_rate, std::int64_t decay_steps, float decay_rate,
+            bool staircase);
+  /// step / decay_steps in float32, floored with staircase.
+  float progress(std::int64_t step) const;
 
- private:
   float initial_learning_rate_;
   std::int64_t decay_steps_;
   float decay_rate_;
   bool staircase_;
+};
+
+/// initial_learning_rate * decay_rate ^ (step / decay_steps); with staircase the exponent is
+/// floored, so the rate drops once every decay_steps steps.
+class ExponentialDecay : public RateDecay {
+ public:
+  ExponentialDecay(float initial_learning_rate, std::int64_t decay_steps, float decay_rate, bool staircase = false);
+  float operator()(std::int64_t step) const override;
+  std::string text() const override;
 };
 
 /// values[0] while step <= boundaries[0], values[i] while boundaries[i-1] < step <= boundaries[i],
@@ -65,17 +75,11 @@ class CosineDecay : public LearningRateSchedule {
 };
 
 /// initial_learning_rate / (1 + decay_rate * step / decay_steps) (floored with staircase).
-class InverseTimeDecay : public LearningRateSchedule {
+class InverseTimeDecay : public RateDecay {
  public:
   InverseTimeDecay(float initial_learning_rate, std::int64_t decay_steps, float decay_rate, bool staircase = false);
   float operator()(std::int64_t step) const override;
   std::string text() const override;
-
- private:
-  float initial_learning_rate_;
-  std::int64_t decay_steps_;
-  float decay_rate_;
-  bool staircase_;
 };
 
 /// A schedule shared by the optimiser that evaluates it and whoever made it.

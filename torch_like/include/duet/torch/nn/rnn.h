@@ -22,63 +22,47 @@
 
 namespace duet::torch::nn {
 
+/// The options RNN, LSTM and GRU share (libtorch's detail::RNNOptionsBase), each setter returning
+/// the derived options (`Self`) so that chains keep their type.
+template <typename Self>
+class RNNOptionsBase {
+ public:
+  RNNOptionsBase(std::int64_t input_size, std::int64_t hidden_size)
+      : input_size_(input_size), hidden_size_(hidden_size) {}
+  /// the number of expected features in the input
+  DUET_TORCH_ARG_OF(Self, std::int64_t, input_size);
+  /// the number of features in the hidden state
+  DUET_TORCH_ARG_OF(Self, std::int64_t, hidden_size);
+  /// number of recurrent layers stacked on each other
+  DUET_TORCH_ARG_OF(Self, std::int64_t, num_layers) = 1;
+  /// whether the layers use bias_ih and bias_hh
+  DUET_TORCH_ARG_OF(Self, bool, bias) = true;
+  /// input and output are [batch, seq, feature] instead of [seq, batch, feature]
+  DUET_TORCH_ARG_OF(Self, bool, batch_first) = false;
+  /// dropout between layers: Duet supports only 0
+  DUET_TORCH_ARG_OF(Self, double, dropout) = 0.0;
+  /// a reverse direction too: Duet supports only false
+  DUET_TORCH_ARG_OF(Self, bool, bidirectional) = false;
+};
+
 /// RNNOptions(4, 8).nonlinearity(torch::kReLU).num_layers(2)
-struct RNNOptions {
+class RNNOptions : public RNNOptionsBase<RNNOptions> {
+ public:
+  using RNNOptionsBase::RNNOptionsBase;
   /// tanh (the default) or relu
   using nonlinearity_t = std::variant<enumtype::kTanh, enumtype::kReLU>;
-  RNNOptions(std::int64_t input_size, std::int64_t hidden_size) : input_size_(input_size), hidden_size_(hidden_size) {}
-  /// the number of expected features in the input
-  DUET_TORCH_ARG(std::int64_t, input_size);
-  /// the number of features in the hidden state
-  DUET_TORCH_ARG(std::int64_t, hidden_size);
-  /// number of recurrent layers stacked on each other
-  DUET_TORCH_ARG(std::int64_t, num_layers) = 1;
-  /// whether the layers use bias_ih and bias_hh
-  DUET_TORCH_ARG(bool, bias) = true;
-  /// input and output are [batch, seq, feature] instead of [seq, batch, feature]
-  DUET_TORCH_ARG(bool, batch_first) = false;
-  /// dropout between layers: Duet supports only 0
-  DUET_TORCH_ARG(double, dropout) = 0.0;
-  /// a reverse direction too: Duet supports only false
-  DUET_TORCH_ARG(bool, bidirectional) = false;
   /// the activation of h_t
   DUET_TORCH_ARG(nonlinearity_t, nonlinearity) = kTanh;
 };
 /// LSTMOptions(4, 8).batch_first(true)
-struct LSTMOptions {
-  LSTMOptions(std::int64_t input_size, std::int64_t hidden_size) : input_size_(input_size), hidden_size_(hidden_size) {}
-  /// the number of expected features in the input
-  DUET_TORCH_ARG(std::int64_t, input_size);
-  /// the number of features in the hidden state
-  DUET_TORCH_ARG(std::int64_t, hidden_size);
-  /// number of recurrent layers stacked on each other
-  DUET_TORCH_ARG(std::int64_t, num_layers) = 1;
-  /// whether the layers use bias_ih and bias_hh
-  DUET_TORCH_ARG(bool, bias) = true;
-  /// input and output are [batch, seq, feature] instead of [seq, batch, feature]
-  DUET_TORCH_ARG(bool, batch_first) = false;
-  /// dropout between layers: Duet supports only 0
-  DUET_TORCH_ARG(double, dropout) = 0.0;
-  /// a reverse direction too: Duet supports only false
-  DUET_TORCH_ARG(bool, bidirectional) = false;
+class LSTMOptions : public RNNOptionsBase<LSTMOptions> {
+ public:
+  using RNNOptionsBase::RNNOptionsBase;
 };
 /// GRUOptions(4, 8).bias(false)
-struct GRUOptions {
-  GRUOptions(std::int64_t input_size, std::int64_t hidden_size) : input_size_(input_size), hidden_size_(hidden_size) {}
-  /// the number of expected features in the input
-  DUET_TORCH_ARG(std::int64_t, input_size);
-  /// the number of features in the hidden state
-  DUET_TORCH_ARG(std::int64_t, hidden_size);
-  /// number of recurrent layers stacked on each other
-  DUET_TORCH_ARG(std::int64_t, num_layers) = 1;
-  /// whether the layers use bias_ih and bias_hh
-  DUET_TORCH_ARG(bool, bias) = true;
-  /// input and output are [batch, seq, feature] instead of [seq, batch, feature]
-  DUET_TORCH_ARG(bool, batch_first) = false;
-  /// dropout between layers: Duet supports only 0
-  DUET_TORCH_ARG(double, dropout) = 0.0;
-  /// a reverse direction too: Duet supports only false
-  DUET_TORCH_ARG(bool, bidirectional) = false;
+class GRUOptions : public RNNOptionsBase<GRUOptions> {
+ public:
+  using RNNOptionsBase::RNNOptionsBase;
 };
 
 /// What the three modules share: the parameters, their initialisation and the layer loop.
@@ -100,7 +84,7 @@ class RNNImplBase : public Module {
   };
   /// The shared fields of RNNOptions, LSTMOptions or GRUOptions.
   template <typename Options>
-  static Common common_of(const Options& o) {
+  static Common common_of(const RNNOptionsBase<Options>& o) {
     return Common{o.input_size(), o.hidden_size(), o.num_layers(), o.bias(), o.batch_first(), o.dropout(),
                   o.bidirectional()};
   }
