@@ -78,6 +78,21 @@ class RuleOptimizer : public Optimizer {
   /// the gradients, decay the variables with this step's learning rate, then the update rule,
   /// then count the step.
   void apply_gradients(const std::vector<Tensor>& variables) override {
+    if (options_.clipnorm == 0 && options_.global_clipnorm == 0 && options_.clipvalue == 0) {
+      // Nothing to clip: each gradient is read where it is (a step of a small model would
+      // otherwise spend more on copying the gradients than on the update).
+      const float lr = learning_rate();
+      Options step = options_;
+      step.learning_rate = lr;
+      for (const auto& v : variables) {
+        auto& impl = v.impl();
+        if (!impl.grad) continue;
+        detail::apply_weight_decay(impl.data, lr, options_.weight_decay);
+        Rule::update(impl.data, impl.grad->data, step, states_.of(v));
+      }
+      ++iterations_;
+      return;
+    }
     std::vector<Tensor> updated;
     std::vector<Tensor::Array> grads;
     for (const auto& v : variables) {
