@@ -68,7 +68,7 @@ void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename
   }
   if (!root.grad_fn) {  // backward on a leaf: its gradient is the seed
     if (!root.grad) {
-      root.grad = std::make_shared<TensorImpl<T>>();
+      root.grad = detail::new_impl<T>();
       root.grad->shape = root.shape;
       root.grad->data = seed;
     } else {
@@ -88,8 +88,8 @@ void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename
     ~ClearOnExit() { v.clear(); }
   } clear_on_exit{order};
   post_order_from(root_ptr, order);
-  root.pass_grad = seed;
-  root.pass_grad_live = true;
+  // The root's gradient is the seed itself, read in place: no node sends a gradient into the
+  // root (it is not among its own inputs), so it needs no scratch copy.
   NoGradGuard no_grad;  // gradients themselves are not recorded
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const auto& impl = *it;
@@ -99,16 +99,18 @@ void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename
                               "pass retain_graph=true to the first backward",
                               node.op));
     }
-    if (impl->pass_grad_live) {
-      node.backward(*impl, impl->pass_grad);
+    const bool is_root = impl.get() == &root;
+    if (is_root || impl->pass_grad_live) {
+      const auto& grad_out = is_root ? seed : impl->pass_grad;
+      node.backward(*impl, grad_out);
       if (is_anomaly_enabled()) check_gradients(node);
       if (impl->retains_grad) {
         if (!impl->grad) {
-          impl->grad = std::make_shared<TensorImpl<T>>();
+          impl->grad = detail::new_impl<T>();
           impl->grad->shape = impl->shape;
-          impl->grad->data = impl->pass_grad;
+          impl->grad->data = grad_out;
         } else {
-          impl->grad->data += impl->pass_grad;
+          impl->grad->data += grad_out;
         }
       }
     }
@@ -127,7 +129,8 @@ void BasicTensor<T>::backward(bool retain_graph) const {
                             "got shape {}; pass an explicit gradient",
                             shape().str()));
   }
-  run_backward(impl_ptr(), Array::Ones(1), retain_graph);
+  static const Array one = Array::Ones(1);  // the implicit seed, allocated once
+  run_backward(impl_ptr(), one, retain_graph);
 }
 
 template <typename T>
@@ -136,7 +139,8 @@ void BasicTensor<T>::backward(const BasicTensor& gradient, bool retain_graph) co
     throw Error(fmt::format("backward: gradient of shape {} does not match the output's shape {}",
                             gradient.shape().str(), shape().str()));
   }
-  run_backward(impl_ptr(), gradient.data(), retain_graph);
+  // A copy: the seed is read in place during the pass, and `gradient` may be a .grad it writes.
+  run_backward(impl_ptr(), Array(gradient.data()), retain_graph);
 }
 
 template void BasicTensor<float>::backward(bool) const;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <type_traits>
@@ -32,14 +33,29 @@ struct ClosureNode final : GradNode<T> {
   std::optional<F> closure;
 };
 
-// A node for `backward` over `inputs` (in that order).
+// A node for `backward` over `inputs` (in that order). The node and its closure are one block
+// from the per-thread cache (small_pool.h).
 template <typename T, typename Backward>
-std::shared_ptr<GradNode<T>> make_node(const char* op, std::vector<std::shared_ptr<TensorImpl<T>>> inputs,
-                                       Backward&& backward) {
-  auto node = std::make_shared<ClosureNode<T, std::decay_t<Backward>>>(std::forward<Backward>(backward));
+std::shared_ptr<GradNode<T>> make_node(const char* op, NodeInputs<T> inputs, Backward&& backward) {
+  using Node = ClosureNode<T, std::decay_t<Backward>>;
+  auto node = std::allocate_shared<Node>(PoolAllocator<Node>{}, std::forward<Backward>(backward));
   node->op = op;
   node->inputs = std::move(inputs);
   return node;
+}
+
+template <typename T, typename Backward>
+std::shared_ptr<GradNode<T>> make_node(const char* op, std::vector<std::shared_ptr<TensorImpl<T>>> inputs,
+                                       Backward&& backward) {
+  return make_node<T>(op, NodeInputs<T>(std::make_move_iterator(inputs.begin()), std::make_move_iterator(inputs.end())),
+                      std::forward<Backward>(backward));
+}
+
+// A tensor's bookkeeping (shape, values, gradient, node) from the per-thread cache; the values
+// themselves are Eigen's allocation.
+template <typename T>
+std::shared_ptr<TensorImpl<T>> new_impl() {
+  return std::allocate_shared<TensorImpl<T>>(PoolAllocator<TensorImpl<T>>{});
 }
 
 // Builds the result tensor of an op; records `backward` when the graph is needed.
@@ -49,7 +65,7 @@ BasicTensor<T> make_result(const char* op, const Shape& shape, typename BasicTen
                            std::initializer_list<const BasicTensor<T>*> inputs, Backward&& backward) {
   auto result = BasicTensor<T>::from_array(shape, std::move(values));
   if (needs_graph<T>(inputs)) {
-    std::vector<std::shared_ptr<TensorImpl<T>>> impls;
+    NodeInputs<T> impls;
     impls.reserve(inputs.size());
     for (const auto* t : inputs) impls.push_back(t->impl_ptr());
     result.impl().grad_fn = make_node<T>(op, std::move(impls), std::forward<Backward>(backward));
@@ -78,7 +94,7 @@ typename TensorImpl<T>::Array& grad_sink(GradNode<T>& node, std::size_t i) {
     return in.pass_grad;
   }
   if (!in.grad) {
-    in.grad = std::make_shared<TensorImpl<T>>();
+    in.grad = new_impl<T>();
     in.grad->shape = in.shape;
     in.grad->data.setZero(n);
   }

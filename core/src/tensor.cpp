@@ -4,6 +4,7 @@
 
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
+#include "autograd.h"
 
 namespace duet {
 
@@ -30,7 +31,7 @@ BasicTensor<T> BasicTensor<T>::from_array(const Shape& shape, Array values) {
     throw Error(fmt::format("tensor: {} values do not fill shape {} ({} elements)", values.size(),
                             shape.str(), shape.numel()));
   }
-  auto impl = std::make_shared<Impl>();
+  auto impl = detail::new_impl<T>();
   impl->shape = shape;
   impl->data = std::move(values);
   return BasicTensor(std::move(impl));

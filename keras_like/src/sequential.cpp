@@ -173,6 +173,7 @@ Tensor Sequential::forward(const Tensor& x, bool training) {
 }
 
 std::vector<Tensor> Sequential::trainable_weights() const {
+  if (layers_.size() == 1) return layers_.front()->trainable_weights();  // fit asks on every call
   std::vector<Tensor> out;
   for (const auto& l : layers_)
     for (auto& w : l->trainable_weights()) out.push_back(w);

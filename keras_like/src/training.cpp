@@ -199,15 +199,26 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
   const TrainingData data = training_data(x, y, options);
   resolve_metrics();
   EpochRun run{metrics_names(), trainable_weights()};
-  // Keras' epoch logs: loss and metrics, then the same prefixed with "val_".
-  std::vector<std::string> names = run.names;
+  // Keras' epoch logs: loss and metrics, then the same prefixed with "val_" (a copy only then:
+  // fit's set-up is paid on every call, and a small model's epoch costs less than an allocation).
+  std::vector<std::string> with_validation;
   if (data.validation) {
-    for (const auto& name : run.names) names.push_back("val_" + name);
+    with_validation = run.names;
+    for (const auto& name : run.names) with_validation.push_back("val_" + name);
   }
+  const std::vector<std::string>& names = data.validation ? with_validation : run.names;
   detail::CallbackList callbacks(options.callbacks, *this);
   History history;
+  // Room for every epoch's logs up front (capped: early stopping may end a long run soon), so
+  // an epoch allocates nothing for them.
+  const auto expected_epochs = static_cast<std::size_t>(std::min(options.epochs, 4096));
+  history.epoch.reserve(expected_epochs);
   std::vector<std::vector<double>*> columns;
-  for (const auto& name : names) columns.push_back(&history.history[name]);
+  columns.reserve(names.size());
+  for (const auto& name : names) {
+    columns.push_back(&history.history[name]);
+    columns.back()->reserve(expected_epochs);
+  }
   const int steps = step_count(data.x.shape()[0], std::min<std::int64_t>(options.batch_size, data.x.shape()[0]));
   const bool dynamic = options.verbose == 1 && detail::stdout_is_terminal();
 

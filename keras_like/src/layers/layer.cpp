@@ -49,6 +49,7 @@ std::vector<Weight> Layer::weights() const {
 
 std::vector<Tensor> Layer::trainable_weights() const {
   std::vector<Tensor> out;
+  out.reserve(weights_.size());  // one allocation: fit asks for them on every call
   for (const auto& w : weights_)
     if (w.trainable) out.push_back(w.value);
   return out;

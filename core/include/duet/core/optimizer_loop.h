@@ -31,9 +31,10 @@ class StateTable {
 template <typename State, typename Update>
 void update_each(const std::vector<Tensor>& parameters, StateTable<State>& states, Update&& update) {
   for (const auto& p : parameters) {
-    if (!p.grad().defined()) continue;
-    Tensor handle = p;  // mutable_data() is non-const; the handle shares the values
-    update(handle.mutable_data(), p.grad().data(), states.of(p));
+    // Through the shared state directly: no handle copies (reference counts) per parameter.
+    auto& impl = p.impl();
+    if (!impl.grad) continue;
+    update(impl.data, impl.grad->data, states.of(p));
   }
 }
 

@@ -22,11 +22,17 @@
 #include "duet/core/dtype.h"
 #include "duet/core/indexing.h"
 #include "duet/core/shape.h"
+#include "duet/core/small_pool.h"
 
 namespace duet {
 
 template <typename T>
 struct TensorImpl;
+
+/// The inputs a graph node keeps alive, in a vector whose storage comes from the per-thread
+/// block cache (small_pool.h), like the node itself.
+template <typename T>
+using NodeInputs = std::vector<std::shared_ptr<TensorImpl<T>>, detail::PoolAllocator<std::shared_ptr<TensorImpl<T>>>>;
 
 /// The name PyTorch's autograd gives the node of Duet's op `op` ("add" -> "AddBackward0").
 std::string pytorch_node_name(const char* op);
@@ -39,7 +45,7 @@ struct GradNode {
   using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
 
   const char* op = "";
-  std::vector<std::shared_ptr<TensorImpl<T>>> inputs;
+  NodeInputs<T> inputs;
   bool released = false;  ///< set once a backward pass without retain_graph has run through it
 
   virtual ~GradNode() = default;

@@ -78,20 +78,26 @@ class RuleOptimizer : public Optimizer {
   /// the gradients, decay the variables with this step's learning rate, then the update rule,
   /// then count the step.
   void apply_gradients(const std::vector<Tensor>& variables) override {
-    std::vector<Tensor> updated;
-    std::vector<Tensor::Array> grads;
-    for (const auto& v : variables) {
-      if (!v.grad().defined()) continue;
-      updated.push_back(v);
-      grads.push_back(v.grad().data());
+    // Clipping works on copies of the gradients (a global norm spans them all); without it each
+    // gradient is read where it is: a small model's step would otherwise spend more on copying
+    // the gradients than on the update.
+    const bool clipping = options_.clipnorm > 0 || options_.global_clipnorm > 0 || options_.clipvalue > 0;
+    std::vector<Tensor::Array> clipped;
+    if (clipping) {
+      for (const auto& v : variables)
+        if (v.impl().grad) clipped.push_back(v.impl().grad->data);
+      detail::clip_gradients(clipped, options_.clipnorm, options_.global_clipnorm, options_.clipvalue);
     }
-    detail::clip_gradients(grads, options_.clipnorm, options_.global_clipnorm, options_.clipvalue);
     Options step = options_;
     step.learning_rate = learning_rate();
-    for (std::size_t i = 0; i < updated.size(); ++i) {
-      Tensor::Array& values = updated[i].mutable_data();
+    std::size_t i = 0;
+    for (const auto& v : variables) {
+      auto& impl = v.impl();
+      if (!impl.grad) continue;
+      const Tensor::Array& grad = clipping ? clipped[i++] : impl.grad->data;
+      Tensor::Array& values = impl.data;
       detail::apply_weight_decay(values, step.learning_rate, options_.weight_decay);
-      Rule::update(values, grads[i], step, states_.of(updated[i]));
+      Rule::update(values, grad, step, states_.of(v));
     }
     ++iterations_;
   }
