@@ -91,8 +91,9 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "duet-compare: trains the same dense model with Keras' and PyTorch's rules on one engine and reports\n"
-      "predictions, losses, weights and time side by side, with the reasons they differ.\n"
+      "duet-compare: trains the same model (dense, convolutional, normalisation and recurrent layers)\n"
+      "with Keras' and PyTorch's rules on one engine and reports predictions, losses, weights and\n"
+      "time side by side, with the reasons they differ.\n"
       "Without --experiment it runs the built-in default: the article's y = 2x - 1 regression."};
   Options o;
   app.add_option("-e,--experiment", o.experiment_path, "Experiment file (JSON; see docs/experiment-format.md)")

@@ -5,12 +5,13 @@
 
 #include "duet/keras.h"
 #include "duet/torch.h"
+#include "support/tensor_checks.h"
 
 namespace duet {
 namespace {
 
-const Tensor kXs = Tensor::from_rows({{-1}, {0}, {1}, {2}, {3}, {4}});
-const Tensor kYs = Tensor::from_rows({{-3}, {-1}, {1}, {3}, {5}, {7}});
+using test::kArticleXs;
+using test::kArticleYs;
 constexpr float kKernel = 0.5f, kBias = 0.1f;
 
 struct Weights {
@@ -21,7 +22,7 @@ Weights train_keras(float learning_rate) {
   keras::Sequential model({keras::layers::Dense(1, {.input_shape = {1}})});
   model.set_weights({Tensor::from_rows({{kKernel}}), Tensor::from_data({1}, {kBias})});
   model.compile(keras::optimizers::SGD({.learning_rate = learning_rate}), "mean_squared_error");
-  model.fit(kXs, kYs, {.epochs = 500, .shuffle = false, .verbose = 0});
+  model.fit(kArticleXs, kArticleYs, {.epochs = 500, .shuffle = false, .verbose = 0});
   const auto w = model.get_weights();
   return {w[0].item(), w[1].item()};
 }
@@ -33,7 +34,7 @@ Weights train_torch(const std::string& reduction, float lr) {
   torch::nn::MSELoss criterion(reduction);
   torch::optim::SGD optimizer(linear->parameters(), {.lr = lr});
   for (int epoch = 0; epoch < 500; ++epoch) {
-    Tensor loss = criterion(linear(kXs), kYs);
+    Tensor loss = criterion(linear(kArticleXs), kArticleYs);
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();

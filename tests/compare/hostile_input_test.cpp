@@ -37,7 +37,7 @@ std::string error_for(const std::string& text) {
   return error_of([&] { parse_experiment_text(text, "."); });
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::contains;
 
 TEST(Hostile, ExperimentErrorsAreBoundedWhateverTheValue) {
   const std::string deep_open(100000, '['), deep_closed = deep_open + std::string(100000, ']');

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace nn = torch::nn;
 using test::error_of;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::contains;
 
 keras::Sequential keras_mlp() {
   return keras::Sequential({keras::layers::Dense(4, {.activation = "relu", .input_shape = {3}}), keras::layers::Dense(2)});

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 using test::error_of;
 using test::TempDir;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::contains;
 
 TEST(Hostile, ErrorMessagesQuoteABoundedPrefix) {
   const std::string huge(4 << 20, 'x');

@@ -8,6 +8,7 @@
 #include "duet/core/ops.h"
 #include "support/gradcheck.h"
 #include "support/test_helpers.h"
+#include "support/tensor_checks.h"
 
 namespace duet::test {
 namespace {
@@ -27,7 +28,7 @@ Tensor iota(const Shape& s) {
   return Tensor::from_array(s, v);
 }
 std::vector<double> values(const Tensor64& t) { return {t.data().begin(), t.data().end()}; }
-std::vector<float> values(const Tensor& t) { return {t.data().begin(), t.data().end()}; }
+using test::values;  // the float overload, from support/tensor_checks.h
 
 TEST(TensorMethodsGradient, SinCos) {
   Generator gen(3);

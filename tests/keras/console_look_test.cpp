@@ -11,6 +11,7 @@
 #include "duet/keras/console.h"
 #include "progbar.h"
 #include "support/captured_output.h"
+#include "support/tensor_checks.h"
 
 namespace duet::keras {
 namespace {
@@ -33,8 +34,8 @@ Sequential article_model() {
   return model;
 }
 
-const Tensor kXs = Tensor::from_rows({{-1}, {0}, {1}, {2}, {3}, {4}});
-const Tensor kYs = Tensor::from_rows({{-3}, {-1}, {1}, {3}, {5}, {7}});
+using test::kArticleXs;
+using test::kArticleYs;
 
 TEST(ConsoleLook, Keras2IsTheDefault) { EXPECT_EQ(config::console_look(), config::ConsoleLook::keras2); }
 
@@ -42,7 +43,7 @@ TEST(ConsoleLook, Keras3FitLinesWhenNotATerminal) {
   Keras3Look look;
   CapturedOutput out;
   Sequential model = article_model();
-  model.fit(kXs, kYs, {.epochs = 2});
+  model.fit(kArticleXs, kArticleYs, {.epochs = 2});
   const std::regex expected("Epoch 1/2\n1/1 " + kBar + " 0s \\d+(us|ms)/step - loss: 8\\.1250\nEpoch 2/2\n1/1 " + kBar +
                             " 0s \\d+(us|ms)/step - loss: \\d\\.\\d{4}\n");
   EXPECT_TRUE(std::regex_match(out.text(), expected)) << out.text();
@@ -52,7 +53,7 @@ TEST(ConsoleLook, Keras3VerboseTwoPutsTimePerStepBeforeTheMetrics) {
   Keras3Look look;
   CapturedOutput out;
   Sequential model = article_model();
-  model.fit(kXs, kYs, {.epochs = 1, .verbose = 2});
+  model.fit(kArticleXs, kArticleYs, {.epochs = 1, .verbose = 2});
   EXPECT_TRUE(std::regex_match(out.text(), std::regex("Epoch 1/1\n1/1 - 0s - \\d+(us|ms)/step - loss: 8\\.1250\n")))
       << out.text();
 }

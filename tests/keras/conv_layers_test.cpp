@@ -11,6 +11,7 @@
 
 #include "duet/core/error.h"
 #include "duet/keras.h"
+#include "support/test_helpers.h"
 
 namespace duet::keras {
 namespace {
@@ -176,14 +177,7 @@ TEST(ConvLayers, SameAveragePoolingDividesByTheCellsInside) {
   EXPECT_EQ(std::vector<float>(y.data().begin(), y.data().end()), (std::vector<float>{1.5f, 2.5f, 3.0f}));
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using test::error_of;
 
 TEST(ConvLayers, BadInputIsOneClearError) {
   Sequential model({layers::Conv2D(2, 3, {.input_shape = {5, 5, 1}})});

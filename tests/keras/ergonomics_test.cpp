@@ -11,14 +11,15 @@
 #include "duet/keras.h"
 #include "support/captured_output.h"
 #include "support/test_helpers.h"
+#include "support/tensor_checks.h"
 
 namespace duet::keras {
 namespace {
 
 using test::error_of;
 
-const Tensor kXs = Tensor::from_rows({{-1}, {0}, {1}, {2}, {3}, {4}});
-const Tensor kYs = Tensor::from_rows({{-3}, {-1}, {1}, {3}, {5}, {7}});
+using test::kArticleXs;
+using test::kArticleYs;
 const Tensor kYs1d = Tensor::from_data({6}, {-3, -1, 1, 3, 5, 7});
 
 // y = 0.5 x: residuals -2.5, -1, 0.5, 2, 3.5, 5, so mse = 48.75 / 6 = 8.125 and mae = 14.5 / 6.
@@ -34,14 +35,14 @@ using test::CapturedOutput;
 TEST(OneDimensionalTargets, FitAndEvaluateReadThemAsOneColumn) {
   // Keras expands y of shape (6,) to (6, 1): the same losses as with the column.
   Sequential model = half_line();
-  EXPECT_DOUBLE_EQ(model.fit(kXs, kYs1d, {.epochs = 1, .verbose = 0})["loss"][0], 8.125);
-  EXPECT_DOUBLE_EQ(model.evaluate(kXs, kYs1d, {.verbose = 0}), 8.125);
-  const History h = model.fit(kXs, kYs1d, {.epochs = 1, .verbose = 0, .validation_split = 0.5f});
+  EXPECT_DOUBLE_EQ(model.fit(kArticleXs, kYs1d, {.epochs = 1, .verbose = 0})["loss"][0], 8.125);
+  EXPECT_DOUBLE_EQ(model.evaluate(kArticleXs, kYs1d, {.verbose = 0}), 8.125);
+  const History h = model.fit(kArticleXs, kYs1d, {.epochs = 1, .verbose = 0, .validation_split = 0.5f});
   EXPECT_DOUBLE_EQ(h["val_loss"][0], (4.0 + 12.25 + 25.0) / 3);  // the last three rows
-  EXPECT_NE(error_of([&] { model.fit(kXs, Tensor::zeros({6, 1, 1}), {.verbose = 0}); })
+  EXPECT_NE(error_of([&] { model.fit(kArticleXs, Tensor::zeros({6, 1, 1}), {.verbose = 0}); })
                 .find("fit: y must be 1-D [samples] or 2-D [samples, outputs], got shape [6, 1, 1]"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { model.evaluate(kXs, Tensor::zeros({5}), {.verbose = 0}); })
+  EXPECT_NE(error_of([&] { model.evaluate(kArticleXs, Tensor::zeros({5}), {.verbose = 0}); })
                 .find("evaluate: x and y must have the same number of samples, got x [6, 1] and y [5]"),
             std::string::npos);
 }
@@ -50,7 +51,7 @@ TEST(OneDimensionalTargets, SparseLabelsAsAVector) {
   // Two classes from softmax of a zero model: every prediction is [0.5, 0.5], loss log 2.
   Sequential model({layers::Dense(2, {.activation = "softmax", .kernel_initializer = "zeros", .input_shape = {1}})});
   model.compile(optimizers::SGD({.learning_rate = 0}), "sparse_categorical_crossentropy");
-  const auto loss = static_cast<double>(model.evaluate(kXs, Tensor::from_data({6}, {0, 1, 1, 0, 1, 0}), {.verbose = 0}));
+  const auto loss = static_cast<double>(model.evaluate(kArticleXs, Tensor::from_data({6}, {0, 1, 1, 0, 1, 0}), {.verbose = 0}));
   EXPECT_NEAR(loss, std::log(2.0), 1e-6);
 }
 
@@ -58,16 +59,16 @@ TEST(EvaluateResult, ScalarWithoutMetricsListWithThem) {
   // Keras: evaluate returns the scalar loss without metrics, else [loss, metric...] in
   // metrics_names order.
   Sequential plain = half_line();
-  const double mse = plain.evaluate(kXs, kYs, {.verbose = 0});
+  const double mse = plain.evaluate(kArticleXs, kArticleYs, {.verbose = 0});
   EXPECT_DOUBLE_EQ(mse, 8.125);
 
   Sequential model = half_line({"mae", "mse"});
   EXPECT_EQ(model.metrics_names(), (std::vector<std::string>{"loss", "mae", "mse"}));
-  const auto [loss, mae, metric_mse] = model.evaluate(kXs, kYs, {.verbose = 0}).unpack<3>();
+  const auto [loss, mae, metric_mse] = model.evaluate(kArticleXs, kArticleYs, {.verbose = 0}).unpack<3>();
   EXPECT_DOUBLE_EQ(loss, 8.125);
   EXPECT_NEAR(mae, 14.5 / 6, 1e-6);
   EXPECT_DOUBLE_EQ(metric_mse, 8.125);
-  const Scores scores = model.evaluate(kXs, kYs, {.verbose = 0});
+  const Scores scores = model.evaluate(kArticleXs, kArticleYs, {.verbose = 0});
   EXPECT_EQ(scores.size(), 3u);
   EXPECT_DOUBLE_EQ(scores[0], 8.125);
   EXPECT_NEAR(scores["mae"], 14.5 / 6, 1e-6);
@@ -93,12 +94,12 @@ TEST(CallbacksByValue, EarlyStoppingAndLambdaPassedAsValues) {
   callbacks::LambdaCallback counter;
   counter.on_epoch_end_fn = [&](int, const Logs&) { ++epochs_seen; };
   const History h =
-      model.fit(kXs, kYs, {.epochs = 50, .shuffle = false, .verbose = 0,
+      model.fit(kArticleXs, kArticleYs, {.epochs = 50, .shuffle = false, .verbose = 0,
                            .callbacks = {callbacks::EarlyStopping({.monitor = "loss", .patience = 2}), counter}});
   EXPECT_EQ(h["loss"].size(), 3u);
   EXPECT_EQ(epochs_seen, 3);
   EXPECT_NE(error_of([&] {
-              model.fit(kXs, kYs, {.verbose = 0, .callbacks = {std::shared_ptr<callbacks::TerminateOnNaN>()}});
+              model.fit(kArticleXs, kArticleYs, {.verbose = 0, .callbacks = {std::shared_ptr<callbacks::TerminateOnNaN>()}});
             }).find("fit: callbacks[0] is null"),
             std::string::npos);
 }
@@ -112,8 +113,8 @@ TEST(CallbacksByValue, OneHistoryPathWithOrWithoutCallbacksAndOutput) {
     CapturedOutput out;
     callbacks::LambdaCallback noop;
     noop.on_batch_end_fn = [](int, const Logs&) {};
-    if (!observed) return model.fit(kXs, kYs, {.epochs = 5, .batch_size = 4, .verbose = 0, .validation_split = 0.34f});
-    return model.fit(kXs, kYs,
+    if (!observed) return model.fit(kArticleXs, kArticleYs, {.epochs = 5, .batch_size = 4, .verbose = 0, .validation_split = 0.34f});
+    return model.fit(kArticleXs, kArticleYs,
                      {.epochs = 5, .batch_size = 4, .verbose = 2, .validation_split = 0.34f, .callbacks = {noop}});
   };
   const History quiet = train(false), observed = train(true);
@@ -142,7 +143,7 @@ TEST(SummaryCounts, ThousandsSeparatorsAndSizes) {
 TEST(VerboseTwo, LogsInKerasOrderLossMetricsThenValidation) {
   CapturedOutput out;
   Sequential model = half_line({"mae"});
-  model.fit(kXs, kYs, {.epochs = 1, .shuffle = false, .verbose = 2, .validation_split = 0.5f});
+  model.fit(kArticleXs, kArticleYs, {.epochs = 1, .shuffle = false, .verbose = 2, .validation_split = 0.5f});
   // Training rows 0-2: mse (6.25 + 1 + 0.25) / 3 = 2.5, mae 4 / 3; validation rows 3-5: mse
   // (4 + 12.25 + 25) / 3 = 13.75, mae 10.5 / 3 = 3.5.
   const std::regex expected(

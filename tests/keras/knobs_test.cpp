@@ -14,7 +14,8 @@ namespace {
 using test::error_of;
 
 // w starts at `start`; each step's loss is g * sum(w), so every gradient value is g.
-std::vector<float> steps(optimizers::Optimizer& opt, std::vector<float> start, const std::vector<float>& grads) {
+std::vector<float> weights_after_steps(optimizers::Optimizer& opt, std::vector<float> start,
+                                       const std::vector<float>& grads) {
   Tensor w = Tensor::from_data(Shape{static_cast<std::int64_t>(start.size())}, start).set_requires_grad(true);
   for (float g : grads) {
     w.zero_grad();
@@ -29,14 +30,14 @@ TEST(WeightDecay, KerasDecaysBeforeTheUpdateAndOutsideTheMoments) {
   // first step is lr * sign(g) -> 1.8. Decay after the update would give 1.9 - 0.095 = 1.805;
   // PyTorch's coupled decay (g + wd w = 4 into the moments) would give 1.9.
   optimizers::AdamW adamw({.learning_rate = 0.1f, .epsilon = 0.0f, .weight_decay = 0.5f});
-  EXPECT_NEAR(steps(adamw, {2.0f}, {3.0f})[0], 1.8f, 1e-6f);
+  EXPECT_NEAR(weights_after_steps(adamw, {2.0f}, {3.0f})[0], 1.8f, 1e-6f);
   // Every optimiser takes it: Adam with the same weight_decay is the same step.
   optimizers::Adam adam({.learning_rate = 0.1f, .epsilon = 0.0f, .weight_decay = 0.5f});
-  EXPECT_NEAR(steps(adam, {2.0f}, {3.0f})[0], 1.8f, 1e-6f);
+  EXPECT_NEAR(weights_after_steps(adam, {2.0f}, {3.0f})[0], 1.8f, 1e-6f);
   // SGD with momentum 0.9, lr 0.1, wd 0.5, g = 1: step 1: w = 2 - 0.1 = 1.9, v = -0.1 -> 1.8;
   // step 2: w = 1.8 - 0.09 = 1.71, v = -0.09 - 0.1 = -0.19 -> 1.52.
   optimizers::SGD sgd({.learning_rate = 0.1f, .momentum = 0.9f, .weight_decay = 0.5f});
-  EXPECT_NEAR(steps(sgd, {2.0f}, {1.0f, 1.0f})[0], 1.52f, 1e-6f);
+  EXPECT_NEAR(weights_after_steps(sgd, {2.0f}, {1.0f, 1.0f})[0], 1.52f, 1e-6f);
 }
 
 TEST(WeightDecay, AdamWDefaultsToKeras) {
@@ -112,7 +113,7 @@ TEST(Schedules, EvaluatedAtEveryStepFromZero) {
   // SGD on g = 1 from 0 with ExponentialDecay(0.2, 3, 0.95): the first update uses the rate at
   // step 0 (0.2), the second the rate at step 1 (0.2 * 0.95^(1/3)): w = -0.3966095.
   optimizers::SGD sgd(optimizers::schedules::ExponentialDecay(0.2f, 3, 0.95f));
-  EXPECT_NEAR(steps(sgd, {0.0f}, {1.0f, 1.0f})[0], -0.3966095f, 1e-6f);
+  EXPECT_NEAR(weights_after_steps(sgd, {0.0f}, {1.0f, 1.0f})[0], -0.3966095f, 1e-6f);
   EXPECT_EQ(sgd.iterations(), 2);
   EXPECT_NEAR(sgd.learning_rate(), 0.2f * std::pow(0.95f, 2.0f / 3), 1e-7f);
   // Keras refuses to overwrite a schedule.
@@ -123,7 +124,7 @@ TEST(Schedules, WeightDecayUsesTheScheduledRate) {
   // PiecewiseConstantDecay([0], [1, 0.1]): step 0 at lr 1, step 1 at lr 0.1. SGD, wd 0.5, g = 0:
   // w = 2 * (1 - 0.5) * (1 - 0.05) = 0.95.
   optimizers::SGD sgd(optimizers::schedules::PiecewiseConstantDecay({0}, {1.0f, 0.1f}), {.weight_decay = 0.5f});
-  EXPECT_NEAR(steps(sgd, {2.0f}, {0.0f, 0.0f})[0], 0.95f, 1e-6f);
+  EXPECT_NEAR(weights_after_steps(sgd, {2.0f}, {0.0f, 0.0f})[0], 0.95f, 1e-6f);
 }
 
 // A compiled one-weight model for the callbacks to act on.

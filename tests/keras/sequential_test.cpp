@@ -12,14 +12,15 @@
 #include "support/test_helpers.h"
 #include "duet/keras.h"
 #include "progbar.h"  // internal: the value formatting rule
+#include "support/tensor_checks.h"
 
 namespace duet::keras {
 namespace {
 
 using test::error_of;
 
-const Tensor kXs = Tensor::from_rows({{-1}, {0}, {1}, {2}, {3}, {4}});
-const Tensor kYs = Tensor::from_rows({{-3}, {-1}, {1}, {3}, {5}, {7}});
+using test::kArticleXs;
+using test::kArticleYs;
 
 using test::CapturedOutput;
 
@@ -40,7 +41,7 @@ TEST(Sequential, ArticleProgramLearnsTheLine) {
   utils::set_random_seed(1);
   Sequential model({layers::Dense(1, {.input_shape = {1}})});
   model.compile("sgd", "mean_squared_error");
-  const History h = model.fit(kXs, kYs, {.epochs = 500, .verbose = 0});
+  const History h = model.fit(kArticleXs, kArticleYs, {.epochs = 500, .verbose = 0});
   ASSERT_EQ(h["loss"].size(), 500u);
   EXPECT_LT(h["loss"].back(), 1e-3);
   // Mean-reduced SGD at lr 0.01 is still ~0.02 short of 19 after 500 epochs: the article's point.
@@ -58,7 +59,7 @@ TEST(Sequential, FirstEpochLossIsTheLossBeforeTheUpdate) {
   // mse = (6.25 + 1 + 0.25 + 4 + 12.25 + 25) / 6 = 48.75 / 6 = 8.125 exactly in float32.
   Sequential model = article_model();
   model.compile("sgd", "mse");
-  EXPECT_DOUBLE_EQ(model.fit(kXs, kYs, {.epochs = 1, .verbose = 0})["loss"][0], 8.125);
+  EXPECT_DOUBLE_EQ(model.fit(kArticleXs, kArticleYs, {.epochs = 1, .verbose = 0})["loss"][0], 8.125);
 }
 
 TEST(Sequential, EpochLossIsTheBatchSizeWeightedMean) {
@@ -66,8 +67,8 @@ TEST(Sequential, EpochLossIsTheBatchSizeWeightedMean) {
   // must equal the loss over all rows.
   Sequential model = article_model(0.3f, 0.2f);
   model.compile(optimizers::SGD({.learning_rate = 0}), "mse");
-  const double epoch = model.fit(kXs, kYs, {.epochs = 1, .batch_size = 4, .shuffle = false, .verbose = 0})["loss"][0];
-  EXPECT_NEAR(epoch, model.evaluate(kXs, kYs, {.verbose = 0})["loss"], 1e-6);
+  const double epoch = model.fit(kArticleXs, kArticleYs, {.epochs = 1, .batch_size = 4, .shuffle = false, .verbose = 0})["loss"][0];
+  EXPECT_NEAR(epoch, model.evaluate(kArticleXs, kArticleYs, {.verbose = 0})["loss"], 1e-6);
 }
 
 TEST(Sequential, ShuffleIsSeeded) {
@@ -75,7 +76,7 @@ TEST(Sequential, ShuffleIsSeeded) {
     utils::set_random_seed(7);
     Sequential model = article_model();
     model.compile("sgd", "mse");
-    model.fit(kXs, kYs, {.epochs = 20, .batch_size = 2, .verbose = 0});
+    model.fit(kArticleXs, kArticleYs, {.epochs = 20, .batch_size = 2, .verbose = 0});
     return model.get_weights()[0].item();
   };
   EXPECT_EQ(train(), train());
@@ -129,7 +130,7 @@ TEST(Progress, VerboseOnePrintsKerasLinesWhenNotATerminal) {
   CapturedOutput out;
   Sequential model = article_model();
   model.compile("sgd", "mse");
-  model.fit(kXs, kYs, {.epochs = 2});
+  model.fit(kArticleXs, kArticleYs, {.epochs = 2});
   const std::regex expected(
       "Epoch 1/2\n1/1 \\[==============================\\] - 0s \\d+(us|ms)/step - loss: 8\\.1250\n"
       "Epoch 2/2\n1/1 \\[==============================\\] - 0s \\d+(us|ms)/step - loss: \\d\\.\\d{4}\n");
@@ -160,29 +161,29 @@ TEST(Progress, VerboseTwoPrintsOneLinePerEpochAndZeroIsSilent) {
     CapturedOutput out;
     Sequential model = article_model();
     model.compile("sgd", "mse");
-    model.fit(kXs, kYs, {.epochs = 1, .verbose = 2});
+    model.fit(kArticleXs, kArticleYs, {.epochs = 1, .verbose = 2});
     EXPECT_TRUE(std::regex_match(out.text(), std::regex("Epoch 1/1\n1/1 - 0s - loss: 8\\.1250 - \\d+(us|ms)/epoch - \\d+(us|ms)/step\n")))
         << out.text();
   }
   CapturedOutput out;
   Sequential model = article_model();
   model.compile("sgd", "mse");
-  model.fit(kXs, kYs, {.epochs = 3, .verbose = 0});
+  model.fit(kArticleXs, kArticleYs, {.epochs = 3, .verbose = 0});
   EXPECT_EQ(out.text(), "");
 }
 
 TEST(Errors, BadInputIsNamed) {
   Sequential model = article_model();
-  EXPECT_NE(error_of([&] { model.fit(kXs, kYs); }).find("compile()"), std::string::npos);
+  EXPECT_NE(error_of([&] { model.fit(kArticleXs, kArticleYs); }).find("compile()"), std::string::npos);
   model.compile("sgd", "mse");
-  EXPECT_NE(error_of([&] { model.fit(kXs, Tensor::zeros({5, 1}), {.verbose = 0}); }).find("[6, 1] and y [5, 1]"),
+  EXPECT_NE(error_of([&] { model.fit(kArticleXs, Tensor::zeros({5, 1}), {.verbose = 0}); }).find("[6, 1] and y [5, 1]"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { model.fit(Tensor::zeros({6, 2}), kYs, {.verbose = 0}); }).find("expected 1 features"),
+  EXPECT_NE(error_of([&] { model.fit(Tensor::zeros({6, 2}), kArticleYs, {.verbose = 0}); }).find("expected 1 features"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { model.fit(kXs, kYs, {.epochs = -1}); }).find("epochs must not be negative, got -1"),
+  EXPECT_NE(error_of([&] { model.fit(kArticleXs, kArticleYs, {.epochs = -1}); }).find("epochs must not be negative, got -1"),
             std::string::npos);
   EXPECT_NE(error_of([&] { model.fit(Tensor::zeros({0, 1}), Tensor::zeros({0, 1})); }).find("empty"), std::string::npos);
-  EXPECT_NE(error_of([&] { model.fit(kXs, kYs, {.batch_size = 0}); }).find("batch_size must be positive"),
+  EXPECT_NE(error_of([&] { model.fit(kArticleXs, kArticleYs, {.batch_size = 0}); }).find("batch_size must be positive"),
             std::string::npos);
   Tensor bad = Tensor::from_rows({{1}, {std::nanf("")}});
   EXPECT_NE(error_of([&] { model.fit(bad, Tensor::zeros({2, 1}), {.verbose = 0}); }).find("row 1, column 0"),
@@ -204,7 +205,7 @@ TEST(Errors, BadInputIsNamed) {
 TEST(Errors, DivergenceStopsWithOneMessage) {
   Sequential model = article_model();
   model.compile(optimizers::SGD({.learning_rate = 10.0f}), "mse");
-  const auto msg = error_of([&] { model.fit(kXs, kYs, {.epochs = 500, .verbose = 0}); });
+  const auto msg = error_of([&] { model.fit(kArticleXs, kArticleYs, {.epochs = 500, .verbose = 0}); });
   EXPECT_NE(msg.find("diverged"), std::string::npos) << msg;
   EXPECT_NE(msg.find("learning rate of 10"), std::string::npos) << msg;
 }

@@ -27,7 +27,7 @@ const nlohmann::ordered_json& recorded() {
   return j;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::contains;
 
 Sequential make_mlp() {
   Sequential model({layers::Dense(4, {.activation = "relu", .input_shape = {3}}), layers::Dense(2)});

@@ -23,6 +23,9 @@ std::string error_of(F&& f) {
   return "(no error)";
 }
 
+// Whether `part` occurs in `text`.
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 // The whole content of a file, as bytes.
 inline std::string read_bytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -30,7 +30,7 @@ const nlohmann::ordered_json& recorded() {
   return j;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test::contains;
 
 // Every tensor of `state` equals what PyTorch recorded for it, exactly (float64 and int64 values
 // as Duet's documented conversion gives them).
