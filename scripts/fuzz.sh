@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for SECONDS (default 30),
-# two at a time, on a scratch copy of its seed corpus. Fails on any crash, leak, timeout or
-# sanitizer report; the failing input is left in build/fuzz/findings/<target>/.
+# Builds the libFuzzer targets in the sanitizer tree (cmake --preset asan: clang, ASan + UBSan,
+# coverage instrumentation; CI has built them already with the sanitizer suite) and runs each for
+# SECONDS (default 30), two at a time, on a scratch copy of its seed corpus. Fails on any crash,
+# leak, timeout or sanitizer report; the failing input is left in build/asan/findings/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target experiment_fuzz csv_fuzz state_fuzz weights_fuzz checkpoint_fuzz h5_weights_fuzz
-work=build/fuzz/findings
+[ -f build/asan/CMakeCache.txt ] || cmake --preset asan >/dev/null
+cmake --build --preset asan --target experiment_fuzz csv_fuzz state_fuzz weights_fuzz checkpoint_fuzz h5_weights_fuzz
+work=build/asan/findings
 rm -rf "$work"
 dicts=$PWD/fuzz/dict
 run() {
