@@ -387,6 +387,15 @@ def page_mode(binary, examples, work, screenshot_out):
     _, parser, _ = check_html(same_start, ARTICLE_SECTIONS[:3])
     if "The first PyTorch-style step is 6x as long" not in " ".join(parser.text):
         fail("article.json report does not show the 6x first step")
+    # --weights with --explain: both sides start from a state_dict saved by real PyTorch 1.13 (the
+    # exact solution), so neither moves and the page shows both predicting 2 * 10 - 1.
+    from_file = os.path.join(work, "article-weights.html")
+    state_dict = os.path.join(examples, os.pardir, os.pardir, "tests", "golden", "checkpoints", "torch", "article.pt")
+    run_compare(binary, ["--weights", state_dict, "--explain", "--report", from_file])
+    _, parser, _ = check_html(from_file, ARTICLE_SECTIONS[:3] + ["explanation", "predictions"])
+    text = " ".join(parser.text)
+    if not re.search(r"\b19\b.*\b19\b", text) or "given" not in text:
+        fail("report started from article.pt does not show given weights and both predictions 19")
     print("  HTML and SVG parse; every section present; nothing loads from outside the files")
 
     browser_path = find_browser()
