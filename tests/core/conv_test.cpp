@@ -125,7 +125,8 @@ TEST(Conv1d, MatchesConv2dOnAHeightOfOneAndItsGradients) {
     EXPECT_TRUE(y_first.permute({0, 2, 1}).allclose(y, 1e-12, 1e-12)) << "stride " << stride << " channels first";
     for (const auto layout : {ChannelLayout::channels_last, ChannelLayout::channels_first}) {
       const bool last = layout == ChannelLayout::channels_last;
-      expect_gradients_match([&](const auto& in) { return conv1d(in[0], in[1], in[2], stride, pad, layout); },
+      // Structured bindings are copied into the lambda by name: clang 14 cannot capture them.
+      expect_gradients_match([&, st = stride, pd = pad](const auto& in) { return conv1d(in[0], in[1], in[2], st, pd, layout); },
                              {last ? x : x.permute({0, 2, 1}), last ? k : k.permute({2, 1, 0}), b},
                              "conv1d stride " + std::to_string(stride) + (last ? " NLC" : " NCL"));
     }

@@ -112,8 +112,8 @@ TEST(Adam, EpsilonPlacementMatters) {
                                      std::pair{AdamEpsilon::before_bias_correction, 0.0136527059f}}) {
     Array p = values({0.0f});
     AdamState s;
-    adam_update(p, values({0.5f}), with(kTorchAdam, [&](auto& r) {
-                  r.learning_rate = 0.1f, r.epsilon = 0.1f, r.epsilon_placement = placement;
+    adam_update(p, values({0.5f}), with(kTorchAdam, [&, where = placement](auto& r) {  // clang 14 cannot capture a structured binding
+                  r.learning_rate = 0.1f, r.epsilon = 0.1f, r.epsilon_placement = where;
                 }),
                 s);
     EXPECT_NEAR(p[0], -expected, kStepTol);
@@ -244,8 +244,8 @@ TEST(Adagrad, EpsilonPlacementWithALargeEpsilon) {
                                      std::pair{RootEpsilon::inside_sqrt, 0.0894427191f}}) {
     Array p = values({0.0f});
     AdagradState s;
-    adagrad_update(p, values({2.0f}), with(kTorchAdagrad, [&](auto& r) {
-                     r.learning_rate = 0.1f, r.epsilon = 1.0f, r.epsilon_placement = placement;
+    adagrad_update(p, values({2.0f}), with(kTorchAdagrad, [&, where = placement](auto& r) {  // clang 14 cannot capture a structured binding
+                     r.learning_rate = 0.1f, r.epsilon = 1.0f, r.epsilon_placement = where;
                    }),
                    s);
     EXPECT_NEAR(p[0], -expected, kStepTol) << (placement == RootEpsilon::inside_sqrt ? "keras" : "torch");

@@ -123,8 +123,12 @@ TEST(Pool1d, GradientsMatchFiniteDifferences) {
     for (const auto& [k, s, pad] : std::vector<std::tuple<std::int64_t, std::int64_t, AxisPadding>>{
              {2, 2, {}}, {3, 1, {}}, {2, 2, same_padding(7, 2, 2)}, {3, 2, {1, 1}}}) {
       const std::string what = "k " + std::to_string(k) + " s " + std::to_string(s);
-      expect_gradients_match([&](const auto& in) { return max_pool1d(in[0], k, s, pad, layout); }, {x}, "max1d " + what);
-      expect_gradients_match([&](const auto& in) { return avg_pool1d(in[0], k, s, pad, layout, AvgDivisor::valid); },
+      // Structured bindings are copied into the lambdas by name: clang 14 cannot capture them.
+      const auto window = k, step = s;
+      const auto padding = pad;
+      expect_gradients_match([&](const auto& in) { return max_pool1d(in[0], window, step, padding, layout); }, {x},
+                             "max1d " + what);
+      expect_gradients_match([&](const auto& in) { return avg_pool1d(in[0], window, step, padding, layout, AvgDivisor::valid); },
                              {x}, "avg1d " + what);
     }
   }

@@ -49,7 +49,7 @@ TEST(ClipGrad, ValueClampsEachGradient) {
   EXPECT_FLOAT_EQ(a.grad().data()[0], 3.0f);
   EXPECT_FLOAT_EQ(a.grad().data()[1], 3.5f);
   EXPECT_FLOAT_EQ(b.grad().data()[0], 3.5f);
-  EXPECT_NE(error_of([&] { nn::utils::clip_grad_value_({a}, -1.0); }).find("must not be negative"), std::string::npos);
+  EXPECT_NE(error_of([first = a] { nn::utils::clip_grad_value_({first}, -1.0); }).find("must not be negative"), std::string::npos);
 }
 
 // The lr of group 0 before each of `epochs` scheduler steps.

@@ -34,6 +34,13 @@ class Scores {
   /// The value named `name` ("loss", "accuracy", ...); throws naming the known names.
   double at(const std::string& name) const;
   double operator[](const std::string& name) const { return at(name); }
+  /// scores["loss"]: without this overload clang finds `scores["loss"]` ambiguous with the
+  /// built-in "loss"[index] reached through the implicit conversion to double. (A `const char*`
+  /// overload would make `scores[0]` ambiguous instead: 0 is also a null pointer.)
+  template <std::size_t N>
+  double operator[](const char (&name)[N]) const {
+    return at(name);
+  }
   /// Keras' model.metrics_names for these values.
   const std::vector<std::string>& names() const { return names_; }
   const std::vector<double>& values() const { return values_; }
