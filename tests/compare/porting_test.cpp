@@ -11,6 +11,7 @@
 #include "duet/compare/porting.h"
 #include "duet/core/error.h"
 #include "duet/core/init.h"
+#include "duet/core/random.h"
 #include "support/test_helpers.h"
 
 namespace duet::compare {
@@ -169,6 +170,37 @@ TEST(Porting, RecurrentLayersPortWithTheirGateOrderAndBiases) {
     port_weights(torch_model, back);
     expect_same_values(back.get_weights(), keras_model.get_weights());
   }
+}
+
+// duet-compare --weights with a recurrent model: the file's LSTM state lands in the LSTM module
+// inside the comparator's last-step wrapper and comes back in Keras' layout, as port_weights gives it.
+TEST(Porting, WeightsFileWithARecurrentLayer) {
+  torch::manual_seed(5);
+  PortingRecurrentNetImpl torch_model(false);
+  test::TempDir dir("porting");
+  torch::save(torch_model.state_dict(), dir / "lstm.pt");
+  Generator gen(3);
+  nlohmann::json x = nlohmann::json::array(), y = nlohmann::json::array();
+  for (int r = 0; r < 2; ++r) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (int t = 0; t < 4; ++t) steps.push_back({gen.uniform(-1.0f, 1.0f), gen.uniform(-1.0f, 1.0f)});
+    x.push_back(steps);
+    y.push_back({gen.uniform(-1.0f, 1.0f)});
+  }
+  const nlohmann::json doc = {
+      {"data", {{"x", x}, {"y", y}}},
+      {"layers", {{{"type", "lstm"}, {"units", 3}}, {{"type", "dense"}, {"units", 1}}}},
+      {"epochs", 1},
+      {"keras", {{"optimizer", {{"name", "sgd"}, {"learning_rate", 0.1}}}, {"loss", "mse"}}},
+      {"torch", {{"optimizer", {{"name", "sgd"}, {"lr", 0.1}}}, {"loss", {{"name", "mse"}, {"reduction", "mean"}}}}}};
+  const auto e = with_weights_file(parse_experiment(doc, (dir / "lstm.pt").parent_path()), dir / "lstm.pt");
+  keras::Sequential keras_model({std::make_shared<keras::layers::LSTM>(3, keras::layers::RecurrentOptions{.input_shape = {4, 2}}),
+                                 keras::layers::Dense(1)});
+  port_weights(torch_model, keras_model);
+  std::vector<Tensor> from_file;
+  for (const auto& layer : *e.initial_weights)
+    for (const auto& [name, value] : layer) from_file.push_back(value);
+  expect_same_values(from_file, keras_model.get_weights());
 }
 
 TEST(Porting, BatchNormalizationStatisticsPort) {
