@@ -53,17 +53,22 @@ void expect_values(const Tensor& t, const nlohmann::ordered_json& want) {
   for (std::size_t i = 0; i < values.size(); ++i) EXPECT_EQ(t.data()[static_cast<Eigen::Index>(i)], values[i]) << i;
 }
 
+// The recorded MLP's weights, exactly, and its predictions (float32 sums in another order).
+void expect_recorded_mlp(Sequential& model) {
+  const auto weights = model.get_weights();
+  ASSERT_EQ(weights.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) expect_values(weights[i], recorded()["weights"][i]);
+  const auto y = model.predict(Tensor::from_rows(recorded()["x"].get<std::vector<std::vector<float>>>()));
+  const auto want = flat(recorded()["y"]);
+  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(y.data()[static_cast<Eigen::Index>(i)], want[i], 2e-6);
+}
+
 TEST(KerasWeightFiles, Keras3LayoutLoadsWithTheSamePredictions) {
   for (const char* file : {"mlp.weights.h5", "mlp-keras2.h5"}) {
     SCOPED_TRACE(file);
     auto model = make_mlp();
     model.load_weights(kDir / file);
-    const auto weights = model.get_weights();
-    ASSERT_EQ(weights.size(), 4u);
-    for (std::size_t i = 0; i < 4; ++i) expect_values(weights[i], recorded()["weights"][i]);
-    const auto y = model.predict(Tensor::from_rows(recorded()["x"].get<std::vector<std::vector<float>>>()));
-    const auto want = flat(recorded()["y"]);
-    for (std::size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(y.data()[static_cast<Eigen::Index>(i)], want[i], 2e-6);
+    expect_recorded_mlp(model);
   }
 }
 
@@ -85,12 +90,7 @@ TEST(KerasWeightFiles, AKeras3OptimizerGroupIsReadAndIgnored) {
   auto model = make_mlp();
   model.compile(optimizers::Adam(0.01f), "mse");
   model.load_weights(kDir / "mlp-adam.weights.h5");
-  const auto weights = model.get_weights();
-  ASSERT_EQ(weights.size(), 4u);
-  for (std::size_t i = 0; i < 4; ++i) expect_values(weights[i], recorded()["weights"][i]);
-  const auto y = model.predict(Tensor::from_rows(recorded()["x"].get<std::vector<std::vector<float>>>()));
-  const auto want = flat(recorded()["y"]);
-  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(y.data()[static_cast<Eigen::Index>(i)], want[i], 2e-6);
+  expect_recorded_mlp(model);
 
   TempDir dir("keras_optimizer_group");
   model.save_weights(dir / "copy.weights.h5");

@@ -88,12 +88,7 @@ class ConvKind : public LayerKind {
                                 two_d ? "Conv2d's [out, in, kh, kw]" : "Conv1d's [out, in, k]", two_d ? 4 : 3));
       }
       NamedWeights out{{"kernel", two_d ? w.permute({2, 3, 1, 0}) : w.permute({2, 1, 0})}};
-      const Tensor* bias = find_state_entry(state, "bias");
-      if (keras_bias != (bias != nullptr)) {
-        throw Error(keras_bias ? "has no 'bias' entry, the Keras layer has a bias (use_bias=True)"
-                               : "has a 'bias' entry, the Keras layer has none (use_bias=False)");
-      }
-      if (bias != nullptr) out.emplace_back("bias", bias->detach());
+      append_bias(state, keras_bias, out);
       return out;
     };
     return m;

@@ -96,12 +96,7 @@ class DenseKind : public LayerKind {
                                 flattened ? std::to_string(flattened->numel()) : std::string("in")));
       }
       NamedWeights out{{"kernel", keras_kernel(weight_entry, flattened)}};
-      const Tensor* bias = find_state_entry(state, "bias");
-      if (keras_bias != (bias != nullptr)) {
-        throw Error(keras_bias ? "has no 'bias' entry, the Keras layer has a bias (use_bias=True)"
-                               : "has a 'bias' entry, the Keras layer has none (use_bias=False)");
-      }
-      if (bias != nullptr) out.emplace_back("bias", bias->detach());
+      append_bias(state, keras_bias, out);
       return out;
     };
     return m;

@@ -88,6 +88,10 @@ const Tensor* find_state_entry(const torch::StateDict& state, const std::string&
 /// The entry `name` (a copy), or a duet::Error "has no '<name>' entry".
 Tensor state_entry(const torch::StateDict& state, const std::string& name);
 
+/// Appends the module's "bias" entry to `keras` as Keras' "bias", or a duet::Error when one side
+/// has a bias and the other none (use_bias against bias=False): Dense and convolutions.
+void append_bias(const torch::StateDict& state, bool keras_has_bias, NamedWeights& keras);
+
 /// A mapping that only renames: Keras variable `first` is the module's entry `second`, values
 /// and layout alike (batch norm, layer norm, embedding).
 WeightMapping renamed_weights(std::vector<std::string> torch_types,

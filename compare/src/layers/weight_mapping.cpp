@@ -35,6 +35,15 @@ Tensor state_entry(const torch::StateDict& state, const std::string& name) {
   return t->detach();
 }
 
+void append_bias(const torch::StateDict& state, bool keras_has_bias, NamedWeights& keras) {
+  const Tensor* bias = find_state_entry(state, "bias");
+  if (keras_has_bias != (bias != nullptr)) {
+    throw Error(keras_has_bias ? "has no 'bias' entry, the Keras layer has a bias (use_bias=True)"
+                               : "has a 'bias' entry, the Keras layer has none (use_bias=False)");
+  }
+  if (bias != nullptr) keras.emplace_back("bias", bias->detach());
+}
+
 WeightMapping renamed_weights(std::vector<std::string> torch_types,
                               std::vector<std::pair<std::string, std::string>> keras_to_torch) {
   WeightMapping m;
