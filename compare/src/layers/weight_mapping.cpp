@@ -65,10 +65,10 @@ void bind_weight_mapping(TorchLayer& t, std::shared_ptr<torch::nn::Module> state
   auto shared = std::make_shared<WeightMapping>(std::move(mapping));
   t.load = [stateful, shared](const NamedWeights& keras) {
     auto state = stateful->state_dict();
-    for (auto& [name, value] : shared->to_torch(keras)) {
-      auto it = std::find_if(state.begin(), state.end(), [&](const auto& kv) { return kv.first == name; });
-      if (it == state.end()) throw Error("bind_weight_mapping: the module has no entry '" + name + "'");
-      it->second = value.to(it->second.dtype());
+    for (const auto& entry : shared->to_torch(keras)) {
+      auto it = std::find_if(state.begin(), state.end(), [&](const auto& kv) { return kv.first == entry.first; });
+      if (it == state.end()) throw Error("bind_weight_mapping: the module has no entry '" + entry.first + "'");
+      it->second = entry.second.to(it->second.dtype());
     }
     stateful->load_state_dict(state);
   };
