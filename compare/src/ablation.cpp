@@ -7,14 +7,23 @@
 
 #include "duet/compare/analysis.h"
 #include "duet/compare/optimizers.h"
+#include "duet/core/error.h"
 
 namespace duet::compare {
+
+double largest_difference(std::span<const float> a, std::span<const float> b) {
+  if (a.size() != b.size()) {
+    throw Error(fmt::format("largest_difference: rows of {} and {} values", a.size(), b.size()));
+  }
+  double gap = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) gap = std::max(gap, std::abs(static_cast<double>(a[k]) - b[k]));
+  return gap;
+}
 
 double prediction_gap(const Report& r) {
   double gap = 0;
   for (std::size_t i = 0; i < r.keras.predictions.size(); ++i)
-    for (std::size_t k = 0; k < r.keras.predictions[i].size(); ++k)
-      gap = std::max(gap, std::abs(static_cast<double>(r.torch.predictions[i][k]) - r.keras.predictions[i][k]));
+    gap = std::max(gap, largest_difference(r.torch.predictions[i], r.keras.predictions[i]));
   return gap;
 }
 

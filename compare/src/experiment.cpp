@@ -543,6 +543,39 @@ std::map<std::int64_t, float> parse_class_weight(const json& j, const std::strin
   return out;
 }
 
+// A loss object's options from its side's table (compare/src/loss_options.cpp): an option of
+// another loss is "<loss> takes no <key> (<the losses that do>)"; each value is checked by its kind.
+template <typename Config>
+void read_loss_options(const json& l, const std::vector<LossOption<Config>>& options, const std::string& loss,
+                       const std::string& at, Config& config) {
+  for (const auto& o : options) {
+    if (l.contains(o.key) && !loss_takes(o, loss)) {
+      fail(join(at, o.key), fmt::format("{} takes no {} ({})", excerpt(loss), o.key, losses_that_do(o.losses)));
+    }
+  }
+  for (const auto& o : options) {
+    if (!l.contains(o.key)) continue;
+    const json& v = l[o.key];
+    const std::string path = join(at, o.key);
+    std::visit(
+        [&](auto member) {
+          auto& field = config.*member;
+          using Field = std::decay_t<decltype(field)>;
+          if constexpr (std::is_same_v<Field, float>) {
+            field = o.value == LossValue::unit_interval ? unit_interval(v, path) : positive_or_zero(v, path);
+          } else if constexpr (std::is_same_v<Field, bool>) {
+            field = boolean(v, path);
+          } else if constexpr (std::is_same_v<Field, std::string>) {
+            field = string(v, path);
+            if (field != "mean" && field != "sum") fail(path, fmt::format("must be \"mean\" or \"sum\", got \"{}\"", excerpt(field)));
+          } else {
+            field = weight_list(v, path);
+          }
+        },
+        o.member);
+  }
+}
+
 void parse_keras(const json& j, KerasConfig& k) {
   reject_misplaced(j, "keras",
                    {{"scheduler", "PyTorch's epoch schedulers go in torch.scheduler; a Keras schedule is the "
@@ -565,18 +598,7 @@ void parse_keras(const json& j, KerasConfig& k) {
       check_keys(l, std::set<std::string>(keys.begin(), keys.end()), "keras.loss");
       if (!l.contains("name")) fail("keras.loss", "needs \"name\"");
       k.loss = string(l["name"], "keras.loss.name");
-      if (l.contains("delta")) k.huber_delta = positive_or_zero(l["delta"], "keras.loss.delta");
-      // A loss's own option on another loss: "<loss> takes no <key> (<the losses that do>)".
-      for (const auto& [key, _] : l.items()) {
-        if (key != "name" && !keras_loss_takes(k.loss, key)) {
-          fail(fmt::format("keras.loss.{}", key),
-               fmt::format("{} takes no {} ({})", excerpt(k.loss), key, keras_losses_taking(key)));
-        }
-      }
-      if (l.contains("from_logits")) k.from_logits = boolean(l["from_logits"], "keras.loss.from_logits");
-      if (l.contains("label_smoothing")) {
-        k.label_smoothing = unit_interval(l["label_smoothing"], "keras.loss.label_smoothing");
-      }
+      read_loss_options(l, keras_loss_options(), k.loss, "keras.loss", k);
     } else {
       k.loss = string(l, "keras.loss");
     }
@@ -614,24 +636,7 @@ void parse_torch(const json& j, TorchConfig& t) {
     if (std::find(names.begin(), names.end(), t.loss) == names.end()) {
       fail("torch.loss.name", fmt::format("unknown loss '{}' ({})", excerpt(t.loss), fmt::join(names, ", ")));
     }
-    if (l.contains("reduction")) t.reduction = string(l["reduction"], "torch.loss.reduction");
-    if (t.reduction != "mean" && t.reduction != "sum") {
-      fail("torch.loss.reduction", fmt::format("must be \"mean\" or \"sum\", got \"{}\"", excerpt(t.reduction)));
-    }
-    if (l.contains("delta")) t.huber_delta = positive_or_zero(l["delta"], "torch.loss.delta");
-    if (l.contains("beta")) t.smooth_l1_beta = positive_or_zero(l["beta"], "torch.loss.beta");
-    // A loss's own option on another loss: "<loss> takes no <key> (<the losses that do>)".
-    for (const auto& [key, _] : l.items()) {
-      if (key != "name" && !torch_loss_takes(t.loss, key)) {
-        fail(fmt::format("torch.loss.{}", key),
-             fmt::format("{} takes no {} ({})", excerpt(t.loss), key, torch_losses_taking(key)));
-      }
-    }
-    if (l.contains("label_smoothing")) {
-      t.label_smoothing = unit_interval(l["label_smoothing"], "torch.loss.label_smoothing");
-    }
-    if (l.contains("weight")) t.weight = weight_list(l["weight"], "torch.loss.weight");
-    if (l.contains("pos_weight")) t.pos_weight = weight_list(l["pos_weight"], "torch.loss.pos_weight");
+    read_loss_options(l, torch_loss_options(), t.loss, "torch.loss", t);
   }
   if (j.contains("batch_size")) t.batch_size = integer(j["batch_size"], "torch.batch_size");
   if (j.contains("shuffle")) t.shuffle = boolean(j["shuffle"], "torch.shuffle");

@@ -14,9 +14,10 @@ namespace duet::compare {
 /// the model's weights (Keras names and layout), one value per point. The model is built once.
 std::vector<double> keras_losses_at(const Experiment& e, const std::vector<std::vector<NamedWeights>>& points);
 
-/// The Keras side's predictions on `e.predict` with `weights` loaded (Keras names and layout),
-/// without training: what the model computes from a given starting point.
-Tensor keras_predictions_at(const Experiment& e, const std::vector<NamedWeights>& weights);
+/// The Keras side's predictions on `e.predict` with each of `points` loaded as the model's
+/// weights (Keras names and layout), without training: what the model computes from given
+/// starting points, one tensor per point. The model is built once.
+std::vector<Tensor> keras_predictions_at(const Experiment& e, const std::vector<std::vector<NamedWeights>>& points);
 
 /// model.summary() of the Keras side's model, in the console look set with
 /// keras::config::set_console_look().

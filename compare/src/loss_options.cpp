@@ -1,62 +1,42 @@
-// The Keras losses' options in experiment files (as Keras' loss constructors name them) and the
-// error sentence shared with the PyTorch side's table.
+// The loss options of both sides' experiment sections, one table each, and what is derived from
+// them: key lists, the error sentence and the docs table.
 #include "loss_options.h"
 
-#include <algorithm>
+#include <fmt/format.h>
 
 namespace duet::compare {
 
-namespace {
-
-struct KerasLossOptions {
-  std::string identifier;            ///< as keras::losses::identifiers() spells it
-  std::vector<std::string> options;  ///< its own keys in keras.loss
-};
-
-// Keys every loss accepts: delta (Huber's), which the experiment format has always accepted beside
-// any loss (the other losses ignore it).
-const std::vector<std::string> kEveryLoss{"delta"};
-
-// Losses without options of their own are not listed.
-const std::vector<KerasLossOptions>& table() {
-  static const std::vector<KerasLossOptions> entries{
-      {"binary_crossentropy", {"from_logits", "label_smoothing"}},
-      {"categorical_crossentropy", {"from_logits", "label_smoothing"}},
-      {"sparse_categorical_crossentropy", {"from_logits"}}};
-  return entries;
+const std::vector<LossOption<KerasConfig>>& keras_loss_options() {
+  // delta: the experiment format has always accepted it beside any loss (only huber reads it).
+  static const std::vector<LossOption<KerasConfig>> options{
+      {"delta", LossValue::non_negative, &KerasConfig::huber_delta, {}, "Huber's delta (only huber reads it)"},
+      {"from_logits", LossValue::flag, &KerasConfig::from_logits,
+       {"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"},
+       "the last layer outputs logits (it must then be linear)"},
+      {"label_smoothing", LossValue::unit_interval, &KerasConfig::label_smoothing,
+       {"binary_crossentropy", "categorical_crossentropy"}, "binary: towards 0.5; categorical: towards 1 / classes"}};
+  return options;
 }
 
-bool contains(const std::vector<std::string>& list, const std::string& s) {
-  return std::find(list.begin(), list.end(), s) != list.end();
+const std::vector<LossOption<TorchConfig>>& torch_loss_options() {
+  // delta and beta: accepted beside any loss since the first format (only huber / smooth_l1 read them).
+  static const std::vector<LossOption<TorchConfig>> options{
+      {"reduction", LossValue::reduction, &TorchConfig::reduction, {}, "\"mean\" or \"sum\" over the batch"},
+      {"delta", LossValue::non_negative, &TorchConfig::huber_delta, {}, "HuberLoss' delta (only huber reads it)"},
+      {"beta", LossValue::non_negative, &TorchConfig::smooth_l1_beta, {}, "SmoothL1Loss' beta (only smooth_l1 reads it)"},
+      {"weight", LossValue::weight_list, &TorchConfig::weight, {"bce", "bce_with_logits", "cross_entropy"},
+       "cross_entropy: one per class; bce, bce_with_logits: one per output column"},
+      {"pos_weight", LossValue::weight_list, &TorchConfig::pos_weight, {"bce_with_logits"},
+       "one per output column, on the positive term"},
+      {"label_smoothing", LossValue::unit_interval, &TorchConfig::label_smoothing, {"cross_entropy"},
+       "towards 1 / classes"}};
+  return options;
 }
-
-}  // namespace
 
 std::vector<std::string> keras_loss_keys() {
   std::vector<std::string> keys{"name"};
-  keys.insert(keys.end(), kEveryLoss.begin(), kEveryLoss.end());
-  for (const auto& e : table()) {
-    for (const auto& key : e.options) {
-      if (!contains(keys, key)) keys.push_back(key);
-    }
-  }
+  for (const auto& o : keras_loss_options()) keys.push_back(o.key);
   return keys;
-}
-
-bool keras_loss_takes(const std::string& identifier, const std::string& key) {
-  if (contains(kEveryLoss, key)) return true;
-  for (const auto& e : table()) {
-    if (e.identifier == identifier) return contains(e.options, key);
-  }
-  return false;
-}
-
-std::string keras_losses_taking(const std::string& key) {
-  std::vector<std::string> names;
-  for (const auto& e : table()) {
-    if (contains(e.options, key)) names.push_back(e.identifier);
-  }
-  return losses_that_do(names);
 }
 
 std::string losses_that_do(const std::vector<std::string>& names) {
@@ -66,6 +46,57 @@ std::string losses_that_do(const std::vector<std::string>& names) {
     out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
   }
   return out + " do";
+}
+
+namespace {
+
+std::string value_text(LossValue v) {
+  switch (v) {
+    case LossValue::non_negative: return "number >= 0";
+    case LossValue::unit_interval: return "number in [0, 1]";
+    case LossValue::flag: return "true / false";
+    case LossValue::reduction: return "\"mean\" / \"sum\"";
+    case LossValue::weight_list: return "list of numbers >= 0";
+  }
+  return "";
+}
+
+// The default a config starts with, as JSON would write it.
+template <typename Config>
+std::string default_text(const LossOption<Config>& o) {
+  const Config config{};
+  return std::visit(
+      [&](auto member) -> std::string {
+        const auto& v = config.*member;
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, float>) return fmt::format("{:g}", v);
+        if constexpr (std::is_same_v<V, bool>) return v ? "true" : "false";
+        if constexpr (std::is_same_v<V, std::string>) return "\"" + v + "\"";
+        if constexpr (std::is_same_v<V, std::vector<float>>) return v.empty() ? "none" : "list";
+      },
+      o.member);
+}
+
+template <typename Config>
+std::string rows(const std::string& side, const std::vector<LossOption<Config>>& options) {
+  std::string out;
+  for (const auto& o : options) {
+    std::string losses = "every loss";
+    if (!o.losses.empty()) {
+      losses.clear();
+      for (const auto& l : o.losses) losses += (losses.empty() ? "" : ", ") + ("`" + l + "`");
+    }
+    out += fmt::format("| `{}` | `{}` | {} | {} | {} | {} |\n", side, o.key, losses, value_text(o.value), default_text(o),
+                       o.doc);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string loss_options_table_markdown() {
+  return "| side | key | losses | value | default | meaning |\n|---|---|---|---|---|---|\n" +
+         rows("keras", keras_loss_options()) + rows("torch", torch_loss_options());
 }
 
 }  // namespace duet::compare

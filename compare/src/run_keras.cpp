@@ -57,15 +57,25 @@ std::vector<NamedWeights> named_weights(const keras::Sequential& model) {
   return out;
 }
 
+// Loads weights by name (Keras' names and layout) into every layer of a built model.
+void load_named_weights(keras::Sequential& model, const std::vector<NamedWeights>& weights) {
+  for (std::size_t i = 0; i < model.layers().size(); ++i)
+    for (auto& v : model.layers()[i]->weights()) v.value.mutable_data() = weight(weights.at(i), v.name).data();
+}
+
 }  // namespace
 
 std::vector<NamedWeights> keras_default_weights(const Experiment& e) { return named_weights(build_keras_model(e)); }
 
-Tensor keras_predictions_at(const Experiment& e, const std::vector<NamedWeights>& weights) {
+std::vector<Tensor> keras_predictions_at(const Experiment& e, const std::vector<std::vector<NamedWeights>>& points) {
   keras::Sequential model = build_keras_model(e);
-  for (std::size_t i = 0; i < model.layers().size(); ++i)
-    for (auto& v : model.layers()[i]->weights()) v.value.mutable_data() = weight(weights.at(i), v.name).data();
-  return model.predict(e.predict);
+  std::vector<Tensor> out;
+  out.reserve(points.size());
+  for (const auto& point : points) {
+    load_named_weights(model, point);
+    out.push_back(model.predict(e.predict));
+  }
+  return out;
 }
 
 std::string keras_summary_text(const Experiment& e) { return build_keras_model(e).summary_text(); }
@@ -76,8 +86,7 @@ std::vector<double> keras_losses_at(const Experiment& e, const std::vector<std::
   std::vector<double> out;
   out.reserve(points.size());
   for (const auto& point : points) {
-    for (std::size_t i = 0; i < model.layers().size(); ++i)
-      for (auto& v : model.layers()[i]->weights()) v.value.mutable_data() = weight(point.at(i), v.name).data();
+    load_named_weights(model, point);
     const auto rows = static_cast<int>(std::min<std::int64_t>(e.x.shape()[0], 1 << 20));
     out.push_back(static_cast<double>(loss.fn(e.y, model.predict(e.x, rows)).item()));
   }

@@ -12,13 +12,8 @@ namespace {
 struct Entry {
   std::string name;        ///< the experiment's word, as torch.nn.functional spells the loss
   std::string class_name;  ///< the torch.nn module
-  std::vector<std::string> options;  ///< its own keys in torch.loss, as its torch.nn options name them
   std::unique_ptr<torch::nn::Loss> (*make)(const TorchConfig&);
 };
-
-// Keys every loss accepts: reduction for all, and delta (huber) and beta (smooth_l1), which the
-// experiment format has always accepted beside any loss (the other losses ignore them).
-const std::vector<std::string> kEveryLoss{"reduction", "delta", "beta"};
 
 // A per-class or per-column weight list as the 1-D tensor PyTorch's options take.
 Tensor row(const std::vector<float>& values) {
@@ -34,20 +29,20 @@ const std::vector<Entry>& table() {
   namespace nn = torch::nn;
   using Made = std::unique_ptr<nn::Loss>;
   static const std::vector<Entry> entries{
-      {"mse", "MSELoss", {}, [](const TorchConfig& t) -> Made { return std::make_unique<nn::MSELossImpl>(t.reduction); }},
-      {"l1", "L1Loss", {}, [](const TorchConfig& t) -> Made { return std::make_unique<nn::L1LossImpl>(t.reduction); }},
-      {"huber", "HuberLoss", {},
+      {"mse", "MSELoss", [](const TorchConfig& t) -> Made { return std::make_unique<nn::MSELossImpl>(t.reduction); }},
+      {"l1", "L1Loss", [](const TorchConfig& t) -> Made { return std::make_unique<nn::L1LossImpl>(t.reduction); }},
+      {"huber", "HuberLoss",
        [](const TorchConfig& t) -> Made { return std::make_unique<nn::HuberLossImpl>(t.reduction, t.huber_delta); }},
-      {"smooth_l1", "SmoothL1Loss", {},
+      {"smooth_l1", "SmoothL1Loss",
        [](const TorchConfig& t) -> Made { return std::make_unique<nn::SmoothL1LossImpl>(t.reduction, t.smooth_l1_beta); }},
-      {"bce", "BCELoss", {"weight"},
+      {"bce", "BCELoss",
        [](const TorchConfig& t) -> Made {
          nn::BCELossOptions o;
          o.reduction(reduction_of(t.reduction));
          if (!t.weight.empty()) o.weight(row(t.weight));
          return std::make_unique<nn::BCELossImpl>(o);
        }},
-      {"bce_with_logits", "BCEWithLogitsLoss", {"weight", "pos_weight"},
+      {"bce_with_logits", "BCEWithLogitsLoss",
        [](const TorchConfig& t) -> Made {
          nn::BCEWithLogitsLossOptions o;
          o.reduction(reduction_of(t.reduction));
@@ -55,7 +50,7 @@ const std::vector<Entry>& table() {
          if (!t.pos_weight.empty()) o.pos_weight(row(t.pos_weight));
          return std::make_unique<nn::BCEWithLogitsLossImpl>(o);
        }},
-      {"cross_entropy", "CrossEntropyLoss", {"label_smoothing", "weight"}, [](const TorchConfig& t) -> Made {
+      {"cross_entropy", "CrossEntropyLoss", [](const TorchConfig& t) -> Made {
          nn::CrossEntropyLossOptions o;
          o.reduction(reduction_of(t.reduction)).label_smoothing(t.label_smoothing);
          if (!t.weight.empty()) o.weight(row(t.weight));
@@ -81,19 +76,15 @@ std::vector<std::string> torch_loss_names() {
 
 std::vector<std::string> torch_loss_keys() {
   std::vector<std::string> keys{"name"};
-  keys.insert(keys.end(), kEveryLoss.begin(), kEveryLoss.end());
-  for (const auto& e : table()) {
-    for (const auto& key : e.options) {
-      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
-    }
-  }
+  for (const auto& o : torch_loss_options()) keys.push_back(o.key);
   return keys;
 }
 
 bool torch_loss_takes(const std::string& name, const std::string& key) {
-  const auto& own = entry(name).options;
-  return std::find(kEveryLoss.begin(), kEveryLoss.end(), key) != kEveryLoss.end() ||
-         std::find(own.begin(), own.end(), key) != own.end();
+  entry(name);  // an unknown loss is an error
+  for (const auto& o : torch_loss_options())
+    if (o.key == key) return loss_takes(o, name);
+  return false;
 }
 
 std::string torch_losses_taking(const std::string& key) {

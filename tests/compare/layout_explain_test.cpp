@@ -72,7 +72,7 @@ Tensor torch_port(const Experiment& e, const std::vector<NamedWeights>& w, bool 
 TEST(LayoutExplain, FlattenOrderReasonMeasuresTheNaivePortsError) {
   const Experiment e = conv_flatten_dense();
   const auto weights = keras_default_weights(e);
-  const Tensor truth = keras_predictions_at(e, weights);
+  const Tensor truth = keras_predictions_at(e, {weights})[0];
   // The correct port reproduces Keras (the comparator's premise, checked here by hand too).
   EXPECT_LT(largest_difference(truth, torch_port(e, weights, false, true)), 1e-6);
   const double naive = largest_difference(truth, torch_port(e, weights, false, false));
@@ -83,7 +83,7 @@ TEST(LayoutExplain, FlattenOrderReasonMeasuresTheNaivePortsError) {
 TEST(LayoutExplain, KernelLayoutReasonMeasuresAReshapedKernelsError) {
   const Experiment e = conv_flatten_dense();
   const auto weights = keras_default_weights(e);
-  const Tensor truth = keras_predictions_at(e, weights);
+  const Tensor truth = keras_predictions_at(e, {weights})[0];
   const double reshaped = largest_difference(truth, torch_port(e, weights, true, true));
   ASSERT_GT(reshaped, 1e-3);
   EXPECT_NEAR(measured(explain_differences(e), "Kernel layout (layers[0], conv2d)"), reshaped, 5e-4 * reshaped);

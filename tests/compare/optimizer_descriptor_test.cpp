@@ -8,6 +8,7 @@
 #include "duet/compare/experiment.h"
 #include "duet/compare/optimizers.h"
 #include "duet/core/option_fields.h"
+#include "loss_options.h"
 #include "support/test_helpers.h"
 
 namespace duet::compare {
@@ -18,17 +19,58 @@ using test::error_of;
 
 OptimizerConfig config(std::string name, options::Values given = {}) { return {std::move(name), std::move(given), std::nullopt}; }
 
-TEST(OptimizerDescriptors, DocsTableIsTheDescriptorsTable) {
+// The text of docs/experiment-format.md between "<!-- NAME:begin -->" and "<!-- NAME:end -->".
+std::string descriptor_docs_section(const std::string& name) {
   std::ifstream in(DUET_DOCS_DIR "/experiment-format.md");
   std::stringstream text;
   text << in.rdbuf();
   const std::string doc = text.str();
-  const std::string begin = "<!-- optimizers:begin -->\n", end = "<!-- optimizers:end -->";
+  const std::string begin = "<!-- " + name + ":begin -->\n", end = "<!-- " + name + ":end -->";
   const auto from = doc.find(begin), to = doc.find(end);
-  ASSERT_NE(from, std::string::npos);
-  ASSERT_NE(to, std::string::npos);
-  EXPECT_EQ(doc.substr(from + begin.size(), to - from - begin.size()), optimizer_table_markdown())
+  if (from == std::string::npos || to == std::string::npos) return "(no " + name + " markers)";
+  return doc.substr(from + begin.size(), to - from - begin.size());
+}
+
+TEST(OptimizerDescriptors, DocsTableIsTheDescriptorsTable) {
+  EXPECT_EQ(descriptor_docs_section("optimizers"), optimizer_table_markdown())
       << "docs/experiment-format.md is stale: paste `duet-compare --list-optimizers` between the markers";
+}
+
+// The loss options have one table per side too (compare/src/loss_options.cpp): the docs show it.
+TEST(LossOptionDescriptors, DocsTableIsTheLossOptionsTable) {
+  EXPECT_EQ(descriptor_docs_section("loss-options"), loss_options_table_markdown())
+      << "docs/experiment-format.md is stale: put this table between the markers:\n"
+      << loss_options_table_markdown();
+}
+
+// The parser reads each option into its side's config and refuses one on a loss that does not take it.
+TEST(LossOptionDescriptors, ExperimentFilesReadTheTables) {
+  const auto parsed = [](const std::string& keras_loss, const std::string& torch_loss) {
+    return parse_experiment_text(R"({"data": {"x": [[1], [2]], "y": [[0], [1]]}, "layers": [{"units": 1}], "epochs": 1,
+        "keras": {"loss": )" + keras_loss + R"(}, "torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": )" +
+                                     torch_loss + "}}",
+                                 ".");
+  };
+  const auto e = parsed(R"({"name": "binary_crossentropy", "label_smoothing": 0.25, "from_logits": true})",
+                        R"({"name": "bce_with_logits", "pos_weight": [3], "weight": [0.5], "reduction": "sum"})");
+  EXPECT_EQ(e.keras.label_smoothing, 0.25f);
+  EXPECT_TRUE(e.keras.from_logits);
+  EXPECT_EQ(e.torch.pos_weight, std::vector<float>{3.0f});
+  EXPECT_EQ(e.torch.weight, std::vector<float>{0.5f});
+  EXPECT_EQ(e.torch.reduction, "sum");
+  EXPECT_NE(error_of([&] { parsed(R"({"name": "mse", "from_logits": true})", R"({"name": "mse"})"); })
+                .find("keras.loss.from_logits: mse takes no from_logits (binary_crossentropy, categorical_crossentropy "
+                      "and sparse_categorical_crossentropy do)"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { parsed(R"("mse")", R"({"name": "bce", "pos_weight": [1]})"); })
+                .find("torch.loss.pos_weight: bce takes no pos_weight (bce_with_logits does)"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { parsed(R"("mse")", R"({"name": "mse", "reduction": "none"})"); })
+                .find("torch.loss.reduction: must be \"mean\" or \"sum\", got \"none\""),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { parsed(R"({"name": "categorical_crossentropy", "label_smoothing": 2})", R"({"name": "mse"})"); })
+                .find("keras.loss.label_smoothing: must be in [0, 1], got 2"),
+            std::string::npos);
 }
 
 TEST(OptimizerDescriptors, SettingsTextIsTheFrameworksConstructorCall) {

@@ -1,6 +1,7 @@
 // Porting weights between the styles: Keras -> PyTorch -> Keras is exact, ported models predict
-// alike, a real PyTorch state_dict ports into a Keras model with PyTorch's predictions, the
-// first layer that does not fit is named and nothing changes, and new layer kinds plug in.
+// alike (MLPs, CNNs with the flatten order, LSTM / GRU, batch normalization), a real PyTorch
+// state_dict ports into a Keras model with PyTorch's predictions, and the first layer that does
+// not fit is named with nothing changed.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,8 @@
 
 #include "duet/compare/porting.h"
 #include "duet/core/error.h"
+#include "duet/core/init.h"
+#include "duet/core/random.h"
 #include "support/test_helpers.h"
 
 namespace duet::compare {
@@ -90,35 +93,149 @@ TEST(Porting, TheFirstLayerThatDoesNotFitIsNamedAndNothingChanges) {
                        "layer 0: PyTorch module '0' (Linear) for Keras layer 'dense' (Dense): has no 'bias' entry"));
 }
 
-// A layer kind's helper registers its layout; here a stand-in pair (Keras Normalization's
-// mean / variance / count against a module with the same three buffers under PyTorch-style names).
-struct StatsImpl : nn::Module {
-  StatsImpl() {
-    register_parameter("running_mean", Tensor::zeros({3}), false);
-    register_parameter("running_var", Tensor::ones({3}), false);
+// Every layout rule of the comparator's layer kinds ports: a small CNN (Conv2D kernel layout,
+// max pooling, the flatten's row order), recurrent layers (LSTM's one bias into two, GRU's
+// gate order and two bias rows) and batch normalization (its moving statistics).
+void porting_expect_close(const Tensor& a, const Tensor& b) {
+  ASSERT_EQ(a.shape().vec(), b.shape().vec());
+  for (Eigen::Index i = 0; i < a.data().size(); ++i) EXPECT_NEAR(a.data()[i], b.data()[i], 1e-5f) << "value " << i;
+}
+
+Tensor porting_random(const Shape& shape, std::uint64_t seed) {
+  Generator gen(seed);
+  return init::uniform(shape, -1.0f, 1.0f, gen);
+}
+
+TEST(Porting, ConvolutionsPoolingAndTheFlattenOrderPortBothWays) {
+  keras::utils::set_random_seed(6);
+  keras::Sequential keras_model({keras::layers::Conv2D(3, {2, 2}, {.activation = "relu", .input_shape = {5, 4, 2}}),
+                                 keras::layers::MaxPooling2D({.pool_size = {2, 2}}), keras::layers::Flatten(),
+                                 keras::layers::Dense(2)});
+  nn::Sequential torch_model(nn::Conv2d(nn::Conv2dOptions(2, 3, {2, 2})), nn::ReLU(),
+                             nn::MaxPool2d(nn::MaxPool2dOptions({2, 2})), nn::Flatten(), nn::Linear(6, 2));
+  port_weights(keras_model, *torch_model);
+  const Tensor x = porting_random({3, 5, 4, 2}, 11);  // NHWC; PyTorch reads NCHW
+  porting_expect_close(torch_model->forward(x.permute({0, 3, 1, 2}).contiguous()), keras_model.predict(x));
+  // Back into a fresh Keras model: the same values exactly.
+  keras::utils::set_random_seed(7);
+  keras::Sequential back({keras::layers::Conv2D(3, {2, 2}, {.activation = "relu", .input_shape = {5, 4, 2}}),
+                          keras::layers::MaxPooling2D({.pool_size = {2, 2}}), keras::layers::Flatten(),
+                          keras::layers::Dense(2)});
+  port_weights(*torch_model, back);
+  expect_same_values(back.get_weights(), keras_model.get_weights());
+}
+
+class PortingRecurrentNetImpl : public nn::Module {
+ public:
+  explicit PortingRecurrentNetImpl(bool gru) {
+    if (gru) {
+      gru_ = register_module("rnn", nn::GRU(nn::GRUOptions(2, 3).batch_first(true)));
+    } else {
+      lstm_ = register_module("rnn", nn::LSTM(nn::LSTMOptions(2, 3).batch_first(true)));
+    }
+    head_ = register_module("head", nn::Linear(3, 1));
   }
-  std::string type_name() const override { return "Stats"; }
+  Tensor forward(const Tensor& x) override {
+    const Tensor all = gru_ ? std::get<0>(gru_->forward(x)) : std::get<0>(lstm_->forward(x));
+    return head_->forward(all.select(1, all.size(1) - 1));  // Keras hands on the last step
+  }
+
+ private:
+  std::shared_ptr<nn::GRUImpl> gru_;
+  std::shared_ptr<nn::LSTMImpl> lstm_;
+  std::shared_ptr<nn::LinearImpl> head_;
 };
 
-TEST(Porting, ALayerKindPlugsInItsLayout) {
-  register_weight_layout({.keras_class = "Normalization",
-                          .torch_type = "Stats",
-                          .to_torch =
-                              [](const keras::layers::Layer&, const std::vector<Tensor>& k) {
-                                return torch::StateDict{{"running_mean", k[0]}, {"running_var", k[1]}};
-                              },
-                          .to_keras = [](const keras::layers::Layer&, const torch::StateDict& t) {
-                            return std::vector<Tensor>{t[0].second, t[1].second, Tensor::scalar(0)};
-                          }});
+TEST(Porting, RecurrentLayersPortWithTheirGateOrderAndBiases) {
+  for (const bool gru : {false, true}) {
+    SCOPED_TRACE(gru ? "GRU" : "LSTM");
+    const auto keras_rnn = [gru]() -> keras::layers::LayerRef {
+      if (gru) return std::make_shared<keras::layers::GRU>(3, keras::layers::RecurrentOptions{.input_shape = {4, 2}});
+      return std::make_shared<keras::layers::LSTM>(3, keras::layers::RecurrentOptions{.input_shape = {4, 2}});
+    };
+    keras::utils::set_random_seed(8);
+    keras::Sequential keras_model({keras_rnn(), keras::layers::Dense(1)});
+    // Non-zero biases, so the gate order and the bias split matter.
+    auto weights = keras_model.get_weights();
+    weights[2] = porting_random(weights[2].shape(), 13);
+    keras_model.set_weights(weights);
+    torch::manual_seed(3);
+    PortingRecurrentNetImpl torch_model(gru);
+    port_weights(keras_model, torch_model);
+    const Tensor x = porting_random({2, 4, 2}, 12);
+    porting_expect_close(torch_model.forward(x), keras_model.predict(x));
+    // PyTorch -> Keras gives the Keras values back (an LSTM's bias as bias_ih + bias_hh, here + 0).
+    keras::utils::set_random_seed(9);
+    keras::Sequential back({keras_rnn(), keras::layers::Dense(1)});
+    port_weights(torch_model, back);
+    expect_same_values(back.get_weights(), keras_model.get_weights());
+  }
+}
+
+// duet-compare --weights with a recurrent model: the file's LSTM state lands in the LSTM module
+// inside the comparator's last-step wrapper and comes back in Keras' layout, as port_weights gives it.
+TEST(Porting, WeightsFileWithARecurrentLayer) {
+  torch::manual_seed(5);
+  PortingRecurrentNetImpl torch_model(false);
+  test::TempDir dir("porting");
+  torch::save(torch_model.state_dict(), dir / "lstm.pt");
+  Generator gen(3);
+  nlohmann::json x = nlohmann::json::array(), y = nlohmann::json::array();
+  for (int r = 0; r < 2; ++r) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (int t = 0; t < 4; ++t) steps.push_back({gen.uniform(-1.0f, 1.0f), gen.uniform(-1.0f, 1.0f)});
+    x.push_back(steps);
+    y.push_back({gen.uniform(-1.0f, 1.0f)});
+  }
+  const nlohmann::json doc = {
+      {"data", {{"x", x}, {"y", y}}},
+      {"layers", {{{"type", "lstm"}, {"units", 3}}, {{"type", "dense"}, {"units", 1}}}},
+      {"epochs", 1},
+      {"keras", {{"optimizer", {{"name", "sgd"}, {"learning_rate", 0.1}}}, {"loss", "mse"}}},
+      {"torch", {{"optimizer", {{"name", "sgd"}, {"lr", 0.1}}}, {"loss", {{"name", "mse"}, {"reduction", "mean"}}}}}};
+  const auto e = with_weights_file(parse_experiment(doc, (dir / "lstm.pt").parent_path()), dir / "lstm.pt");
+  keras::Sequential keras_model({std::make_shared<keras::layers::LSTM>(3, keras::layers::RecurrentOptions{.input_shape = {4, 2}}),
+                                 keras::layers::Dense(1)});
+  port_weights(torch_model, keras_model);
+  std::vector<Tensor> from_file;
+  for (const auto& layer : *e.initial_weights)
+    for (const auto& [name, value] : layer) from_file.push_back(value);
+  expect_same_values(from_file, keras_model.get_weights());
+}
+
+TEST(Porting, BatchNormalizationStatisticsPort) {
+  keras::utils::set_random_seed(10);
+  keras::Sequential keras_model({keras::layers::Dense(3, {.input_shape = {2}}), keras::layers::BatchNormalization(),
+                                 keras::layers::Dense(1)});
+  auto weights = keras_model.get_weights();
+  for (std::size_t i = 2; i < 6; ++i) weights[i] = porting_random(weights[i].shape(), 20 + i);  // gamma .. variance
+  weights[5] = weights[5] * weights[5] + 0.5f;  // a variance
+  keras_model.set_weights(weights);
+  nn::Sequential torch_model(nn::Linear(2, 3), nn::BatchNorm1d(nn::BatchNormOptions(3).eps(1e-3)), nn::Linear(3, 1));
+  port_weights(keras_model, *torch_model);
+  EXPECT_EQ(torch_model->state_dict()[4].first, "1.running_mean");
+  EXPECT_TRUE((torch_model->state_dict()[4].second.data() == weights[4].data()).all());
+  torch_model->eval();  // running statistics, as Keras' predict uses its moving ones
+  const Tensor x = porting_random({4, 2}, 14);
+  porting_expect_close(torch_model->forward(x), keras_model.predict(x));
+  keras::Sequential back({keras::layers::Dense(3, {.input_shape = {2}}), keras::layers::BatchNormalization(),
+                          keras::layers::Dense(1)});
+  port_weights(*torch_model, back);
+  expect_same_values(back.get_weights(), keras_model.get_weights());
+}
+
+TEST(Porting, ALayerWithoutALayerKindIsNamed) {
   keras::layers::Normalization norm;
   norm.adapt(Tensor::from_rows({{1, 2, 3}, {3, 6, 9}}));
   keras::Sequential model({std::make_shared<keras::layers::Normalization>(norm), keras::layers::Dense(2)});
   model.build(3);
-  auto module = std::make_shared<nn::SequentialImpl>();
-  module->push_back(std::make_shared<StatsImpl>());
-  module->push_back(nn::Linear(3, 2));
-  port_weights(model, *module);
-  EXPECT_TRUE((module->state_dict()[0].second.data() == model.get_weights()[0].data()).all());  // mean [2, 4, 6]
+  auto module = torch_mlp();
+  const auto message = error_of([&] { port_weights(model, *module); });
+  EXPECT_TRUE(contains(message, "layer 0: Keras layer 'normalization' (Normalization) has no weight layout to port"))
+      << message;
+  nn::Sequential conv(nn::Conv2d(nn::Conv2dOptions(3, 4, {1, 1})), nn::Linear(4, 2));
+  EXPECT_TRUE(contains(error_of([&] { port_weights(keras_mlp(), *conv); }),
+                       "layer 0: Keras layer 'dense' (Dense) faces PyTorch module '0' (Conv2d), expected a Linear"));
 }
 
 }  // namespace

@@ -53,18 +53,52 @@ void expect_values(const Tensor& t, const nlohmann::ordered_json& want) {
   for (std::size_t i = 0; i < values.size(); ++i) EXPECT_EQ(t.data()[static_cast<Eigen::Index>(i)], values[i]) << i;
 }
 
+// The recorded MLP's weights, exactly, and its predictions (float32 sums in another order).
+void expect_recorded_mlp(Sequential& model) {
+  const auto weights = model.get_weights();
+  ASSERT_EQ(weights.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) expect_values(weights[i], recorded()["weights"][i]);
+  const auto y = model.predict(Tensor::from_rows(recorded()["x"].get<std::vector<std::vector<float>>>()));
+  const auto want = flat(recorded()["y"]);
+  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(y.data()[static_cast<Eigen::Index>(i)], want[i], 2e-6);
+}
+
 TEST(KerasWeightFiles, Keras3LayoutLoadsWithTheSamePredictions) {
   for (const char* file : {"mlp.weights.h5", "mlp-keras2.h5"}) {
     SCOPED_TRACE(file);
     auto model = make_mlp();
     model.load_weights(kDir / file);
-    const auto weights = model.get_weights();
-    ASSERT_EQ(weights.size(), 4u);
-    for (std::size_t i = 0; i < 4; ++i) expect_values(weights[i], recorded()["weights"][i]);
-    const auto y = model.predict(Tensor::from_rows(recorded()["x"].get<std::vector<std::vector<float>>>()));
-    const auto want = flat(recorded()["y"]);
-    for (std::size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(y.data()[static_cast<Eigen::Index>(i)], want[i], 2e-6);
+    expect_recorded_mlp(model);
   }
+}
+
+// Keras 3 writes a compiled model's optimizer beside its layers (optimizer/vars: iteration,
+// learning rate, Adam's momentums and velocities). Duet reads the layers, ignores that group
+// (the issue allows "read and ignored"), and writes none.
+TEST(KerasWeightFiles, AKeras3OptimizerGroupIsReadAndIgnored) {
+  const std::string path = (kDir / "mlp-adam.weights.h5").string();
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  const hid_t group = H5Gopen2(f, "optimizer/vars", H5P_DEFAULT);
+  ASSERT_GE(group, 0);
+  H5G_info_t info{};
+  ASSERT_GE(H5Gget_info(group, &info), 0);
+  EXPECT_EQ(info.nlinks, 10u);  // iteration, learning_rate, 4 momentums, 4 velocities
+  H5Gclose(group);
+  H5Fclose(f);
+
+  auto model = make_mlp();
+  model.compile(optimizers::Adam(0.01f), "mse");
+  model.load_weights(kDir / "mlp-adam.weights.h5");
+  expect_recorded_mlp(model);
+
+  TempDir dir("keras_optimizer_group");
+  model.save_weights(dir / "copy.weights.h5");
+  const std::string copy = (dir / "copy.weights.h5").string();
+  const hid_t g = H5Fopen(copy.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(g, 0);
+  EXPECT_EQ(H5Lexists(g, "optimizer", H5P_DEFAULT), 0);
+  H5Fclose(g);
 }
 
 TEST(KerasWeightFiles, NonTrainableVariablesAndIntegerDatasets) {
@@ -129,6 +163,9 @@ TEST(KerasWeightFiles, FilesThatDoNotFitAreNamedAndChangeNothing) {
   expect_refused(kDir / "wrong-shape.weights.h5", {"layers/dense/vars/0: shape (4, 3); layer 'dense' (Dense) has kernel of shape (3, 4)"});
   expect_refused(kDir / "extra-layer.weights.h5", {"layers/dense_2", "a layer the model does not have"});
   expect_refused(kDir / "strings.weights.h5", {"layers/dense/vars/0: holds something other than numbers"});
+  // Memory is bounded by the file's real size, not by the 12,000,000 values a dataset claims.
+  expect_refused(kDir / "compressed.weights.h5",
+                 {"layers/dense/vars/0: claims more values than the file holds"});
   expect_refused(kDir / "wrong-count-keras2.h5", {"Layer count mismatch", "Model expected 2 layers, found 1 saved layers"});
   expect_refused(fs::path(DUET_GOLDEN_DIR) / "checkpoints" / "torch" / "mlp.pt", {"File format not supported"});
   TempDir dir;

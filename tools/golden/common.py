@@ -42,9 +42,33 @@ def batch_size(e, side):
     return min(b, rows)
 
 
+def float32(v):
+    """v rounded to the nearest float32 (as torch.tensor(v, dtype=torch.float32) does)."""
+    return struct.unpack("f", struct.pack("f", v))[0]
+
+
+def train_in_order(x, y, epochs, bs, step, after_epoch=None):
+    """The training loop of every golden scenario (they never shuffle): `epochs` passes over
+    minibatches of `bs` rows in order; step(xb, yb) makes one update and returns that batch's
+    loss as a float. Returns the loss history as both frameworks log it: each epoch's batch
+    losses averaged weighted by batch size, in float32. after_epoch() runs after each epoch
+    (PyTorch's schedulers)."""
+    n = x.shape[0]
+    history = []
+    for _ in range(epochs):
+        total = 0.0
+        for start in range(0, n, bs):
+            xb, yb = x[start:start + bs], y[start:start + bs]
+            total += step(xb, yb) * xb.shape[0]
+        history.append(float32(total / n))
+        if after_epoch is not None:
+            after_epoch()
+    return history
+
+
 def f32(v):
     """The shortest decimal that reads back to the same float32 (as duet-compare prints)."""
-    target = struct.unpack("f", struct.pack("f", v))[0]
+    target = float32(v)
     for digits in range(1, 10):
         text = "%.*g" % (digits, target)
         if struct.unpack("f", struct.pack("f", float(text)))[0] == target:
@@ -60,6 +84,14 @@ def shortest(obj):
     if isinstance(obj, float):
         return f32(obj)
     return obj
+
+
+def write_scenario(out_dir, name, scenario, indent=1):
+    """Writes a scenario (an experiment file) as out_dir/name.json and says so."""
+    with open(os.path.join(out_dir, name + ".json"), "w") as f:
+        json.dump(scenario, f, indent=indent)
+        f.write("\n")
+    print("wrote", name)
 
 
 def write_report(path, report):

@@ -32,7 +32,7 @@ import torch
 
 import keras3_sequence
 import keras_knobs
-from common import batch_size, load_experiment, write_report
+from common import batch_size, load_experiment, train_in_order, write_report
 
 ACT = {"linear": lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
        "softmax": lambda t: torch.softmax(t, dim=-1)}
@@ -144,19 +144,8 @@ def run(e):
     opt = KerasRules(e["keras"].get("optimizer", {"name": "sgd"}))
     x = torch.tensor(e["data"]["x"], dtype=torch.float32)
     y = torch.tensor(e["data"]["y"], dtype=torch.float32)
-    n, bs = x.shape[0], batch_size(e, "keras")
-    history = []
-    for _ in range(e["epochs"]):
-        total = 0.0
-        for start in range(0, n, bs):
-            xb, yb = x[start:start + bs], y[start:start + bs]
-            for w in weights:
-                w.grad = None
-            loss = keras_loss(loss_name, yb, model(xb))
-            loss.backward()
-            opt.apply(weights)
-            total += loss.item() * xb.shape[0]
-        history.append(total / n)
+    step = keras3_sequence.rules_step(model, weights, opt, keras_loss, loss_name)
+    history = train_in_order(x, y, e["epochs"], batch_size(e, "keras"), step)
     with torch.no_grad():
         pred = model(torch.tensor(e.get("predict", e["data"]["x"]), dtype=torch.float32))
     return {"predictions": pred.tolist(), "loss_history": history,

@@ -19,7 +19,7 @@ import torch
 import torch_conv
 import torch_knobs
 import torch_seq
-from common import batch_size, class_index_targets, load_experiment, write_report
+from common import batch_size, class_index_targets, load_experiment, train_in_order, write_report
 
 ACTIVATIONS = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
                "softmax": lambda: torch.nn.Softmax(dim=-1)}
@@ -109,21 +109,8 @@ def run(e):
     sched = torch_knobs.scheduler(e, opt)
     x = torch.tensor(e["data"]["x"], dtype=torch.float32)
     y = targets(e)
-    n, bs = x.shape[0], batch_size(e, "torch")
-    history = []
-    for _ in range(e["epochs"]):
-        total = 0.0
-        for start in range(0, n, bs):
-            xb, yb = x[start:start + bs], y[start:start + bs]
-            loss = crit(model(xb), yb)
-            opt.zero_grad()
-            loss.backward()
-            torch_knobs.clip(e, params)
-            opt.step()
-            total += loss.item() * xb.shape[0]
-        history.append(float(torch.tensor(total / n, dtype=torch.float32)))
-        if sched is not None:
-            sched.step()
+    step = torch_conv.module_step(model, crit, opt, before_step=lambda: torch_knobs.clip(e, params))
+    history = train_in_order(x, y, e["epochs"], batch_size(e, "torch"), step, sched.step if sched is not None else None)
     with torch.no_grad():
         out = model(torch.tensor(e.get("predict", e["data"]["x"]), dtype=torch.float32))
         fold = folded(e)

@@ -12,6 +12,8 @@ golden, made by a separate Keras 3 re-implementation (--check-gru).
 """
 import torch
 
+from common import train_in_order
+
 KINDS = {"embedding", "simple_rnn", "lstm", "gru"}
 ACT = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "linear": lambda t: t}
 
@@ -78,6 +80,19 @@ class Model:
         return torch.stack(outs, dim=1) if layer.get("return_sequences", False) else h
 
 
+def rules_step(model, variables, opt, keras_loss, loss_name):
+    """One update per batch with Keras' rules, as train_in_order calls it: the gradients of the
+    loss, then opt.apply on every variable; returns the batch's loss."""
+    def step(xb, yb):
+        for v in variables:
+            v.grad = None
+        loss = keras_loss(loss_name, yb, model(xb))
+        loss.backward()
+        opt.apply(variables)
+        return loss.item()
+    return step
+
+
 def run(e, rules_class, keras_loss, dense_act, batch_size):
     """gen_keras_rules.run for a sequence experiment: Keras' update rules on every variable."""
     model = Model(e, dense_act)
@@ -86,19 +101,8 @@ def run(e, rules_class, keras_loss, dense_act, batch_size):
     loss_name = e["keras"].get("loss", "mean_squared_error")
     x = torch.tensor(e["data"]["x"], dtype=torch.float32)
     y = torch.tensor(e["data"]["y"], dtype=torch.float32)
-    n, bs = x.shape[0], batch_size(e, "keras")
-    history = []
-    for _ in range(e["epochs"]):
-        total = 0.0
-        for start in range(0, n, bs):
-            xb, yb = x[start:start + bs], y[start:start + bs]
-            for v in variables:
-                v.grad = None
-            loss = keras_loss(loss_name, yb, model(xb))
-            loss.backward()
-            opt.apply(variables)
-            total += loss.item() * xb.shape[0]
-        history.append(float(torch.tensor(total / n, dtype=torch.float32)))
+    step = rules_step(model, variables, opt, keras_loss, loss_name)
+    history = train_in_order(x, y, e["epochs"], batch_size(e, "keras"), step)
     with torch.no_grad():
         pred = model(torch.tensor(e.get("predict", e["data"]["x"]), dtype=torch.float32))
     return {"framework": "Keras 3 recurrent layers and update rules re-implemented in float32 on PyTorch %s "

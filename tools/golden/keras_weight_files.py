@@ -85,6 +85,21 @@ def main(out_dir):
     keras3(out / "strings.weights.h5", [("dense", [np.array([b"a", b"b"]), b1]), ("dense_1", [k2, b2])])
     keras2(out / "wrong-count-keras2.h5", [("dense", [("dense/kernel:0", k1), ("dense/bias:0", b1)])])
 
+    # A compiled Keras 3 Adam after 7 steps, as _save_state writes it beside the layers:
+    # optimizer/vars/0 the iteration count (int64), 1 the learning rate, then the variables
+    # Adam.build adds, a momentum for each trainable variable, then a velocity for each
+    # (keras/src/optimizers/base_optimizer.py, adam.py). Duet reads the layers and ignores these.
+    momentums = [rng.uniform(-0.1, 0.1, v.shape).astype(np.float32) for v in (k1, b1, k2, b2)]
+    velocities = [rng.uniform(0.0, 0.01, v.shape).astype(np.float32) for v in (k1, b1, k2, b2)]
+    keras3(out / "mlp-adam.weights.h5", mlp, optimizer=[np.int64(7), np.float32(0.001)] + momentums + velocities)
+
+    # A kernel that claims 12,000,000 values in a file of a few kilobytes (gzip-compressed,
+    # never written chunks): refused before anything of the claimed size is allocated.
+    def compressed_kernel(f):
+        del f["layers/dense/vars/0"]
+        f["layers/dense/vars"].create_dataset("0", shape=(3000, 4000), dtype=np.float32, compression="gzip")
+    keras3(out / "compressed.weights.h5", mlp, extra=compressed_kernel)
+
     values = {
         "x": x.tolist(),
         "y": y.astype(np.float32).tolist(),

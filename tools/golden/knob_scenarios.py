@@ -13,6 +13,8 @@ import json
 import os
 import sys
 
+from common import write_scenario
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATE = os.path.join(HERE, "..", "..", "tests", "golden", "scenarios", "public-v2",
                         "exponential-decay-vs-exponential-lr.json")
@@ -62,10 +64,7 @@ def main():
              "initial_weights": base["initial_weights"], "seed": 0, "epochs": 12, "batch_size": 6, "shuffle": False,
              "keras": {**keras, "loss": "mse"}, "torch": {**torch, "loss": {"name": "mse", "reduction": "mean"}},
              "predict": base["predict"]}
-        with open(os.path.join(out, name + ".json"), "w") as f:
-            json.dump(e, f, indent=1)
-            f.write("\n")
-        print("wrote", name)
+        write_scenario(out, name, e)
 
 
 if __name__ == "__main__":

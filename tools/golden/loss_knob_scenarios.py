@@ -16,6 +16,8 @@ import json
 import os
 import sys
 
+from common import write_scenario
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DUET = os.path.join(HERE, "..", "..", "tests", "golden", "scenarios", "duet")
 
@@ -75,10 +77,7 @@ def main():
              "keras": {"optimizer": base["keras"]["optimizer"], **keras},
              "torch": {"optimizer": base["torch"]["optimizer"], **torch},
              "predict": base["predict"]}
-        with open(os.path.join(out, name + ".json"), "w") as f:
-            json.dump(e, f, indent=1)
-            f.write("\n")
-        print("wrote", name)
+        write_scenario(out, name, e)
 
 
 if __name__ == "__main__":

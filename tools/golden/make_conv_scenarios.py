@@ -14,10 +14,11 @@ row permutation); 'same' with stride 2 and 'same' max pooling, which PyTorch can
 gradient for it divides by the whole window (tfjs-backend-cpu avgPoolBackprop), TensorFlow's by
 the cells inside, as its forward pass does; tests/core/pool_test.cpp checks Duet's rule.
 """
-import json
 import os
 import random
 import sys
+
+from common import write_scenario
 
 
 def r(rng, lo=-1.0, hi=1.0, digits=2):
@@ -165,10 +166,7 @@ def main(out):
         1, 15, 0.05, 4))
     os.makedirs(out, exist_ok=True)
     for e in s:
-        with open(os.path.join(out, e["name"] + ".json"), "w") as f:
-            json.dump(e, f, indent=1)
-            f.write("\n")
-        print("wrote", e["name"])
+        write_scenario(out, e["name"], e)
 
 
 if __name__ == "__main__":

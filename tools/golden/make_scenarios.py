@@ -7,11 +7,12 @@ Small data (<= 64 rows) from a seeded random.Random, explicit initial weights, n
 every framework run is deterministic. Each scenario demonstrates one rule of
 docs/framework-differences.md.
 """
-import json
 import math
 import os
 import random
 import sys
+
+from common import write_scenario
 
 
 def r(rng, lo, hi, digits=3):
@@ -153,10 +154,7 @@ def main(out):
 
     os.makedirs(out, exist_ok=True)
     for name, s in scenarios:
-        with open(os.path.join(out, name + ".json"), "w") as f:
-            json.dump(s, f, indent=1)
-            f.write("\n")
-        print("wrote", name)
+        write_scenario(out, name, s)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,10 @@ ones, each framework's defaults), layer norm after a dense layer, and dense laye
 Both sides come from the real frameworks (PyTorch 1.13; TensorFlow.js 4.22, whose batch and layer
 normalisation are Keras 3's). Weights are drawn here (uniform, seeded) in Keras' layout.
 """
-import json
-import os
 import random
 import sys
+
+from common import write_scenario
 
 
 def uniform(rng, shape, lo, hi):
@@ -71,10 +71,7 @@ def main():
              "keras": {"optimizer": {"name": "sgd", "learning_rate": 0.1}, "loss": "mse"},
              "torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "mse", "reduction": "mean"}},
              "predict": x[:4]}
-        with open(os.path.join(out_dir, name + ".json"), "w") as f:
-            json.dump(e, f)
-            f.write("\n")
-        print("wrote", name)
+        write_scenario(out_dir, name, e, indent=None)
 
 
 if __name__ == "__main__":

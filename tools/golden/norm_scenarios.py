@@ -10,12 +10,12 @@ name (leaky_relu: Keras 3's function 0.2, PyTorch 0.01; gelu exact on both; hard
 relu6(x + 3) / 6 on both, which TensorFlow.js does not compute, so that Keras golden comes from
 gen_keras_rules.py), so where the defaults differ the two goldens differ by design.
 """
-import json
 import math
 import os
 import random
 import sys
 
+from common import write_scenario
 from make_scenarios import r, scenario, weights
 
 ACTIVATIONS = ["elu", "selu", "gelu", "leaky_relu", "softplus", "swish", "hard_sigmoid"]
@@ -36,10 +36,7 @@ def main(out):
             {"optimizer": {"name": "sgd", "learning_rate": 0.1}, "loss": "mse"},
             {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": {"name": "mse"}},
             [[-2.5, 0.0, 2.5], [1.0, -1.0, 0.5], [3.0, 3.0, -3.0]], batch_size=8)
-        with open(os.path.join(out, name + ".json"), "w") as f:
-            json.dump(body, f, indent=1)
-            f.write("\n")
-        print("wrote", name)
+        write_scenario(out, name, body)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ token ids before an LSTM (classification) and a GRU (regression). Tiny on purpos
 
 Weights are drawn here (uniform, seeded) in Keras' layout; each side maps them as the spec says.
 """
-import json
-import os
 import random
 import sys
+
+from common import write_scenario
 
 GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
 
@@ -94,10 +94,7 @@ def main():
              "keras": {"optimizer": {"name": "sgd", "learning_rate": 0.1}, "loss": keras_loss},
              "torch": {"optimizer": {"name": "sgd", "lr": 0.1}, "loss": torch_loss},
              "predict": x[:4]}
-        with open(os.path.join(out_dir, name + ".json"), "w") as f:
-            json.dump(e, f)
-            f.write("\n")
-        print("wrote", name)
+        write_scenario(out_dir, name, e, indent=None)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ average pooling, global pooling, flatten, dense, as duet-compare's PyTorch side 
 import torch
 
 import torch_norm_layers
+from common import train_in_order
 
 ACTIVATIONS = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
                "softmax": lambda: torch.nn.Softmax(dim=-1)}
@@ -155,6 +156,20 @@ def build(e, fold):
     return b
 
 
+def module_step(model, crit, opt, before_step=None):
+    """One PyTorch update per batch, as train_in_order calls it: the loss, zero_grad, backward,
+    before_step() (gradient clipping) and step; returns the batch's loss."""
+    def step(xb, yb):
+        loss = crit(model(xb), yb)
+        opt.zero_grad()
+        loss.backward()
+        if before_step is not None:
+            before_step()
+        opt.step()
+        return loss.item()
+    return step
+
+
 def run(e, loss_fn, optimizer, targets, folded, batch_size):
     """gen_torch.run for a convolutional experiment; the same report keys."""
     torch.manual_seed(e.get("seed", 0))
@@ -168,18 +183,7 @@ def run(e, loss_fn, optimizer, targets, folded, batch_size):
     opt = optimizer(e["torch"]["optimizer"], model.parameters())
     x = to_torch_layout(torch.tensor(e["data"]["x"], dtype=torch.float32), e)
     y = targets(e)
-    n, bs = x.shape[0], batch_size(e, "torch")
-    history = []
-    for _ in range(e["epochs"]):
-        total = 0.0
-        for start in range(0, n, bs):
-            xb, yb = x[start:start + bs], y[start:start + bs]
-            loss = crit(model(xb), yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * xb.shape[0]
-        history.append(float(torch.tensor(total / n, dtype=torch.float32)))
+    history = train_in_order(x, y, e["epochs"], batch_size(e, "torch"), module_step(model, crit, opt))
     model.eval()  # predictions in inference mode (batch norm's running statistics), as duet-compare
     with torch.no_grad():
         xp = to_torch_layout(torch.tensor(e.get("predict", e["data"]["x"]), dtype=torch.float32), e)

@@ -10,7 +10,8 @@ gru (batch_first, one layer each), dense, as duet-compare's PyTorch side builds 
 """
 import torch
 
-from torch_conv import ACTIVATIONS
+from common import train_in_order
+from torch_conv import ACTIVATIONS, module_step
 
 RECURRENT = {"simple_rnn": (torch.nn.RNN, 1), "lstm": (torch.nn.LSTM, 4), "gru": (torch.nn.GRU, 3)}
 GRU_ORDER = [1, 0, 2]  # PyTorch block b holds Keras block GRU_ORDER[b]
@@ -125,18 +126,8 @@ def run(e, loss_fn, optimizer, targets, folded, batch_size):
     crit = loss_fn(e["torch"]["loss"])
     opt = optimizer(e["torch"]["optimizer"], model.parameters())
     x, y = inputs(e, "x"), targets(e)
-    n, bs = x.shape[0], batch_size(e, "torch")
-    history = []
     model.train()
-    for _ in range(e["epochs"]):
-        total = 0.0
-        for start in range(0, n, bs):
-            loss = crit(model(x[start:start + bs]), y[start:start + bs])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * min(bs, n - start)
-        history.append(float(torch.tensor(total / n, dtype=torch.float32)))
+    history = train_in_order(x, y, e["epochs"], batch_size(e, "torch"), module_step(model, crit, opt))
     model.eval()
     with torch.no_grad():
         out = model(inputs(e, "predict"))

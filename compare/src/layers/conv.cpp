@@ -68,6 +68,32 @@ class ConvKind : public LayerKind {
     return parameter_count(spec, ctx) * static_cast<double>(out.numel() / out[out.rank() - 1]);
   }
 
+  std::vector<std::string> keras_classes() const override { return {spatial_ == 2 ? "Conv2D" : "Conv1D"}; }
+  // Keras HWIO [kh, kw, in, out] <-> PyTorch OIHW [out, in, kh, kw]; 1-D [k, in, out] <-> [out, in, k].
+  std::optional<WeightMapping> weight_mapping(const std::vector<std::pair<std::string, Shape>>& keras,
+                                              const LayerContext&) const override {
+    const bool two_d = spatial_ == 2, keras_bias = keras.size() > 1;
+    WeightMapping m;
+    m.torch_types = {two_d ? "Conv2d" : "Conv1d"};
+    m.to_torch = [two_d](const NamedWeights& w) {
+      const Tensor& kernel = weight(w, "kernel");
+      torch::StateDict out{{"weight", two_d ? kernel.permute({3, 2, 0, 1}) : kernel.permute({2, 1, 0})}};
+      if (w.size() > 1) out.emplace_back("bias", weight(w, "bias").detach());
+      return out;
+    };
+    m.to_keras = [two_d, keras_bias](const torch::StateDict& state) {
+      const Tensor w = state_entry(state, "weight");
+      if (w.rank() != (two_d ? 4 : 3)) {
+        throw Error(fmt::format("its 'weight' has shape {}, a {} has rank {}", w.shape().str(),
+                                two_d ? "Conv2d's [out, in, kh, kw]" : "Conv1d's [out, in, k]", two_d ? 4 : 3));
+      }
+      NamedWeights out{{"kernel", two_d ? w.permute({2, 3, 1, 0}) : w.permute({2, 1, 0})}};
+      append_bias(state, keras_bias, out);
+      return out;
+    };
+    return m;
+  }
+
   keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext&) const override {
     const auto k = window(spec, "kernel_size"), s = window(spec, "strides");
     if (spatial_ == 2) {
@@ -91,39 +117,22 @@ class ConvKind : public LayerKind {
     const std::int64_t in = ctx.input[ctx.input.rank() - 1], filters = spec.integer("filters");
     TorchLayer t;
     std::shared_ptr<torch::nn::Module> conv;
-    Tensor weight_param, bias_param;
     if (spatial_ == 2) {
       auto options = torch::nn::Conv2dOptions(in, filters, {k[0], k[1]}).stride({s[0], s[1]}).bias(spec.flag("use_bias"));
       if (same) options.padding(torch::kSame);
       auto m = std::make_shared<torch::nn::Conv2dImpl>(options);
-      weight_param = m->weight;
-      bias_param = m->bias;
       conv = m;
     } else {
       auto options = torch::nn::Conv1dOptions(in, filters, k[0]).stride(s[0]).bias(spec.flag("use_bias"));
       if (same) options.padding(torch::kSame);
       auto m = std::make_shared<torch::nn::Conv1dImpl>(options);
-      weight_param = m->weight;
-      bias_param = m->bias;
       conv = m;
     }
     t.modules.push_back(conv);
     if (!ctx.skip_activation) {
       if (auto act = activation_module(spec.text("activation"))) t.modules.push_back(act);
     }
-    // Keras HWIO [kh, kw, in, out] <-> PyTorch OIHW [out, in, kh, kw]; 1-D [k, in, out] <-> [out, in, k].
-    const bool two_d = spatial_ == 2;
-    t.load = [weight_param, bias_param, two_d](const NamedWeights& w) mutable {
-      const Tensor kernel = weight(w, "kernel");
-      weight_param.mutable_data() = (two_d ? kernel.permute({3, 2, 0, 1}) : kernel.permute({2, 1, 0})).data();
-      if (bias_param.defined()) bias_param.mutable_data() = weight(w, "bias").data();
-    };
-    t.report = [weight_param, bias_param, two_d] {
-      const Tensor w = weight_param.detach();
-      NamedWeights out{{"kernel", two_d ? w.permute({2, 3, 1, 0}) : w.permute({2, 1, 0})}};
-      if (bias_param.defined()) out.emplace_back("bias", bias_param.detach());
-      return out;
-    };
+    bind_weight_mapping(t, conv, *weight_mapping(weight_shapes(spec, ctx), ctx));
     return t;
   }
 

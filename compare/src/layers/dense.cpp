@@ -75,6 +75,33 @@ class DenseKind : public LayerKind {
   }
   std::string final_activation(const LayerSpec& spec) const override { return spec.text("activation"); }
 
+  std::vector<std::string> keras_classes() const override { return {"Dense"}; }
+  std::optional<WeightMapping> weight_mapping(const std::vector<std::pair<std::string, Shape>>& keras,
+                                              const LayerContext& ctx) const override {
+    const bool keras_bias = keras.size() > 1;
+    const auto flattened = ctx.flattened_from;
+    WeightMapping m;
+    m.torch_types = {"Linear"};
+    m.to_torch = [flattened](const NamedWeights& w) {
+      const Tensor& kernel = weight(w, "kernel");
+      torch::StateDict out{
+          {"weight", Tensor::from_data(Shape{kernel.shape()[1], kernel.shape()[0]}, torch_weight(kernel, flattened))}};
+      if (w.size() > 1) out.emplace_back("bias", weight(w, "bias").detach());
+      return out;
+    };
+    m.to_keras = [flattened, keras_bias](const torch::StateDict& state) {
+      const Tensor weight_entry = state_entry(state, "weight");
+      if (weight_entry.rank() != 2 || (flattened && weight_entry.shape()[1] != flattened->numel())) {
+        throw Error(fmt::format("its 'weight' has shape {}, where [out, {}] would fit", weight_entry.shape().str(),
+                                flattened ? std::to_string(flattened->numel()) : std::string("in")));
+      }
+      NamedWeights out{{"kernel", keras_kernel(weight_entry, flattened)}};
+      append_bias(state, keras_bias, out);
+      return out;
+    };
+    return m;
+  }
+
   keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext&) const override {
     return keras::layers::Dense(spec.integer("units"), {.activation = spec.text("activation"), .use_bias = spec.flag("use_bias")});
   }
@@ -87,16 +114,7 @@ class DenseKind : public LayerKind {
     if (!ctx.skip_activation) {
       if (auto act = activation_module(spec.text("activation"))) t.modules.push_back(act);
     }
-    const auto flattened = ctx.flattened_from;
-    t.load = [linear, flattened](const NamedWeights& w) {
-      linear->weight.mutable_data() = Tensor::from_data(linear->weight.shape(), torch_weight(weight(w, "kernel"), flattened)).data();
-      if (linear->bias.defined()) linear->bias.mutable_data() = weight(w, "bias").data();
-    };
-    t.report = [linear, flattened] {
-      NamedWeights w{{"kernel", keras_kernel(linear->weight.detach(), flattened)}};
-      if (linear->bias.defined()) w.emplace_back("bias", linear->bias.detach());
-      return w;
-    };
+    bind_weight_mapping(t, linear, *weight_mapping(weight_shapes(spec, ctx), ctx));
     return t;
   }
 };

@@ -49,6 +49,11 @@ class EmbeddingKind : public LayerKind {
   double work_per_sample(const LayerSpec& spec, const LayerContext& ctx) const override {
     return static_cast<double>(spec.integer("output_dim")) * static_cast<double>(ctx.input.numel());
   }
+  std::vector<std::string> keras_classes() const override { return {"Embedding"}; }
+  std::optional<WeightMapping> weight_mapping(const std::vector<std::pair<std::string, Shape>>&,
+                                              const LayerContext&) const override {
+    return renamed_weights({"Embedding"}, {{"embeddings", "weight"}});
+  }
   keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext&) const override {
     return keras::layers::Embedding(spec.integer("input_dim"), spec.integer("output_dim"));
   }
@@ -57,8 +62,7 @@ class EmbeddingKind : public LayerKind {
         torch::nn::EmbeddingOptions(spec.integer("input_dim"), spec.integer("output_dim")));
     TorchLayer t;
     t.modules.push_back(std::make_shared<TokenIdsImpl>(emb));
-    t.load = [emb](const NamedWeights& w) { emb->weight.mutable_data() = weight(w, "embeddings").data(); };
-    t.report = [emb] { return NamedWeights{{"embeddings", emb->weight.detach()}}; };
+    bind_weight_mapping(t, emb, *weight_mapping({}, {}));
     return t;
   }
 };

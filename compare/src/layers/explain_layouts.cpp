@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <span>
 
 #include "duet/compare/analysis.h"
 #include "duet/compare/experiment.h"
@@ -17,10 +18,6 @@
 namespace duet::compare {
 
 namespace {
-
-double largest_difference(const Tensor& a, const Tensor& b) {
-  return static_cast<double>((a.data() - b.data()).abs().maxCoeff());
-}
 
 // The Keras kernel that computes what PyTorch computes when a dense kernel after a flatten is
 // only transposed, not row-permuted: PyTorch's input i (CHW order) then meets Keras row i, which
@@ -93,11 +90,17 @@ void explain_layouts(const Experiment& e, std::vector<std::string>& reasons) {
     }
   });
   if (traps.empty()) return;
-  const Tensor mapped = keras_predictions_at(e, weights);
-  for (auto& trap : traps) {
-    std::vector<NamedWeights> naive = weights;
-    naive[trap.layer] = with_kernel(weights[trap.layer], trap.naive_kernel);
-    const double gap = largest_difference(mapped, keras_predictions_at(e, naive));
+  // One model for every point: the weights as mapped, then each trap's naive port.
+  std::vector<std::vector<NamedWeights>> points{weights};
+  for (const auto& trap : traps) {
+    points.push_back(weights);
+    points.back()[trap.layer] = with_kernel(weights[trap.layer], trap.naive_kernel);
+  }
+  const std::vector<Tensor> predictions = keras_predictions_at(e, points);
+  const auto values = [](const Tensor& t) { return std::span<const float>(t.data().data(), static_cast<std::size_t>(t.data().size())); };
+  for (std::size_t i = 0; i < traps.size(); ++i) {
+    const auto& trap = traps[i];
+    const double gap = largest_difference(values(predictions[0]), values(predictions[i + 1]));
     reasons.push_back(fmt::format(
         "{}. Measured: the same {} weights moved without that mapping (as a hand-made port would) change the "
         "untrained predictions by up to {:.4g} on this experiment's inputs, with no error or warning.",

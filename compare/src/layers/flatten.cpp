@@ -12,6 +12,7 @@ namespace {
 class FlattenKind : public LayerKind {
  public:
   std::string type() const override { return "flatten"; }
+  std::vector<std::string> keras_classes() const override { return {"Flatten"}; }
   std::vector<OptionSpec> shared_options() const override { return {}; }
   Shape output_shape(const LayerSpec&, const LayerContext& ctx) const override { return Shape{ctx.input.numel()}; }
   std::vector<std::pair<std::string, Shape>> weight_shapes(const LayerSpec&, const LayerContext&) const override {

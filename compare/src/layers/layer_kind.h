@@ -15,6 +15,7 @@
 #include "duet/core/shape.h"
 #include "duet/keras/layers/layer.h"
 #include "duet/torch/nn/module.h"
+#include "duet/torch/serialization.h"
 
 namespace duet::compare {
 
@@ -56,6 +57,22 @@ struct LayerContext {
   bool skip_activation = false;
 };
 
+/// How one layer's Keras variables map to the state of its one PyTorch module with state (its
+/// parameters and buffers under the module's own names: "weight", "bias_ih_l0", ...). This is
+/// the only place a layout rule lives (dense transpose, flatten rows, kernel layout, gate order,
+/// two biases, batch-norm statistics): the comparator's runs (TorchLayer::load / report),
+/// `--weights` and compare::port_weights all convert through it.
+struct WeightMapping {
+  /// The PyTorch module types (Module::type_name()) this layer's state lives in: {"Linear"}.
+  std::vector<std::string> torch_types;
+  /// Keras variables (by name, Keras' layout) -> the module's entries. Entries left out keep the
+  /// module's values (num_batches_tracked).
+  std::function<torch::StateDict(const NamedWeights& keras)> to_torch;
+  /// The module's entries -> Keras variables in Keras' order and names; a duet::Error names an
+  /// entry that is missing, or one the Keras layer has no variable for.
+  std::function<NamedWeights(const torch::StateDict& torch)> to_keras;
+};
+
 /// The PyTorch side of one layer: the modules appended to the nn::Sequential, and the mapping of
 /// its weights between Keras' layout and the modules' parameters and buffers.
 struct TorchLayer {
@@ -65,6 +82,24 @@ struct TorchLayer {
   /// The modules' current values in Keras' layout and names.
   std::function<NamedWeights()> report = [] { return NamedWeights{}; };
 };
+
+/// The entry `name` of a module's state (a WeightMapping's to_keras input), or null.
+const Tensor* find_state_entry(const torch::StateDict& state, const std::string& name);
+/// The entry `name` (a copy), or a duet::Error "has no '<name>' entry".
+Tensor state_entry(const torch::StateDict& state, const std::string& name);
+
+/// Appends the module's "bias" entry to `keras` as Keras' "bias", or a duet::Error when one side
+/// has a bias and the other none (use_bias against bias=False): Dense and convolutions.
+void append_bias(const torch::StateDict& state, bool keras_has_bias, NamedWeights& keras);
+
+/// A mapping that only renames: Keras variable `first` is the module's entry `second`, values
+/// and layout alike (batch norm, layer norm, embedding).
+WeightMapping renamed_weights(std::vector<std::string> torch_types,
+                              std::vector<std::pair<std::string, std::string>> keras_to_torch);
+
+/// Sets t.load / t.report to convert through `mapping` into and out of `stateful` (the one
+/// module of the layer that holds its state, possibly inside one of t.modules).
+void bind_weight_mapping(TorchLayer& t, std::shared_ptr<torch::nn::Module> stateful, WeightMapping mapping);
 
 class LayerKind {
  public:
@@ -97,15 +132,32 @@ class LayerKind {
   /// For the first layer on a rank-3 x: whether PyTorch takes it as a channels-first signal
   /// (NCL: conv1d, 1-D pooling) instead of a batch-first sequence. Rank-4 x is always NCHW.
   virtual bool wants_channels_first_signal() const { return false; }
-  /// Whether this layer's PyTorch output is channels-first; by default it keeps its input's
-  /// layout while the output still has a channel axis (rank >= 2 per sample).
-  virtual bool torch_output_channels_first(const LayerSpec& spec, const LayerContext& ctx) const {
-    return ctx.torch_channels_first && output_shape(spec, ctx).rank() >= 2;
-  }
   /// The activation this layer applies last (dense: its activation option), "" if none; the
   /// comparator folds a final softmax or sigmoid into PyTorch's loss.
   virtual std::string final_activation(const LayerSpec&) const { return ""; }
+  /// The Keras classes (Layer::class_name()) this kind builds, so that a Keras model's layers
+  /// find their kind (compare::port_weights); empty for a kind that builds none of interest.
+  virtual std::vector<std::string> keras_classes() const { return {}; }
+  /// The weight mapping of a layer with the Keras variables `keras` (names and shapes, in Keras'
+  /// order: weight_shapes' result or a built Keras layer's) at `ctx` (only ctx.flattened_from
+  /// and the shapes are read); std::nullopt for a kind without weights.
+  virtual std::optional<WeightMapping> weight_mapping(const std::vector<std::pair<std::string, Shape>>& keras,
+                                                      const LayerContext& ctx) const {
+    (void)keras;
+    (void)ctx;
+    return std::nullopt;
+  }
 };
+
+/// PyTorch's layout of the first layer's input (experiment format v2): images (a rank-3 sample)
+/// are always channels-first (NCHW), a rank-2 sample is a channels-first signal (NCL) only when
+/// the first layer asks for one (`first` may be null: a layer no kind builds), otherwise a
+/// batch-first sequence.
+bool torch_input_channels_first(const Shape& sample, const LayerKind* first);
+/// What the layer after the one at `ctx` sees of PyTorch's layout: `next` gets its
+/// torch_channels_first (the layer's output keeps a channel axis in PyTorch's layout while its
+/// rank is >= 2) and its flattened_from (set after a flatten of a channels-first sample).
+void advance_torch_layout(const LayerContext& ctx, bool is_flatten, const Shape& output, LayerContext& next);
 
 /// The shape of one sample of a batch `t`: `t` without its first axis.
 inline Shape sample_shape(const Tensor& t) { return Shape(t.shape().begin() + 1, t.shape().end()); }

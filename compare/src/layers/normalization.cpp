@@ -61,6 +61,16 @@ class BatchNormKind : public LayerKind {
     const Shape c{channels(ctx, "batch_norm")};
     return {{"gamma", c}, {"beta", c}, {"moving_mean", c}, {"moving_variance", c}};
   }
+  std::vector<std::string> keras_classes() const override { return {"BatchNormalization"}; }
+  // gamma, beta, moving_mean, moving_variance are weight, bias, running_mean, running_var
+  // (num_batches_tracked has no Keras variable: it keeps the module's value).
+  std::optional<WeightMapping> weight_mapping(const std::vector<std::pair<std::string, Shape>>&,
+                                              const LayerContext&) const override {
+    return renamed_weights({"BatchNorm1d", "BatchNorm2d"}, {{"gamma", "weight"},
+                                                             {"beta", "bias"},
+                                                             {"moving_mean", "running_mean"},
+                                                             {"moving_variance", "running_var"}});
+  }
   keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext&) const override {
     return keras::layers::BatchNormalization({.momentum = static_cast<float>(spec.keras_number("momentum")),
                                               .epsilon = static_cast<float>(spec.keras_number("epsilon"))});
@@ -84,18 +94,7 @@ class BatchNormKind : public LayerKind {
         t.modules.push_back(bn1d);
       }
     }
-    t.load = [bn](const NamedWeights& w) {
-      bn->weight.mutable_data() = weight(w, "gamma").data();
-      bn->bias.mutable_data() = weight(w, "beta").data();
-      bn->running_mean.mutable_data() = weight(w, "moving_mean").data();
-      bn->running_var.mutable_data() = weight(w, "moving_variance").data();
-    };
-    t.report = [bn] {
-      return NamedWeights{{"gamma", bn->weight.detach()},
-                          {"beta", bn->bias.detach()},
-                          {"moving_mean", bn->running_mean.detach()},
-                          {"moving_variance", bn->running_var.detach()}};
-    };
+    bind_weight_mapping(t, bn, *weight_mapping(weight_shapes(spec, ctx), ctx));
     return t;
   }
 };
@@ -119,6 +118,11 @@ class LayerNormKind : public LayerKind {
     const Shape c{channels(ctx, "layer_norm")};
     return {{"gamma", c}, {"beta", c}};
   }
+  std::vector<std::string> keras_classes() const override { return {"LayerNormalization"}; }
+  std::optional<WeightMapping> weight_mapping(const std::vector<std::pair<std::string, Shape>>&,
+                                              const LayerContext&) const override {
+    return renamed_weights({"LayerNorm"}, {{"gamma", "weight"}, {"beta", "bias"}});
+  }
   keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext&) const override {
     return keras::layers::LayerNormalization({.epsilon = static_cast<float>(spec.keras_number("epsilon"))});
   }
@@ -127,11 +131,7 @@ class LayerNormKind : public LayerKind {
         torch::nn::LayerNormOptions({channels(ctx, "layer_norm")}).eps(spec.torch_number("eps")));
     TorchLayer t;
     t.modules.push_back(ln);
-    t.load = [ln](const NamedWeights& w) {
-      ln->weight.mutable_data() = weight(w, "gamma").data();
-      ln->bias.mutable_data() = weight(w, "beta").data();
-    };
-    t.report = [ln] { return NamedWeights{{"gamma", ln->weight.detach()}, {"beta", ln->bias.detach()}}; };
+    bind_weight_mapping(t, ln, *weight_mapping(weight_shapes(spec, ctx), ctx));
     return t;
   }
 };

@@ -19,6 +19,9 @@ class PoolKind : public LayerKind {
  public:
   PoolKind(bool max, int spatial) : max_(max), spatial_(spatial) {}
   std::string type() const override { return fmt::format("{}_pool{}d", max_ ? "max" : "avg", spatial_); }
+  std::vector<std::string> keras_classes() const override {
+    return {fmt::format("{}Pooling{}D", max_ ? "Max" : "Average", spatial_)};
+  }
   std::vector<OptionSpec> shared_options() const override {
     const OptionType size = spatial_ == 2 ? OptionType::int_pair : OptionType::integer;
     // strides: absent means pool_size (an empty list / 0 stands for "not given").
@@ -96,6 +99,9 @@ class GlobalPoolKind : public LayerKind {
  public:
   GlobalPoolKind(bool max, int spatial) : max_(max), spatial_(spatial) {}
   std::string type() const override { return fmt::format("global_{}_pool{}d", max_ ? "max" : "avg", spatial_); }
+  std::vector<std::string> keras_classes() const override {
+    return {fmt::format("Global{}Pooling{}D", max_ ? "Max" : "Average", spatial_)};
+  }
   std::vector<OptionSpec> shared_options() const override { return {}; }
   bool wants_channels_first_signal() const override { return spatial_ == 1; }
   Shape output_shape(const LayerSpec&, const LayerContext& ctx) const override {

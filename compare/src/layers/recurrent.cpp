@@ -151,6 +151,69 @@ class RecurrentKind : public LayerKind {
     return parameter_count(spec, ctx) * static_cast<double>(ctx.input.rank() == 2 ? ctx.input[0] : 1);
   }
 
+  std::vector<std::string> keras_classes() const override {
+    return {gates_ == 1 ? "SimpleRNN" : gates_ == 4 ? "LSTM" : "GRU"};
+  }
+  std::optional<WeightMapping> weight_mapping(const std::vector<std::pair<std::string, Shape>>& keras,
+                                              const LayerContext&) const override {
+    const std::int64_t gates = gates_, width = keras.at(0).second[1], units = width / gates;
+    const bool has_bias = keras.size() > 2;
+    WeightMapping m;
+    m.torch_types = {gates == 1 ? "RNN" : gates == 4 ? "LSTM" : "GRU"};
+    m.to_torch = [units, width, gates](const NamedWeights& w) {
+      const auto& order = block_order(gates);
+      torch::StateDict out{{"weight_ih_l0", torch_packed(weight(w, "kernel"), units, order)},
+                           {"weight_hh_l0", torch_packed(weight(w, "recurrent_kernel"), units, order)}};
+      if (w.size() < 3) return out;
+      const Tensor& b = weight(w, "bias");
+      if (gates == 3) {
+        // Keras' GRU (reset_after) bias rows: [0] input, [1] recurrent = bias_ih, bias_hh.
+        out.emplace_back("bias_ih_l0", Tensor::from_data({width}, torch_bias(b.data().head(width), units, order)));
+        out.emplace_back("bias_hh_l0", Tensor::from_data({width}, torch_bias(b.data().tail(width), units, order)));
+      } else {
+        out.emplace_back("bias_ih_l0", Tensor::from_data({width}, torch_bias(b.data(), units, order)));
+        out.emplace_back("bias_hh_l0", Tensor::zeros({width}));
+      }
+      return out;
+    };
+    m.to_keras = [units, width, gates, has_bias](const torch::StateDict& state) {
+      const auto& order = block_order(gates);
+      const Tensor ih_weight = state_entry(state, "weight_ih_l0"), hh_weight = state_entry(state, "weight_hh_l0");
+      for (const Tensor* packed : {&ih_weight, &hh_weight}) {
+        if (packed->rank() != 2 || packed->shape()[0] != width) {
+          throw Error(fmt::format("its weights have shape {}, where [{}, ...] ({} gates of {} units) would fit",
+                                  packed->shape().str(), width, gates, units));
+        }
+      }
+      NamedWeights w{{"kernel", keras_packed(ih_weight, units, order)},
+                     {"recurrent_kernel", keras_packed(hh_weight, units, order)}};
+      const bool torch_bias_given = find_state_entry(state, "bias_ih_l0") != nullptr;
+      if (has_bias != torch_bias_given) {
+        throw Error(has_bias ? "has no 'bias_ih_l0' entry, the Keras layer has a bias (use_bias=True)"
+                               : "has a 'bias_ih_l0' entry, the Keras layer has none (use_bias=False)");
+      }
+      if (!has_bias) return w;
+      const Tensor bias_ih = state_entry(state, "bias_ih_l0"), bias_hh = state_entry(state, "bias_hh_l0");
+      for (const Tensor* b : {&bias_ih, &bias_hh}) {
+        if (b->numel() != width) throw Error(fmt::format("its biases have shape {}, where [{}] would fit", b->shape().str(), width));
+      }
+      const auto ih = keras_bias(bias_ih.data(), units, order);
+      const auto hh = keras_bias(bias_hh.data(), units, order);
+      if (gates == 3) {
+        std::vector<float> rows = ih;
+        rows.insert(rows.end(), hh.begin(), hh.end());
+        w.emplace_back("bias", Tensor::from_data({2, width}, rows));
+      } else {
+        // Keras has one bias: PyTorch's two add up (they only ever appear as a sum).
+        std::vector<float> sum(ih.size());
+        for (std::size_t k = 0; k < sum.size(); ++k) sum[k] = ih[k] + hh[k];
+        w.emplace_back("bias", Tensor::from_data({width}, sum));
+      }
+      return w;
+    };
+    return m;
+  }
+
   keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext&) const override {
     keras::layers::RecurrentOptions o;
     o.use_bias = spec.flag("use_bias");
@@ -191,48 +254,7 @@ class RecurrentKind : public LayerKind {
     }
     TorchLayer t;
     t.modules.push_back(std::make_shared<SequenceOutputImpl>(base, run, spec.flag("return_sequences")));
-    const std::int64_t gates = gates_;
-    t.load = [base, units, gates](const NamedWeights& w) {
-      const auto& order = block_order(gates);
-      auto p = base->named_parameters();
-      p["weight_ih_l0"].mutable_data() = torch_packed(weight(w, "kernel"), units, order).data();
-      p["weight_hh_l0"].mutable_data() = torch_packed(weight(w, "recurrent_kernel"), units, order).data();
-      if (!p.contains("bias_ih_l0")) return;
-      const Tensor& b = weight(w, "bias");
-      const std::int64_t width = gates * units;
-      if (gates == 3) {
-        // Keras' GRU (reset_after) bias rows: [0] input, [1] recurrent = bias_ih, bias_hh.
-        p["bias_ih_l0"].mutable_data() =
-            Tensor::from_data({width}, torch_bias(b.data().head(width), units, order)).data();
-        p["bias_hh_l0"].mutable_data() =
-            Tensor::from_data({width}, torch_bias(b.data().tail(width), units, order)).data();
-      } else {
-        p["bias_ih_l0"].mutable_data() = Tensor::from_data({width}, torch_bias(b.data(), units, order)).data();
-        p["bias_hh_l0"].mutable_data().setZero();
-      }
-    };
-    t.report = [base, units, gates] {
-      const auto& order = block_order(gates);
-      auto p = base->named_parameters();
-      NamedWeights w{{"kernel", keras_packed(p["weight_ih_l0"].detach(), units, order)},
-                     {"recurrent_kernel", keras_packed(p["weight_hh_l0"].detach(), units, order)}};
-      if (p.contains("bias_ih_l0")) {
-        const std::int64_t width = gates * units;
-        const auto ih = keras_bias(p["bias_ih_l0"].data(), units, order);
-        const auto hh = keras_bias(p["bias_hh_l0"].data(), units, order);
-        if (gates == 3) {
-          std::vector<float> rows = ih;
-          rows.insert(rows.end(), hh.begin(), hh.end());
-          w.emplace_back("bias", Tensor::from_data({2, width}, rows));
-        } else {
-          // Keras has one bias: PyTorch's two add up (they only ever appear as a sum).
-          std::vector<float> sum(ih.size());
-          for (std::size_t k = 0; k < sum.size(); ++k) sum[k] = ih[k] + hh[k];
-          w.emplace_back("bias", Tensor::from_data({width}, sum));
-        }
-      }
-      return w;
-    };
+    bind_weight_mapping(t, base, *weight_mapping(weight_shapes(spec, ctx), ctx));
     return t;
   }
 

@@ -34,17 +34,26 @@ const LayerKind& layer_kind(const std::string& type) {
   throw Error(fmt::format("unknown layer type '{}' (known: {})", type, known));
 }
 
+bool torch_input_channels_first(const Shape& sample, const LayerKind* first) {
+  return sample.rank() == 3 || (sample.rank() == 2 && first != nullptr && first->wants_channels_first_signal());
+}
+
+void advance_torch_layout(const LayerContext& ctx, bool is_flatten, const Shape& output, LayerContext& next) {
+  // The row order after a flatten differs between the sides only when PyTorch flattened a
+  // channels-first sample (CHW against Keras' HWC).
+  next.flattened_from =
+      is_flatten && ctx.input.rank() >= 2 && ctx.torch_channels_first ? std::optional<Shape>(ctx.input) : std::nullopt;
+  next.torch_channels_first = ctx.torch_channels_first && output.rank() >= 2;
+}
+
 void walk_layers(const Shape& sample, const std::vector<LayerSpec>& layers, bool skip_final_activation,
                  const std::function<void(const LayerKind&, const LayerSpec&, const LayerContext&)>& visit) {
   LayerContext ctx;
   ctx.input = sample;
   ctx.first = true;
-  if (!layers.empty()) {
-    // PyTorch takes images as NCHW always, and a rank-3 x as a channels-first signal (NCL) only
-    // for a convolution or pooling, otherwise as batch-first sequences (experiment format v2).
-    const LayerKind& first = layer_kind(layers.front().type);
-    ctx.torch_channels_first = sample.rank() == 3 || (sample.rank() == 2 && first.wants_channels_first_signal());
-  }
+  // PyTorch takes images as NCHW always, and a rank-3 x as a channels-first signal (NCL) only
+  // for a convolution or pooling, otherwise as batch-first sequences (experiment format v2).
+  if (!layers.empty()) ctx.torch_channels_first = torch_input_channels_first(sample, &layer_kind(layers.front().type));
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const LayerKind& kind = layer_kind(layers[i].type);
     ctx.index = i;
@@ -52,13 +61,7 @@ void walk_layers(const Shape& sample, const std::vector<LayerSpec>& layers, bool
     ctx.skip_activation = skip_final_activation && i + 1 == layers.size();
     visit(kind, layers[i], ctx);
     const Shape out = kind.output_shape(layers[i], ctx);
-    const bool channels_first = kind.torch_output_channels_first(layers[i], ctx);
-    // The row order after a flatten differs between the sides only when PyTorch flattened a
-    // channels-first sample (CHW against Keras' HWC).
-    ctx.flattened_from = layers[i].type == "flatten" && ctx.input.rank() >= 2 && ctx.torch_channels_first
-                             ? std::optional<Shape>(ctx.input)
-                             : std::nullopt;
-    ctx.torch_channels_first = channels_first;
+    advance_torch_layout(ctx, layers[i].type == "flatten", out, ctx);
     ctx.input = out;
     ctx.first = false;
   }

@@ -1,16 +1,18 @@
 // port_weights: pairs the Keras layers that have weights with the PyTorch modules that have
-// state, converts each pair through its layer kind's WeightLayout, checks every shape, and only
-// then writes (Sequential::set_weights, Module::load_state_dict), so a failure changes nothing.
+// state, converts each pair through its layer kind's WeightMapping (compare/src/layers/, the
+// same rules the comparator's runs use), checks every shape, and only then writes
+// (Sequential::set_weights, Module::load_state_dict), so a failure changes nothing.
 #include "duet/compare/porting.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
-#include <map>
-#include <memory>
+#include <optional>
 
 #include "duet/core/error.h"
-#include "porting/layouts.h"
+#include "layers/layer_kind.h"
+#include "porting/torch_units.h"
 
 namespace duet::compare {
 
@@ -18,65 +20,25 @@ namespace porting {
 
 namespace {
 
-std::map<std::string, WeightLayout>& registry() {
-  static std::map<std::string, WeightLayout> layouts = [] {
-    std::map<std::string, WeightLayout> m;
-    for (auto l : {dense_layout()}) m.emplace(l.keras_class, std::move(l));
-    return m;
-  }();
-  return layouts;
-}
-
-}  // namespace
-
-const WeightLayout* find_layout(const std::string& keras_class) {
-  const auto it = registry().find(keras_class);
-  return it == registry().end() ? nullptr : &it->second;
-}
-
-std::vector<ModuleEntries> group_by_module(const torch::StateDict& state) {
-  std::vector<ModuleEntries> out;
-  for (const auto& [name, t] : state) {
-    const auto dot = name.rfind('.');
-    const std::string prefix = dot == std::string::npos ? "" : name.substr(0, dot);
-    if (out.empty() || out.back().prefix != prefix) out.push_back({prefix, {}});
-    out.back().local.emplace_back(dot == std::string::npos ? name : name.substr(dot + 1), t);
-  }
-  return out;
-}
-
-std::string known_classes() {
-  std::string s;
-  for (const auto& [name, layout] : registry()) s += (s.empty() ? "" : ", ") + name;
-  return s;
-}
-
-}  // namespace porting
-
-void register_weight_layout(WeightLayout layout) {
-  if (layout.keras_class.empty() || !layout.to_torch || !layout.to_keras) {
-    throw Error("register_weight_layout: a layout needs a Keras class and both conversions");
-  }
-  porting::registry().insert_or_assign(layout.keras_class, std::move(layout));
-}
-
-namespace {
-
-// One PyTorch module with state of its own: its dotted name, type (empty when only a state_dict
-// is known) and its entries under local names.
-struct TorchUnit {
-  std::string prefix;
-  std::string type;
-  torch::StateDict local;
-};
-
-void collect(const torch::nn::Module& m, const std::string& prefix, std::vector<TorchUnit>& out) {
+torch::StateDict own_entries(const torch::nn::Module& m) {
   torch::StateDict local;
   for (auto& [name, t] : m.state_dict())
     if (name.find('.') == std::string::npos) local.emplace_back(name, t);
+  return local;
+}
+
+void collect(const torch::nn::Module& m, const std::string& prefix, std::vector<TorchUnit>& out) {
+  auto local = own_entries(m);
   if (!local.empty()) out.push_back({prefix, m.type_name(), std::move(local)});
   for (const auto& [name, child] : m.named_children()) collect(*child, prefix.empty() ? name : prefix + "." + name, out);
 }
+
+void collect_modules(torch::nn::Module& m, std::vector<torch::nn::Module*>& out) {
+  if (!own_entries(m).empty()) out.push_back(&m);
+  for (const auto& [name, child] : m.named_children()) collect_modules(*child, out);
+}
+
+}  // namespace
 
 std::vector<TorchUnit> units_of(const torch::nn::Module& m) {
   std::vector<TorchUnit> out;
@@ -86,14 +48,76 @@ std::vector<TorchUnit> units_of(const torch::nn::Module& m) {
 
 std::vector<TorchUnit> units_of(const torch::StateDict& state) {
   std::vector<TorchUnit> out;
-  for (auto& group : porting::group_by_module(state)) out.push_back({group.prefix, "", std::move(group.local)});
+  for (const auto& [name, t] : state) {
+    const auto dot = name.rfind('.');
+    const std::string prefix = dot == std::string::npos ? "" : name.substr(0, dot);
+    if (out.empty() || out.back().prefix != prefix) out.push_back({prefix, "", {}});
+    out.back().local.emplace_back(dot == std::string::npos ? name : name.substr(dot + 1), t);
+  }
   return out;
 }
 
-std::vector<std::shared_ptr<keras::layers::Layer>> keras_units(const keras::Sequential& model) {
-  std::vector<std::shared_ptr<keras::layers::Layer>> out;
-  for (const auto& l : model.layers())
-    if (!l->weights().empty()) out.push_back(l);
+std::vector<torch::nn::Module*> stateful_modules(torch::nn::Module& root) {
+  std::vector<torch::nn::Module*> out;
+  collect_modules(root, out);
+  return out;
+}
+
+}  // namespace porting
+
+namespace {
+
+using porting::TorchUnit;
+
+// A Keras layer that has weights, with its kind's mapping at its place in the model (none when
+// no layer kind builds its class).
+struct KerasUnit {
+  std::shared_ptr<keras::layers::Layer> layer;
+  std::optional<WeightMapping> mapping;
+};
+
+const LayerKind* kind_of_class(const std::string& keras_class) {
+  for (const auto& kind : layer_kinds()) {
+    const auto classes = kind->keras_classes();
+    if (std::find(classes.begin(), classes.end(), keras_class) != classes.end()) return kind.get();
+  }
+  return nullptr;
+}
+
+std::string known_classes() {
+  std::string s;
+  for (const auto& kind : layer_kinds())
+    for (const auto& c : kind->keras_classes()) s += (s.empty() ? "" : ", ") + c;
+  return s;
+}
+
+// The model's layers with weights, each with its mapping; PyTorch's layout (channels-first
+// images and signals, the row order after a flatten) tracked along the layers as the
+// comparator's walk over an experiment does.
+std::vector<KerasUnit> keras_units(const keras::Sequential& model) {
+  if (!model.built()) throw Error("port_weights: the Keras model is not built yet (give input_shape, or call build)");
+  const auto& layers = model.layers();
+  LayerContext ctx;
+  ctx.input = *model.built_input_shape();
+  ctx.first = true;
+  if (!layers.empty()) ctx.torch_channels_first = torch_input_channels_first(ctx.input, kind_of_class(layers[0]->class_name()));
+  std::vector<KerasUnit> out;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const auto& layer = layers[i];
+    ctx.index = i;
+    ctx.path = fmt::format("layers[{}]", i);
+    const auto weights = layer->weights();
+    if (!weights.empty()) {
+      std::vector<std::pair<std::string, Shape>> shapes;
+      for (const auto& w : weights) shapes.emplace_back(w.name, w.value.shape());
+      const LayerKind* kind = kind_of_class(layer->class_name());
+      out.push_back({layer, kind == nullptr ? std::nullopt : kind->weight_mapping(shapes, ctx)});
+    }
+    const Shape output = layer->compute_output_shape(ctx.input);
+    advance_torch_layout(ctx, layer->class_name() == "Flatten", output, ctx);
+    ctx.input = output;
+    ctx.first = false;
+  }
   return out;
 }
 
@@ -103,10 +127,9 @@ std::string describe(const TorchUnit& u) {
                         : fmt::format("PyTorch module '{}' ({})", u.prefix, u.type);
 }
 
-// The layout for pair i; an error names layer i when it has no partner or the wrong kind.
+// The mapping for pair i; an error names layer i when it has no partner or the wrong kind.
 // Callers convert pair by pair, so the first layer that does not fit is the one named.
-const WeightLayout& pair_at(std::size_t i, const std::vector<std::shared_ptr<keras::layers::Layer>>& keras,
-                            const std::vector<TorchUnit>& torch) {
+const WeightMapping& pair_at(std::size_t i, const std::vector<KerasUnit>& keras, const std::vector<TorchUnit>& torch) {
   if (i >= keras.size()) {
     throw Error(fmt::format("layer {}: {} has state, and the Keras model has no layer left for it (it has {} layers "
                             "with weights)",
@@ -115,26 +138,26 @@ const WeightLayout& pair_at(std::size_t i, const std::vector<std::shared_ptr<ker
   if (i >= torch.size()) {
     throw Error(fmt::format("layer {}: {} has weights, and the PyTorch model has no module left for it (it has {} "
                             "modules with state)",
-                            i, describe(*keras[i]), torch.size()));
+                            i, describe(*keras[i].layer), torch.size()));
   }
-  const WeightLayout* layout = porting::find_layout(keras[i]->class_name());
-  if (layout == nullptr) {
-    throw Error(fmt::format("layer {}: {} has no weight layout to port (known: {})", i, describe(*keras[i]),
-                            porting::known_classes()));
+  if (!keras[i].mapping) {
+    throw Error(fmt::format("layer {}: {} has no weight layout to port (Keras classes with a layer kind: {})", i,
+                            describe(*keras[i].layer), known_classes()));
   }
-  if (!torch[i].type.empty() && torch[i].type != layout->torch_type) {
-    throw Error(fmt::format("layer {}: {} faces {}, expected a {}", i, describe(*keras[i]), describe(torch[i]),
-                            layout->torch_type));
+  const auto& types = keras[i].mapping->torch_types;
+  if (!torch[i].type.empty() && std::find(types.begin(), types.end(), torch[i].type) == types.end()) {
+    throw Error(fmt::format("layer {}: {} faces {}, expected a {}", i, describe(*keras[i].layer), describe(torch[i]),
+                            fmt::join(types, " or ")));
   }
-  return *layout;
+  return *keras[i].mapping;
 }
 
 // The Keras variables a torch unit gives, checked against the layer's own.
-std::vector<Tensor> to_keras(std::size_t i, const keras::layers::Layer& layer, const WeightLayout& layout,
+std::vector<Tensor> to_keras(std::size_t i, const keras::layers::Layer& layer, const WeightMapping& mapping,
                              const TorchUnit& unit) {
-  std::vector<Tensor> values;
+  NamedWeights values;
   try {
-    values = layout.to_keras(layer, unit.local);
+    values = mapping.to_keras(unit.local);
   } catch (const Error& e) {
     throw Error(fmt::format("layer {}: {} for {}: {}", i, describe(unit), describe(layer), e.what()));
   }
@@ -143,20 +166,22 @@ std::vector<Tensor> to_keras(std::size_t i, const keras::layers::Layer& layer, c
     throw Error(fmt::format("layer {}: {} gives {} variables, {} has {}", i, describe(unit), values.size(),
                             describe(layer), expected.size()));
   }
+  std::vector<Tensor> out;
   for (std::size_t k = 0; k < values.size(); ++k) {
-    if (!(values[k].shape() == expected[k].value.shape())) {
+    if (!(values[k].second.shape() == expected[k].value.shape())) {
       throw Error(fmt::format("layer {}: {} gives {} of shape {}, {} has {}", i, describe(unit), expected[k].name,
-                              values[k].shape().str(), describe(layer), expected[k].value.shape().str()));
+                              values[k].second.shape().str(), describe(layer), expected[k].value.shape().str()));
     }
+    out.push_back(values[k].second.to(expected[k].value.dtype()));
   }
-  return values;
+  return out;
 }
 
 void port_into_keras(const std::vector<TorchUnit>& torch, keras::Sequential& to) {
   const auto keras = keras_units(to);
   std::vector<Tensor> all;
   for (std::size_t i = 0; i < std::max(keras.size(), torch.size()); ++i) {
-    for (auto& v : to_keras(i, *keras[i], pair_at(i, keras, torch), torch[i])) all.push_back(std::move(v));
+    for (auto& v : to_keras(i, *keras[i].layer, pair_at(i, keras, torch), torch[i])) all.push_back(std::move(v));
   }
   to.set_weights(all);
 }
@@ -165,14 +190,14 @@ void port_into_keras(const std::vector<TorchUnit>& torch, keras::Sequential& to)
 
 void port_weights(const keras::Sequential& from, torch::nn::Module& to) {
   const auto keras = keras_units(from);
-  const auto torch = units_of(to);
+  const auto torch = porting::units_of(to);
   auto state = to.state_dict();
   for (std::size_t i = 0; i < std::max(keras.size(), torch.size()); ++i) {
-    const WeightLayout* layout = &pair_at(i, keras, torch);
-    const auto& layer = keras[i];
-    std::vector<Tensor> values;
-    for (const auto& w : layer->weights()) values.push_back(w.value);
-    for (auto& [name, value] : layout->to_torch(*layer, values)) {
+    const WeightMapping& mapping = pair_at(i, keras, torch);
+    const auto& layer = keras[i].layer;
+    NamedWeights values;
+    for (const auto& w : layer->weights()) values.emplace_back(w.name, w.value.detach());
+    for (auto& [name, value] : mapping.to_torch(values)) {
       const std::string full = torch[i].prefix.empty() ? name : torch[i].prefix + "." + name;
       auto it = std::find_if(state.begin(), state.end(), [&](const auto& kv) { return kv.first == full; });
       if (it == state.end()) {
@@ -189,8 +214,8 @@ void port_weights(const keras::Sequential& from, torch::nn::Module& to) {
   to.load_state_dict(state);
 }
 
-void port_weights(const torch::nn::Module& from, keras::Sequential& to) { port_into_keras(units_of(from), to); }
+void port_weights(const torch::nn::Module& from, keras::Sequential& to) { port_into_keras(porting::units_of(from), to); }
 
-void port_weights(const torch::StateDict& from, keras::Sequential& to) { port_into_keras(units_of(from), to); }
+void port_weights(const torch::StateDict& from, keras::Sequential& to) { port_into_keras(porting::units_of(from), to); }
 
 }  // namespace duet::compare

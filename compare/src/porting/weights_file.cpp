@@ -1,13 +1,14 @@
 // duet-compare --weights FILE: the experiment's initial weights from a real checkpoint. A Keras
 // file loads into the experiment's Keras model; a PyTorch state_dict loads module by module into
-// the experiment's PyTorch modules, and each layer kind's own mapping (layers/*.cpp: dense
-// transpose, flatten rows, and whatever later kinds add) reports them in Keras' layout.
+// the experiment's PyTorch modules that hold state (a recurrent layer's RNN inside its wrapper),
+// and each layer kind's WeightMapping (layers/*.cpp, the rules port_weights uses) reports them
+// in Keras' layout.
 #include <fmt/format.h>
 
 #include "duet/compare/porting.h"
 #include "duet/core/error.h"
 #include "layers/layer_kind.h"
-#include "porting/layouts.h"
+#include "porting/torch_units.h"
 
 namespace duet::compare {
 
@@ -36,7 +37,7 @@ std::vector<NamedWeights> from_keras_file(const Experiment& e, const std::filesy
 
 std::vector<NamedWeights> from_state_dict(const Experiment& e, const std::filesystem::path& path) {
   const std::string file = path.string();
-  const auto groups = porting::group_by_module(torch::load(path));
+  const auto groups = porting::units_of(torch::load(path));
   std::vector<TorchLayer> layers;
   std::vector<std::string> where;
   walk_layers(sample_shape(e.x), e.layers, false,
@@ -47,8 +48,11 @@ std::vector<NamedWeights> from_state_dict(const Experiment& e, const std::filesy
   // The file's modules with state, in order, against the experiment's.
   std::size_t next = 0;
   for (std::size_t i = 0; i < layers.size(); ++i) {
-    for (const auto& module : layers[i].modules) {
-      if (module->state_dict().empty()) continue;
+    std::vector<torch::nn::Module*> stateful;
+    for (const auto& root : layers[i].modules) {
+      for (auto* m : porting::stateful_modules(*root)) stateful.push_back(m);
+    }
+    for (auto* module : stateful) {
       if (next >= groups.size()) {
         throw Error(fmt::format("{}: does not fit the experiment's layers: {} needs a {}, the file has no module left "
                                 "(it has {} modules with state)",

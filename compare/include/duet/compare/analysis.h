@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@
 #include "duet/compare/report.h"
 
 namespace duet::compare {
+
+/// The largest |a[i] - b[i]| of two equally long rows of values (0 for empty rows): the one
+/// measure of a gap between two sets of predictions.
+double largest_difference(std::span<const float> a, std::span<const float> b);
 
 /// The largest |torch - keras| over all predictions of a report.
 double prediction_gap(const Report& r);

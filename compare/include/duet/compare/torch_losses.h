@@ -1,7 +1,7 @@
 /// @file
 /// The PyTorch-side losses an experiment names ("mse", "cross_entropy", ...), in one table: the
-/// experiment parser's names and keys (which loss takes which option), the module run_torch builds
-/// and the class name reports print all come from it.
+/// experiment parser's names, the module run_torch builds and the class name reports print all
+/// come from it; which loss takes which option comes from the loss options table.
 #pragma once
 
 #include <memory>
@@ -15,8 +15,8 @@ namespace duet::compare {
 
 /// The names, in the order of the table: mse, l1, huber, smooth_l1, bce, bce_with_logits, cross_entropy.
 std::vector<std::string> torch_loss_names();
-/// Every key `torch.loss` may hold: "name", the keys every loss takes (reduction, delta, beta)
-/// and each loss's own options, in the order of the table.
+/// Every key `torch.loss` may hold: "name" and the options of the loss options table
+/// (compare/src/loss_options.cpp: reduction, delta, beta, weight, pos_weight, label_smoothing).
 std::vector<std::string> torch_loss_keys();
 /// Whether loss `name` takes option `key` (true for the keys every loss takes).
 bool torch_loss_takes(const std::string& name, const std::string& key);
