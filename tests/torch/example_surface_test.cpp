@@ -107,4 +107,46 @@ TEST(ExampleSurfaceMaxPool2d, NamespaceFormPoolsWithStrideDefaultingToTheKernel)
   EXPECT_THROW(torch::max_pool2d(x, 2, std::nullopt, 0, 2), Error);  // dilation 2: not supported
 }
 
+TEST(ExampleSurfaceRandomFill, UniformMatchesRealPyTorchDrawForDraw) {
+  // PyTorch 1.13: torch.manual_seed(1); torch.empty(5).uniform_(0.8, 1.0) (dcgan's real labels).
+  torch::manual_seed(1);
+  const Tensor labels = torch::empty({5}).uniform_(0.8, 1.0);
+  const std::vector<float> expected{0.9515263438224792f, 0.8558622002601624f, 0.8806138634681702f, 0.9469369053840637f,
+                                    0.8058563470840454f};
+  for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_FLOAT_EQ(labels.data()[static_cast<Eigen::Index>(i)], expected[i]);
+  // The same stream as torch::rand: reseeding gives the same draws.
+  torch::manual_seed(1);
+  EXPECT_TRUE((torch::rand({5}) * 0.2f + 0.8f).allclose(labels, 1e-6, 1e-6));
+  EXPECT_EQ(torch::initial_seed(), 1u);
+}
+
+TEST(ExampleSurfaceRandomFill, NormalHasTheRequestedMoments) {
+  torch::manual_seed(2);
+  const Tensor x = torch::empty({20000}).normal_(3.0, 0.5);
+  // Standard errors: 0.5 / sqrt(20000) = 0.0035 for the mean, ~0.0025 for the standard deviation.
+  EXPECT_NEAR(x.mean().item<float>(), 3.0, 0.02);
+  EXPECT_NEAR((x - 3.0f).square().mean().sqrt().item<float>(), 0.5, 0.015);
+}
+
+TEST(ExampleSurfaceRandomFill, BadRangesAreClearErrorsAndParametersNeedNoGrad) {
+  try {
+    torch::empty({2}).uniform_(1.0, 0.0);
+    FAIL() << "from > to was accepted";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "uniform_ expects to return a [from, to) range, but found from=1 > to=0");
+  }
+  try {
+    torch::empty({2}).normal_(0.0, -1.0);
+    FAIL() << "a negative std was accepted";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "normal expects std >= 0.0, but found std -1");
+  }
+  // As every in-place update: refused on a tensor that requires grad while the graph records.
+  Tensor w = torch::zeros({3}).requires_grad_();
+  EXPECT_THROW(w.uniform_(), Error);
+  NoGradGuard no_grad;
+  w.uniform_(-0.1, 0.1);
+  EXPECT_LE(w.abs().max().item<float>(), 0.1f);
+}
+
 }  // namespace duet::torch::example_surface_test
