@@ -12,8 +12,9 @@ The change, in each program: `#include <torch/torch.h>` becomes
     namespace torch = duet::torch;
 Reductions (so that each run takes seconds, not minutes): MNIST-format data from make_idx.py
 (2000 training and 500 test images of a seeded pattern instead of 60000 / 10000 handwritten
-digits); dcgan runs `--epochs 2` and checkpoints every 20
-batches instead of 200. regression and autograd run unchanged.
+digits); dcgan runs `--epochs 2` and checkpoints every 20 batches instead of 200. regression,
+autograd and mnist run unchanged. dcgan's third-party <argparse/argparse.hpp> (not packaged by
+Debian 12) is a test-harness stand-in copied from argparse_stand_in.hpp, not part of Duet.
 """
 import argparse
 import os
