@@ -37,4 +37,26 @@ std::vector<std::int64_t> Generator::permutation(std::int64_t n) {
   return p;
 }
 
+namespace {
+// Python's `import torch` seeds the default CPU generator from the system's entropy (a fresh
+// process reports a new torch.initial_seed() each run), so unseeded programs differ run to run.
+std::uint64_t entropy_seed() {
+  std::random_device rd;
+  return (std::uint64_t{rd()} << 32) | rd();
+}
+std::uint64_t g_default_seed = entropy_seed();
+}  // namespace
+
+Generator& default_generator() {
+  static Generator generator(g_default_seed);
+  return generator;
+}
+
+void seed_default_generator(std::uint64_t seed) {
+  g_default_seed = seed;
+  default_generator().manual_seed(seed);
+}
+
+std::uint64_t default_generator_seed() { return g_default_seed; }
+
 }  // namespace duet

@@ -4,6 +4,7 @@
 
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
+#include "duet/core/random.h"
 #include "autograd.h"
 
 namespace duet {

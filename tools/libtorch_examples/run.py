@@ -12,8 +12,9 @@ The change, in each program: `#include <torch/torch.h>` becomes
     namespace torch = duet::torch;
 Reductions (so that each run takes seconds, not minutes): MNIST-format data from make_idx.py
 (2000 training and 500 test images of a seeded pattern instead of 60000 / 10000 handwritten
-digits); mnist trains 2 epochs instead of 10; dcgan runs `--epochs 2` and checkpoints every 20
-batches instead of 200. regression and autograd run unchanged.
+digits); dcgan runs `--epochs 2` and checkpoints every 20 batches instead of 200. regression,
+autograd and mnist run unchanged. dcgan's third-party <argparse/argparse.hpp> (not packaged by
+Debian 12) is a test-harness stand-in copied from argparse_stand_in.hpp, not part of Duet.
 """
 import argparse
 import os
@@ -30,14 +31,25 @@ set(CMAKE_CXX_STANDARD 20)
 find_package(Duet REQUIRED)
 add_executable({name} {name}.cpp)
 target_link_libraries({name} PRIVATE Duet::torch)
+if(EXISTS ${{CMAKE_SOURCE_DIR}}/include)
+  target_include_directories({name} PRIVATE ${{CMAKE_SOURCE_DIR}}/include)
+endif()
 """
+
+# Third-party headers an example includes that Debian 12 does not package: name -> stand-in file
+# here, copied into <work>/<program>/include/. They are test-harness stand-ins, not part of Duet
+# (see each file's opening comment).
+STAND_INS = {
+    "dcgan": {"argparse/argparse.hpp": "argparse_stand_in.hpp"},
+}
 
 # name -> (source in the checkout, [(pattern, replacement)] reductions, command-line arguments)
 PROGRAMS = {
     "regression": ("cpp/regression/regression.cpp", [], []),
     "autograd": ("cpp/autograd/autograd.cpp", [], []),
-    "mnist": ("cpp/mnist/mnist.cpp",
-              [(r"const int64_t kNumberOfEpochs = 10;", "const int64_t kNumberOfEpochs = 2;")], []),
+    # mnist keeps its 10 epochs: on the 2000 synthetic images real PyTorch 1.13 reaches only
+    # 0.46-0.66 test accuracy after 2 epochs and 1.0 from epoch 5 on (3 seeds); 10 take ~20 s.
+    "mnist": ("cpp/mnist/mnist.cpp", [], []),
     "dcgan": ("cpp/dcgan/dcgan.cpp",
               [(r"const int64_t kCheckpointEvery = 200;", "const int64_t kCheckpointEvery = 20;")],
               ["--epochs", "2"]),
@@ -116,6 +128,10 @@ def main():
         with open(os.path.join(work, "CMakeLists.txt"), "w") as f:
             f.write(CMAKE_LISTS.format(name=name))
         os.symlink(data, os.path.join(work, "data"))
+        for header, stand_in in STAND_INS.get(name, {}).items():
+            target = os.path.join(work, "include", header)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(os.path.join(HERE, stand_in), target)
         rc, out = run(["cmake", "-S", ".", "-B", "build", "-DCMAKE_BUILD_TYPE=Release",
                        f"-DCMAKE_PREFIX_PATH={os.path.abspath(args.prefix)}"], work, log)
         if rc == 0:

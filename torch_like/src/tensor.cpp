@@ -10,14 +10,6 @@
 namespace duet::torch {
 
 namespace {
-// Python's `import torch` seeds the default CPU generator from the system's entropy (a fresh
-// process reports a new torch.initial_seed() each run), so unseeded programs differ run to run.
-std::uint64_t entropy_seed() {
-  std::random_device rd;
-  return (std::uint64_t{rd()} << 32) | rd();
-}
-std::uint64_t g_initial_seed = entropy_seed();
-
 std::string sizes_str(const std::vector<std::int64_t>& sizes) { return Dims(sizes).str(); }
 
 // A new leaf of `dtype` holding `values`; the one place a factory's dtype and requires_grad land.
@@ -221,16 +213,12 @@ Tensor from_blob(const void* data, const Dims& sizes, const TensorOptions& optio
   return make(shape, std::move(v), dt, options.requires_grad(), "from_blob");
 }
 
-Generator& default_generator() {
-  static Generator generator(g_initial_seed);
-  return generator;
-}
+// The core's process-wide generator, so that x.uniform_() and torch::rand draw from one stream
+// that torch::manual_seed seeds, as in PyTorch.
+Generator& default_generator() { return duet::default_generator(); }
 
-void manual_seed(std::uint64_t seed) {
-  g_initial_seed = seed;
-  default_generator().manual_seed(seed);
-}
+void manual_seed(std::uint64_t seed) { seed_default_generator(seed); }
 
-std::uint64_t initial_seed() { return g_initial_seed; }
+std::uint64_t initial_seed() { return default_generator_seed(); }
 
 }  // namespace duet::torch

@@ -5,12 +5,22 @@
 
 #include "../autograd.h"
 #include "conv_geometry.h"
+#include "im2col.h"
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
 
 namespace duet {
 
+using detail::add_hwio_to_oihw;
+using detail::channels_first_to_last;
+using detail::channels_last_to_first;
+using detail::col2im_nhwc_add;
+using detail::ConstMat;
 using detail::ConvGeometry;
+using detail::im2col_nhwc;
+using detail::Mat;
+using detail::oihw_as_hwio;
+using detail::RowMajor;
 using detail::grad_sink;
 using detail::make_result;
 using detail::wants_grad;
@@ -40,13 +50,6 @@ std::int64_t window_output_size(std::int64_t in, std::int64_t kernel, std::int64
 }
 
 namespace {
-
-template <typename T>
-using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <typename T>
-using Mat = Eigen::Map<RowMajor<T>>;
-template <typename T>
-using ConstMat = Eigen::Map<const RowMajor<T>>;
 
 // The geometry of x * kernel, with every shape check (messages name `op` and both shapes).
 ConvGeometry conv_geometry(const Shape& sx, const Shape& sk, Extent2d stride, Padding2d pad, ChannelLayout layout,
@@ -79,61 +82,6 @@ ConvGeometry conv_geometry(const Shape& sx, const Shape& sk, Extent2d stride, Pa
   return g;
 }
 
-// Patches of an NHWC input: row (n, oh, ow), column (kh KW + kw) C + c, so an HWIO kernel read as
-// a [KH KW C, O] matrix multiplies them directly, and each (kh, kw) is one contiguous run of C.
-template <typename T>
-void im2col_nhwc(const T* x, T* cols, const ConvGeometry& g) {
-  const std::int64_t k_cols = g.patch_size();
-  for (std::int64_t n = 0; n < g.n; ++n)
-    for (std::int64_t oh = 0; oh < g.oh; ++oh)
-      for (std::int64_t ow = 0; ow < g.ow; ++ow) {
-        T* row = cols + ((n * g.oh + oh) * g.ow + ow) * k_cols;
-        for (std::int64_t kh = 0; kh < g.kh; ++kh) {
-          const std::int64_t ih = oh * g.sh - g.pt + kh;
-          for (std::int64_t kw = 0; kw < g.kw; ++kw, row += g.c) {
-            const std::int64_t iw = ow * g.sw - g.pl + kw;
-            // Plain loops, not memset/memmove calls: runs are short (C values; 1 for a grey image).
-            if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) {
-              for (std::int64_t c = 0; c < g.c; ++c) row[c] = T(0);
-            } else {
-              const T* src = x + ((n * g.h + ih) * g.w + iw) * g.c;
-              for (std::int64_t c = 0; c < g.c; ++c) row[c] = src[c];
-            }
-          }
-        }
-      }
-}
-
-// The adjoint of im2col_nhwc: adds each patch entry back to the input position it came from.
-template <typename T>
-void col2im_nhwc_add(const T* cols, T* dx, const ConvGeometry& g) {
-  const std::int64_t k_cols = g.patch_size();
-  for (std::int64_t n = 0; n < g.n; ++n)
-    for (std::int64_t oh = 0; oh < g.oh; ++oh)
-      for (std::int64_t ow = 0; ow < g.ow; ++ow) {
-        const T* row = cols + ((n * g.oh + oh) * g.ow + ow) * k_cols;
-        for (std::int64_t kh = 0; kh < g.kh; ++kh) {
-          const std::int64_t ih = oh * g.sh - g.pt + kh;
-          for (std::int64_t kw = 0; kw < g.kw; ++kw, row += g.c) {
-            const std::int64_t iw = ow * g.sw - g.pl + kw;
-            if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) continue;
-            T* dst = dx + ((n * g.h + ih) * g.w + iw) * g.c;
-            for (std::int64_t c = 0; c < g.c; ++c) dst[c] += row[c];
-          }
-        }
-      }
-}
-
-// [N, C, P] <-> [N, P, C] (P = spatial positions): one transposed copy per sample.
-template <typename T>
-void channels_first_to_last(const T* src, T* dst, std::int64_t n, std::int64_t c, std::int64_t p) {
-  for (std::int64_t i = 0; i < n; ++i) Mat<T>(dst + i * p * c, p, c) = ConstMat<T>(src + i * c * p, c, p).transpose();
-}
-template <typename T>
-void channels_last_to_first(const T* src, T* dst, std::int64_t n, std::int64_t p, std::int64_t c) {
-  for (std::int64_t i = 0; i < n; ++i) Mat<T>(dst + i * c * p, c, p) = ConstMat<T>(src + i * p * c, p, c).transpose();
-}
-
 }  // namespace
 
 template <typename T>
@@ -163,16 +111,9 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& kernel, con
   } else {
     im2col_nhwc(x.data().data(), cols.data(), g);
   }
-  // OIHW [O, C KH KW] -> HWIO [KH KW C, O]: w_hwio[(kh KW + kw) C + c, o] = w[o, (c KH + kh) KW + kw].
-  const auto hwio = [g, k](const Array& w) {
-    RowMajor<T> out(k, g.o);
-    for (std::int64_t o = 0; o < g.o; ++o)
-      for (std::int64_t c = 0; c < g.c; ++c)
-        for (std::int64_t a = 0; a < g.kh * g.kw; ++a) out((a * g.c) + c, o) = w[(o * g.c + c) * g.kh * g.kw + a];
-    return out;
-  };
+  // OIHW [O, C KH KW] -> HWIO [KH KW C, O].
   RowMajor<T> w_first;
-  if (first) w_first = hwio(kernel.data());
+  if (first) w_first = oihw_as_hwio(kernel.data().data(), g);
   const auto w = ConstMat<T>(first ? w_first.data() : kernel.data().data(), k, g.o);
 
   const Shape out_shape = first ? Shape{g.n, g.o, g.oh, g.ow} : Shape{g.n, g.oh, g.ow, g.o};
@@ -183,7 +124,7 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& kernel, con
   if (has_bias) y.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(bias.data().data(), g.o);
   if (first) channels_last_to_first(y_first.data(), out.data(), g.n, pixels, g.o);
 
-  auto backward = [g, m, k, pixels, has_bias, hwio, cols = std::move(cols)](GradNode<T>& node, const TensorImpl<T>&,
+  auto backward = [g, m, k, pixels, has_bias, cols = std::move(cols)](GradNode<T>& node, const TensorImpl<T>&,
                                                                               const auto& gy) {
     const bool first_layout = !g.channels_last;
     const bool want_x = wants_grad(node, 0), want_w = wants_grad(node, 1);
@@ -196,10 +137,7 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& kernel, con
       if (first_layout) {
         // dW in HWIO, then added into the OIHW gradient.
         const RowMajor<T> dw = patches.transpose() * dy;
-        auto& sink = grad_sink(node, 1);
-        for (std::int64_t o = 0; o < g.o; ++o)
-          for (std::int64_t c = 0; c < g.c; ++c)
-            for (std::int64_t a = 0; a < g.kh * g.kw; ++a) sink[(o * g.c + c) * g.kh * g.kw + a] += dw(a * g.c + c, o);
+        add_hwio_to_oihw(dw, grad_sink(node, 1).data(), g);
       } else {
         Mat<T>(grad_sink(node, 1).data(), k, g.o).noalias() += patches.transpose() * dy;
       }
@@ -208,7 +146,7 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& kernel, con
     if (want_x) {
       const auto& wv = node.inputs[1]->data;
       RowMajor<T> w_hwio;
-      if (first_layout) w_hwio = hwio(wv);
+      if (first_layout) w_hwio = oihw_as_hwio(wv.data(), g);
       const auto w_mat = ConstMat<T>(first_layout ? w_hwio.data() : wv.data(), k, g.o);
       RowMajor<T> dcols(m, k);
       dcols.noalias() = dy * w_mat.transpose();

@@ -16,6 +16,7 @@
 #include "duet/torch/functions.h"
 #include "duet/torch/nn/activation.h"
 #include "duet/torch/nn/conv.h"
+#include "duet/torch/nn/conv_transpose.h"
 #include "duet/torch/nn/embedding.h"
 #include "duet/torch/nn/functional.h"
 #include "duet/torch/nn/functional/basic.h"

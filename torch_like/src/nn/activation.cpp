@@ -72,4 +72,27 @@ Tensor DropoutImpl::forward(const Tensor& input) {
 
 std::string DropoutImpl::extra_repr() const { return fmt::format("p={:g}, inplace=False", options.p()); }
 
+Dropout2dImpl::Dropout2dImpl(const Dropout2dOptions& opts) : options(opts) {
+  const double p = options.p();
+  if (!(p >= 0 && p <= 1)) {
+    throw Error(fmt::format("Dropout2d: dropout probability has to be between 0 and 1, but got {:g}", p));
+  }
+}
+
+Tensor Dropout2dImpl::forward(const Tensor& input) {
+  // libtorch's _dropoutNd_helper: 4-D is batched, 3-D one unbatched sample (given a batch axis
+  // of 1 for the draw); libtorch only warns on other ranks, Duet refuses them.
+  if (input.rank() != 3 && input.rank() != 4) {
+    throw Error(fmt::format("Dropout2d: expected a 4-D input [N, C, H, W] or a 3-D unbatched input [C, H, W], "
+                            "got shape {}",
+                            input.shape().str()));
+  }
+  if (!is_training() || options.p() == 0.0) return input;
+  const auto p = static_cast<float>(options.p());
+  if (input.rank() == 4) return feature_dropout(input, p, default_generator(), "Dropout2d");
+  return feature_dropout(input.unsqueeze(0), p, default_generator(), "Dropout2d").squeeze(0);
+}
+
+std::string Dropout2dImpl::extra_repr() const { return fmt::format("p={:g}, inplace=False", options.p()); }
+
 }  // namespace duet::torch::nn

@@ -193,3 +193,16 @@ Tensor adaptive_avg_pool2d(const Tensor& input, const AdaptiveAvgPool2dFuncOptio
 
 }  // namespace functional
 }  // namespace duet::torch::nn
+
+namespace duet::torch {
+
+Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size, std::optional<ExpandingArray<2>> stride,
+                  ExpandingArray<2> padding, ExpandingArray<2> dilation, bool ceil_mode) {
+  return nn::functional::max_pool2d(input, nn::MaxPool2dOptions(kernel_size)
+                                               .stride(stride.value_or(kernel_size))
+                                               .padding(padding)
+                                               .dilation(dilation)
+                                               .ceil_mode(ceil_mode));
+}
+
+}  // namespace duet::torch

@@ -31,4 +31,13 @@ class Generator {
   std::mt19937 engine_;
 };
 
+/// The process-wide generator behind draws that name none (x.uniform_(), x.normal_()). PyTorch's
+/// front-end uses it as its default generator (torch::manual_seed reseeds it). It starts from a
+/// random seed, as Python's PyTorch does.
+Generator& default_generator();
+/// Reseeds default_generator() with `seed` and remembers the seed.
+void seed_default_generator(std::uint64_t seed);
+/// The seed default_generator() was last seeded with (torch.initial_seed()).
+std::uint64_t default_generator_seed();
+
 }  // namespace duet

@@ -26,6 +26,8 @@
 
 namespace duet {
 
+class Generator;  // duet/core/random.h
+
 template <typename T>
 struct TensorImpl;
 
@@ -259,6 +261,12 @@ class BasicTensor {
   /// Copies `src` (broadcast to this shape) into this tensor's values.
   BasicTensor& copy_(const BasicTensor& src);
   BasicTensor& fill_(double value);
+  /// Fills with draws from U[from, to) (x.uniform_(from, to)), from `generator` or, when null,
+  /// from duet::default_generator() (torch::manual_seed seeds it). Throws when from > to.
+  BasicTensor& uniform_(double from = 0, double to = 1, Generator* generator = nullptr);
+  /// Fills with draws from N(mean, std^2) (x.normal_(mean, std)), from `generator` or
+  /// duet::default_generator(). Throws when std < 0.
+  BasicTensor& normal_(double mean = 0, double std = 1, Generator* generator = nullptr);
   BasicTensor& add_(const BasicTensor& other);
   BasicTensor& sub_(const BasicTensor& other);
   BasicTensor& mul_(const BasicTensor& other);

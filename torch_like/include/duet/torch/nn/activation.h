@@ -198,4 +198,20 @@ class DropoutImpl : public Module {
 };
 TORCH_MODULE(Dropout);
 
+/// Dropout2d's options: the probability p of zeroing a channel (libtorch's Dropout2dOptions).
+using Dropout2dOptions = DropoutOptions;
+
+/// torch.nn.Dropout2d: in training mode zeroes whole channels of [N, C, H, W] (or of an
+/// unbatched [C, H, W]) with probability p and scales the rest by 1 / (1 - p); the identity in
+/// eval mode. One draw per (sample, channel) from the default generator (torch::manual_seed).
+class Dropout2dImpl : public Module {
+ public:
+  explicit Dropout2dImpl(const Dropout2dOptions& opts = {});
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "Dropout2d"; }
+  std::string extra_repr() const override;
+  Dropout2dOptions options;
+};
+TORCH_MODULE(Dropout2d);
+
 }  // namespace duet::torch::nn

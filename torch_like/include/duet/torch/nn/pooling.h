@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "duet/torch/arg.h"
@@ -202,3 +203,14 @@ Tensor adaptive_avg_pool2d(const Tensor& input, const AdaptiveAvgPool2dFuncOptio
 }  // namespace functional
 
 }  // namespace duet::torch::nn
+
+namespace duet::torch {
+
+/// torch::max_pool2d(input, kernel_size, stride = kernel_size, padding = 0, dilation = 1,
+/// ceil_mode = false): libtorch's namespace-level form of F.max_pool2d on [N, C, H, W]
+/// (`torch::max_pool2d(x, 2)`). An empty stride means the kernel size, as in libtorch.
+Tensor max_pool2d(const Tensor& input, ExpandingArray<2> kernel_size,
+                  std::optional<ExpandingArray<2>> stride = std::nullopt, ExpandingArray<2> padding = 0,
+                  ExpandingArray<2> dilation = 1, bool ceil_mode = false);
+
+}  // namespace duet::torch
