@@ -29,6 +29,10 @@ constexpr Renamed kRenamed[] = {
     {"absolute_error", "L1LossBackward0"},   // L1Loss
     {"huber", "HuberLossBackward0"},         // HuberLoss
     {"take", "IndexBackward0"},              // index / select / narrow / slice gather
+    {"conv2d", "ConvolutionBackward0"},      // conv1d / conv2d go through at::convolution
+    {"conv_transpose2d", "ConvolutionBackward0"},
+    {"max_pool2d", "MaxPool2DWithIndicesBackward0"},
+    {"avg_pool2d", "AvgPool2DBackward0"},
 };
 }  // namespace
 

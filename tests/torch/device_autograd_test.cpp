@@ -70,6 +70,13 @@ TEST(TorchAutograd, GradFnNamesArePyTorchs) {
   nn::Linear linear(2, 3);
   EXPECT_EQ(linear(x).grad_fn()->name(), "AddmmBackward0");
   EXPECT_EQ(duet::pytorch_node_name("binary_cross_entropy"), "BinaryCrossEntropyBackward0");
+  // Image ops, as PyTorch 1.13 names them (F.conv2d, conv1d and conv_transpose2d all go through
+  // at::convolution; the pools' "2D" is upper case).
+  const auto image = torch::ones({1, 1, 4, 4}).requires_grad_(true);
+  EXPECT_EQ(nn::Conv2d(nn::Conv2dOptions(1, 2, 3))(image).grad_fn()->name(), "ConvolutionBackward0");
+  EXPECT_EQ(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(1, 2, 3))(image).grad_fn()->name(), "ConvolutionBackward0");
+  EXPECT_EQ(torch::max_pool2d(image, 2).grad_fn()->name(), "MaxPool2DWithIndicesBackward0");
+  EXPECT_EQ(nn::AvgPool2d(nn::AvgPool2dOptions(2))(image).grad_fn()->name(), "AvgPool2DBackward0");
 }
 
 TEST(TorchAutograd, NormExpandAsAllAnyMatchTheirDefinitions) {
