@@ -171,6 +171,21 @@ TEST(PyTorchCheckpoint, TheUnpicklerRefusesWhatAStateDictDoesNotNeed) {
   EXPECT_TRUE(contains(with_storage(broadcast), "a broadcast view")) << with_storage(broadcast);
 }
 
+// A damaged size field (found by checkpoint_fuzz: ~4 GB asked for) is refused by name before
+// anything is allocated for it. PyTorch's writer puts the sizes in data descriptors and the
+// central directory only, so libzip's consistency check cannot compare them with the local header.
+TEST(PyTorchCheckpoint, AnEntrySizeBeyondTheFileIsRefused) {
+  const std::string good = read_bytes(kDir / "mlp.pt");
+  const auto central = good.find("PK\x01\x02"s);  // the first entry's: mlp/data.pkl
+  ASSERT_NE(central, std::string::npos);
+  std::string damaged = good;
+  const char claimed[4] = {'\x23', '\xa5', '\xfe', '\xf8'};  // 0xf8fea523 bytes
+  damaged.replace(central + 24, 4, claimed, 4);                 // the uncompressed size
+  const auto message = error_of([&] { load_state_dict_bytes(damaged, "x.pt"); });
+  EXPECT_TRUE(contains(message, "x.pt: mlp/data.pkl")) << message;
+  EXPECT_TRUE(contains(message, "a size of 4177437987 bytes")) << message;
+}
+
 TEST(PyTorchCheckpoint, Int64BeyondFloatRangeIsRefused) {
   const std::string pickle = std::string("\x80\x02}X\x01\x00\x00\x00nctorch._utils\n_rebuild_tensor_v2\n("s) +
                              "(X\x07\x00\x00\x00storagectorch\nLongStorage\nX\x01\x00\x00\x00" "0X\x03\x00\x00\x00" "cpuK\x01tQ"s +

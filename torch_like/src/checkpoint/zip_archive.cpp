@@ -28,7 +28,8 @@ std::uint16_t read_u16(std::string_view b, std::size_t at) {
 
 }  // namespace
 
-ZipReader::ZipReader(std::string_view bytes, std::string source) : source_(std::move(source)) {
+ZipReader::ZipReader(std::string_view bytes, std::string source)
+    : source_(std::move(source)), archive_bytes_(bytes.size()) {
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
@@ -85,7 +86,14 @@ std::string ZipReader::read(const std::string& name) const {
                             "reads only those (so no entry can expand beyond the file's size)",
                             source_, excerpt(name)));
   }
-  // Stored data lies inside the file, so its size is bounded by the bytes in memory.
+  // Stored data lies inside the file, but the size is what the directory claims: check the claim
+  // before allocating for it (a damaged size field must not ask for gigabytes).
+  const bool sizes_known = (st.valid & ZIP_STAT_SIZE) != 0 && (st.valid & ZIP_STAT_COMP_SIZE) != 0;
+  if (!sizes_known || st.size != st.comp_size || st.size > archive_bytes_) {
+    throw Error(fmt::format("{}: {}: the directory states a size of {} bytes for a stored entry in a {}-byte file "
+                            "(the archive is damaged)",
+                            source_, excerpt(name), st.size, archive_bytes_));
+  }
   zip_file_t* file = zip_fopen(archive_, name.c_str(), ZIP_FL_ENC_RAW);
   if (file == nullptr) {
     throw Error(fmt::format("{}: {}: cannot open the entry: {}", source_, excerpt(name),

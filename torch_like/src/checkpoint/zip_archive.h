@@ -4,6 +4,7 @@
 // PyTorchStreamWriter does (kFieldAlignment), so torch.load can map storages straight from it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,7 @@ class ZipReader {
  private:
   ::zip* archive_ = nullptr;
   std::string source_;
+  std::size_t archive_bytes_;  // no stored entry can be larger
 };
 
 /// The bytes of a zip archive holding `entries` in order, each stored uncompressed, its data at
