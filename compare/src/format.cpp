@@ -11,6 +11,7 @@
 #include "duet/compare/optimizers.h"
 #include "duet/compare/report.h"
 #include "duet/compare/torch_losses.h"
+#include "loss_options.h"
 #include "table_rows.h"
 
 namespace duet::compare {
@@ -81,8 +82,15 @@ std::string duration_text(double seconds) {
   return fmt::format("{:.1f} us", seconds * 1e6);
 }
 
-std::string torch_loss_name(const TorchConfig& t) {
-  return fmt::format("{}(reduction='{}')", torch_loss_class(t.loss), t.reduction);
+// The loss as each side's user writes it: Keras' identifier (it always takes the batch mean),
+// PyTorch's module with its reduction; options the loss reads show when they differ from the
+// default (loss_options.cpp).
+std::string keras_loss_text(const KerasConfig& k) {
+  const std::string arguments = keras_loss_arguments(k);
+  return fmt::format("{} ({}batch mean)", k.loss, arguments.empty() ? "" : arguments + ", ");
+}
+std::string torch_loss_text(const TorchConfig& t) {
+  return fmt::format("{}({})", torch_loss_class(t.loss), torch_loss_arguments(t));
 }
 
 std::string batches_text(int batch_size, bool shuffle, std::int64_t rows) {
@@ -101,7 +109,7 @@ int epochs_to_converge(const std::vector<double>& history) {
 
 std::vector<std::array<std::string, 3>> settings_rows(const Experiment& e) {
   std::vector<std::array<std::string, 3>> rows;
-  rows.push_back({"loss", e.keras.loss + " (batch mean)", torch_loss_name(e.torch)});
+  rows.push_back({"loss", keras_loss_text(e.keras), torch_loss_text(e.torch)});
   rows.push_back({"optimizer", keras_settings(e.keras.optimizer).text, torch_settings(e.torch.optimizer).text});
   rows.push_back({"batches", batches_text(e.keras_batch_size(), e.keras_shuffle(), e.x.shape()[0]),
                   batches_text(e.torch_batch_size(), e.torch_shuffle(), e.x.shape()[0])});

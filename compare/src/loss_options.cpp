@@ -7,9 +7,8 @@
 namespace duet::compare {
 
 const std::vector<LossOption<KerasConfig>>& keras_loss_options() {
-  // delta: the experiment format has always accepted it beside any loss (only huber reads it).
   static const std::vector<LossOption<KerasConfig>> options{
-      {"delta", LossValue::non_negative, &KerasConfig::huber_delta, {}, "Huber's delta (only huber reads it)"},
+      {"delta", LossValue::non_negative, &KerasConfig::huber_delta, {"huber"}, "Huber's delta", true},
       {"from_logits", LossValue::flag, &KerasConfig::from_logits,
        {"binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"},
        "the last layer outputs logits (it must then be linear)"},
@@ -19,11 +18,10 @@ const std::vector<LossOption<KerasConfig>>& keras_loss_options() {
 }
 
 const std::vector<LossOption<TorchConfig>>& torch_loss_options() {
-  // delta and beta: accepted beside any loss since the first format (only huber / smooth_l1 read them).
   static const std::vector<LossOption<TorchConfig>> options{
       {"reduction", LossValue::reduction, &TorchConfig::reduction, {}, "\"mean\" or \"sum\" over the batch"},
-      {"delta", LossValue::non_negative, &TorchConfig::huber_delta, {}, "HuberLoss' delta (only huber reads it)"},
-      {"beta", LossValue::non_negative, &TorchConfig::smooth_l1_beta, {}, "SmoothL1Loss' beta (only smooth_l1 reads it)"},
+      {"delta", LossValue::non_negative, &TorchConfig::huber_delta, {"huber"}, "HuberLoss' delta", true},
+      {"beta", LossValue::non_negative, &TorchConfig::smooth_l1_beta, {"smooth_l1"}, "SmoothL1Loss' beta", true},
       {"weight", LossValue::weight_list, &TorchConfig::weight, {"bce", "bce_with_logits", "cross_entropy"},
        "cross_entropy: one per class; bce, bce_with_logits: one per output column"},
       {"pos_weight", LossValue::weight_list, &TorchConfig::pos_weight, {"bce_with_logits"},
@@ -85,6 +83,7 @@ std::string rows(const std::string& side, const std::vector<LossOption<Config>>&
     if (!o.losses.empty()) {
       losses.clear();
       for (const auto& l : o.losses) losses += (losses.empty() ? "" : ", ") + ("`" + l + "`");
+      if (o.accepted_by_every_loss) losses += " (accepted beside any loss)";
     }
     out += fmt::format("| `{}` | `{}` | {} | {} | {} | {} |\n", side, o.key, losses, value_text(o.value), default_text(o),
                        o.doc);
@@ -92,7 +91,40 @@ std::string rows(const std::string& side, const std::vector<LossOption<Config>>&
   return out;
 }
 
+// A value as a Python call spells it: 2, True, 'sum', [1, 0.5].
+template <typename V>
+std::string python_text(const V& v) {
+  if constexpr (std::is_same_v<V, float>) return fmt::format("{:g}", v);
+  if constexpr (std::is_same_v<V, bool>) return v ? "True" : "False";
+  if constexpr (std::is_same_v<V, std::string>) return "'" + v + "'";
+  if constexpr (std::is_same_v<V, std::vector<float>>) {
+    std::string out;
+    for (float x : v) out += fmt::format("{}{:g}", out.empty() ? "" : ", ", x);
+    return "[" + out + "]";
+  }
+}
+
+template <typename Config>
+std::string arguments(const std::vector<LossOption<Config>>& options, const Config& config) {
+  const Config defaults{};
+  std::string out;
+  for (const auto& o : options) {
+    if (!loss_reads(o, config.loss)) continue;
+    std::visit(
+        [&](auto member) {
+          const auto& v = config.*member;
+          if (o.value != LossValue::reduction && v == defaults.*member) return;
+          out += fmt::format("{}{}={}", out.empty() ? "" : ", ", o.key, python_text(v));
+        },
+        o.member);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string keras_loss_arguments(const KerasConfig& config) { return arguments(keras_loss_options(), config); }
+std::string torch_loss_arguments(const TorchConfig& config) { return arguments(torch_loss_options(), config); }
 
 std::string loss_options_table_markdown() {
   return "| side | key | losses | value | default | meaning |\n|---|---|---|---|---|---|\n" +

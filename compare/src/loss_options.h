@@ -1,9 +1,9 @@
 // The loss options of experiment files (`keras.loss` and `torch.loss` objects), one table per
-// side: each key with the losses that take it, how its value is checked, the config field it
+// side: each key with the losses that read it, how its value is checked, the config field it
 // sets and its docs phrase. The parser (keys, "<loss> takes no <key>" errors, reading and
-// checking values), the docs table and the losses' key lists all read these tables, so a new
-// loss option is one row here plus its use where the loss is built (run_keras.cpp's keras_loss,
-// torch_losses.cpp's table).
+// checking values), the docs table, the losses' key lists and the reports' settings text all
+// read these tables, so a new loss option is one row here plus its use where the loss is built
+// (run_keras.cpp's keras_loss, torch_losses.cpp's table).
 #pragma once
 
 #include <string>
@@ -29,8 +29,11 @@ struct LossOption {
   std::string key;  ///< as the framework's loss constructors name it
   LossValue value;
   std::variant<float Config::*, bool Config::*, std::string Config::*, std::vector<float> Config::*> member;
-  std::vector<std::string> losses;  ///< the losses that take it; empty: every loss accepts it
+  std::vector<std::string> losses;  ///< the losses that read it; empty: every loss
   std::string doc;                  ///< one phrase, for the docs table
+  /// Accepted beside any loss though only `losses` read it (delta and beta: experiment files of
+  /// the first format wrote them so); the settings text still shows it only for those.
+  bool accepted_by_every_loss = false;
 };
 
 /// `keras.loss`'s options (losses by keras::losses::identifiers()' names).
@@ -38,14 +41,25 @@ const std::vector<LossOption<KerasConfig>>& keras_loss_options();
 /// `torch.loss`'s options (losses by torch_loss_names()).
 const std::vector<LossOption<TorchConfig>>& torch_loss_options();
 
-/// Whether `option` applies to `loss`.
+/// Whether `loss` reads `option`.
 template <typename Config>
-bool loss_takes(const LossOption<Config>& option, const std::string& loss) {
+bool loss_reads(const LossOption<Config>& option, const std::string& loss) {
   if (option.losses.empty()) return true;
   for (const auto& l : option.losses)
     if (l == loss) return true;
   return false;
 }
+
+/// Whether an experiment may give `option` beside `loss`.
+template <typename Config>
+bool loss_takes(const LossOption<Config>& option, const std::string& loss) {
+  return option.accepted_by_every_loss || loss_reads(option, loss);
+}
+
+/// The options `config.loss` reads, as a Python call would pass them ("reduction='sum', delta=2"):
+/// a reduction always, any other option when it differs from its default.
+std::string keras_loss_arguments(const KerasConfig& config);
+std::string torch_loss_arguments(const TorchConfig& config);
 
 /// Every key `keras.loss` may hold: "name" and the options.
 std::vector<std::string> keras_loss_keys();

@@ -80,21 +80,6 @@ std::vector<std::string> torch_loss_keys() {
   return keys;
 }
 
-bool torch_loss_takes(const std::string& name, const std::string& key) {
-  entry(name);  // an unknown loss is an error
-  for (const auto& o : torch_loss_options())
-    if (o.key == key) return loss_takes(o, name);
-  return false;
-}
-
-std::string torch_losses_taking(const std::string& key) {
-  std::vector<std::string> names;
-  for (const auto& e : table()) {
-    if (torch_loss_takes(e.name, key)) names.push_back(e.name);
-  }
-  return losses_that_do(names);
-}
-
 const std::string& torch_loss_class(const std::string& name) { return entry(name).class_name; }
 
 std::unique_ptr<torch::nn::Loss> make_torch_loss(const TorchConfig& config) { return entry(config.loss).make(config); }

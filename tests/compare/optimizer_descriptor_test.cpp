@@ -73,6 +73,30 @@ TEST(LossOptionDescriptors, ExperimentFilesReadTheTables) {
             std::string::npos);
 }
 
+// The report's loss row shows every option the loss reads that differs from its default, as the
+// framework's user would pass it, and nothing a loss accepts but ignores.
+TEST(LossOptionDescriptors, SettingsTextShowsTheOptionsEachLossReads) {
+  KerasConfig keras;
+  TorchConfig torch;
+  EXPECT_EQ(keras_loss_arguments(keras), "");
+  EXPECT_EQ(torch_loss_arguments(torch), "reduction='mean'");
+  keras.loss = "binary_crossentropy";
+  keras.from_logits = true;
+  keras.label_smoothing = 0.25f;
+  keras.huber_delta = 2;  // accepted beside any loss, read by huber only
+  EXPECT_EQ(keras_loss_arguments(keras), "from_logits=True, label_smoothing=0.25");
+  keras.loss = "huber";
+  EXPECT_EQ(keras_loss_arguments(keras), "delta=2");
+  torch.loss = "cross_entropy";
+  torch.reduction = "sum";
+  torch.weight = {1, 0.5f};
+  torch.label_smoothing = 0.1f;
+  torch.smooth_l1_beta = 3;
+  EXPECT_EQ(torch_loss_arguments(torch), "reduction='sum', weight=[1, 0.5], label_smoothing=0.1");
+  torch.loss = "smooth_l1";
+  EXPECT_EQ(torch_loss_arguments(torch), "reduction='sum', beta=3");
+}
+
 TEST(OptimizerDescriptors, SettingsTextIsTheFrameworksConstructorCall) {
   EXPECT_EQ(keras_settings(config("sgd")).text, "SGD(learning_rate=0.01, momentum=0)");
   EXPECT_EQ(keras_settings(config("sgd", {{"nesterov", true}, {"momentum", 0.9f}})).text,

@@ -18,10 +18,6 @@ std::vector<std::string> torch_loss_names();
 /// Every key `torch.loss` may hold: "name" and the options of the loss options table
 /// (compare/src/loss_options.cpp: reduction, delta, beta, weight, pos_weight, label_smoothing).
 std::vector<std::string> torch_loss_keys();
-/// Whether loss `name` takes option `key` (true for the keys every loss takes).
-bool torch_loss_takes(const std::string& name, const std::string& key);
-/// The losses that take `key`, for an error: "cross_entropy does", "bce and bce_with_logits do".
-std::string torch_losses_taking(const std::string& key);
 /// "MSELoss" for "mse"; throws for an unknown name.
 const std::string& torch_loss_class(const std::string& name);
 /// The loss module for the experiment's PyTorch side (reduction, delta, beta applied).
