@@ -3,6 +3,8 @@
 // layouts, paddings and strides, and the errors for windows that do not fit.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "duet/core/error.h"
 #include "duet/core/pool.h"
 #include "support/gradcheck.h"
@@ -33,6 +35,58 @@ TEST(MaxPool, TiesRouteTheGradientToTheFirstMaximum) {
   Tensor z = Tensor::from_data(Shape{1, 1, 3}, {2, 2, 0}).set_requires_grad(true);
   sum(max_pool1d(z, 3, 2, {1, 1}, kFirst)).backward();
   EXPECT_EQ(values(z.grad()), (std::vector<float>{1, 1, 0}));
+}
+
+// The unpadded fast paths (one per layout) against a plain scan of each window, with many ties
+// (values 0..2) and overlapping, uneven windows: values and where each gradient lands.
+TEST(MaxPool, UnpaddedPathsMatchAScanOfEachWindow) {
+  const std::int64_t n = 2, c = 3, h = 5, w = 6;
+  Generator gen(7);
+  std::vector<float> nchw(static_cast<std::size_t>(n * c * h * w));
+  for (auto& v : nchw) v = std::floor(gen.uniform(0.0f, 3.0f));
+  const auto at = [&](std::int64_t i, std::int64_t k, std::int64_t y, std::int64_t x) {
+    return static_cast<std::size_t>(((i * c + k) * h + y) * w + x);
+  };
+  std::vector<float> nhwc(nchw.size());
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t k = 0; k < c; ++k)
+      for (std::int64_t y = 0; y < h; ++y)
+        for (std::int64_t x = 0; x < w; ++x) nhwc[static_cast<std::size_t>(((i * h + y) * w + x) * c + k)] = nchw[at(i, k, y, x)];
+  struct Window {
+    Extent2d kernel, stride;
+  };
+  for (const auto& [kernel, stride] : {Window{{2, 2}, {2, 2}}, Window{{3, 2}, {1, 2}}, Window{{2, 3}, {2, 1}}}) {
+    const std::int64_t oh = (h - kernel.h) / stride.h + 1, ow = (w - kernel.w) / stride.w + 1;
+    // The scan, in NCHW: the first maximum of each window in row-major order takes the gradient.
+    std::vector<float> want_out;
+    std::vector<float> want_grad(nchw.size(), 0.0f);
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::int64_t k = 0; k < c; ++k)
+        for (std::int64_t y = 0; y < oh; ++y)
+          for (std::int64_t x = 0; x < ow; ++x) {
+            std::size_t best = at(i, k, y * stride.h, x * stride.w);
+            for (std::int64_t a = 0; a < kernel.h; ++a)
+              for (std::int64_t b = 0; b < kernel.w; ++b) {
+                const std::size_t cell = at(i, k, y * stride.h + a, x * stride.w + b);
+                if (nchw[cell] > nchw[best]) best = cell;
+              }
+            want_out.push_back(nchw[best]);
+            want_grad[best] += 1.0f;
+          }
+    Tensor first = Tensor::from_data(Shape{n, c, h, w}, nchw).set_requires_grad(true);
+    const Tensor out_first = max_pool2d(first, kernel, stride, {}, kFirst);
+    sum(out_first).backward();
+    EXPECT_EQ(values(out_first), want_out) << kernel.h << "x" << kernel.w;
+    EXPECT_EQ(values(first.grad()), want_grad) << kernel.h << "x" << kernel.w;
+
+    Tensor last = Tensor::from_data(Shape{n, h, w, c}, nhwc).set_requires_grad(true);
+    const Tensor out_last = max_pool2d(last, kernel, stride, {}, kLast);
+    sum(out_last).backward();
+    const Tensor out_as_first = out_last.permute({0, 3, 1, 2});
+    const Tensor grad_as_first = last.grad().permute({0, 3, 1, 2});
+    EXPECT_EQ(values(out_as_first), want_out) << kernel.h << "x" << kernel.w;
+    EXPECT_EQ(values(grad_as_first), want_grad) << kernel.h << "x" << kernel.w;
+  }
 }
 
 TEST(MaxPool, ValuesWithStrideAndSamePadding) {
