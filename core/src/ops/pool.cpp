@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "../autograd.h"
@@ -65,9 +66,11 @@ void for_each_window(const ConvGeometry& g, F&& f) {
 }
 
 // Unpadded max pooling, [N, H, W, C]: the channels of a window cell are contiguous, so the
-// compare-and-select runs over them as one vectorisable loop per cell.
-template <typename T>
+// compare-and-select runs over them as one vectorisable loop per cell. Kh, Kw: the window's size
+// when known at compile time (2x2, the usual pool, unrolls), else 0.
+template <typename T, int Kh = 0, int Kw = 0>
 void max_pool_channels_last(const ConvGeometry& g, const T* x, T* __restrict out, std::int64_t* __restrict argmax) {
+  const std::int64_t kh = Kh > 0 ? Kh : g.kh, kw = Kw > 0 ? Kw : g.kw;
   const auto st = g.in_strides();
   const auto os = g.out_strides();
   for (std::int64_t n = 0; n < g.n; ++n)
@@ -81,8 +84,8 @@ void max_pool_channels_last(const ConvGeometry& g, const T* x, T* __restrict out
           best[c] = x[corner + c];
           best_at[c] = corner + c;
         }
-        for (std::int64_t a = 0; a < g.kh; ++a)
-          for (std::int64_t b = a == 0 ? 1 : 0; b < g.kw; ++b) {
+        for (std::int64_t a = 0; a < kh; ++a)
+          for (std::int64_t b = a == 0 ? 1 : 0; b < kw; ++b) {
             const std::int64_t cell = corner + a * st.y + b * st.x;
             for (std::int64_t c = 0; c < g.c; ++c) {
               const T v = x[cell + c];
@@ -95,8 +98,9 @@ void max_pool_channels_last(const ConvGeometry& g, const T* x, T* __restrict out
 }
 
 // Unpadded max pooling, [N, C, H, W]: one output at a time, its maximum kept in registers.
-template <typename T>
+template <typename T, int Kh = 0, int Kw = 0>
 void max_pool_channels_first(const ConvGeometry& g, const T* x, T* __restrict out, std::int64_t* __restrict argmax) {
+  const std::int64_t kh = Kh > 0 ? Kh : g.kh, kw = Kw > 0 ? Kw : g.kw;
   const auto st = g.in_strides();
   std::int64_t o = 0;  // outputs are written in their own row-major order
   for (std::int64_t n = 0; n < g.n; ++n)
@@ -106,13 +110,15 @@ void max_pool_channels_first(const ConvGeometry& g, const T* x, T* __restrict ou
           const std::int64_t corner = n * st.n + c * st.c + oh * g.sh * st.y + ow * g.sw;
           T best = x[corner];
           std::int64_t best_at = corner;
-          for (std::int64_t a = 0; a < g.kh; ++a)
-            for (std::int64_t b = a == 0 ? 1 : 0; b < g.kw; ++b) {
+          for (std::int64_t a = 0; a < kh; ++a)
+            for (std::int64_t b = a == 0 ? 1 : 0; b < kw; ++b) {
               const std::int64_t cell = corner + a * st.y + b;
               const T v = x[cell];
               const bool wins = v > best;
-              best = wins ? v : best;
-              best_at = wins ? cell : best_at;
+              // Selects by mask and max: GCC turns `wins ? a : b` here into branches once unrolled.
+              const std::int64_t take = -static_cast<std::int64_t>(wins);  // all ones when v wins
+              best_at = (cell & take) | (best_at & ~take);
+              best = std::max(best, v);  // v only when strictly greater, as `wins`
             }
           out[o] = best;
           argmax[o] = best_at;
@@ -166,10 +172,11 @@ BasicTensor<T> max_pool2d(const BasicTensor<T>& x, Extent2d kernel, Extent2d str
     // later cell replaces it only when strictly greater, so ties keep the first maximum. Written
     // as selects, not branches: which cell wins is data-dependent, and mispredicted branches made
     // this loop 40% of a small CNN's epoch.
+    const bool two_by_two = g.kh == 2 && g.kw == 2;
     if (g.channels_last) {
-      max_pool_channels_last(g, xv, out.data(), argmax.data());
+      (two_by_two ? max_pool_channels_last<T, 2, 2> : max_pool_channels_last<T>)(g, xv, out.data(), argmax.data());
     } else {
-      max_pool_channels_first(g, xv, out.data(), argmax.data());
+      (two_by_two ? max_pool_channels_first<T, 2, 2> : max_pool_channels_first<T>)(g, xv, out.data(), argmax.data());
     }
   } else {
     for_each_window(g, [&](std::int64_t plane, std::int64_t o, std::int64_t y0, std::int64_t y1, std::int64_t x0,
