@@ -21,6 +21,7 @@ using detail::im2col_nhwc;
 using detail::Mat;
 using detail::oihw_as_hwio;
 using detail::RowMajor;
+using detail::swap_outer_blocks;
 using detail::grad_sink;
 using detail::make_result;
 using detail::wants_grad;
@@ -118,38 +119,58 @@ BasicTensor<T> conv2d(const BasicTensor<T>& x, const BasicTensor<T>& kernel, con
 
   const Shape out_shape = first ? Shape{g.n, g.o, g.oh, g.ow} : Shape{g.n, g.oh, g.ow, g.o};
   Array out(out_shape.numel());
-  RowMajor<T> y_first(first ? m : 0, first ? g.o : 0);
-  auto y = Mat<T>(first ? y_first.data() : out.data(), m, g.o);
-  y.noalias() = ConstMat<T>(cols.data(), m, k) * w;
-  if (has_bias) y.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(bias.data().data(), g.o);
-  if (first) channels_last_to_first(y_first.data(), out.data(), g.n, pixels, g.o);
+  const auto x_patches = ConstMat<T>(cols.data(), m, k);
+  if (first) {
+    // Y^T [O, N OH OW] = W^T X^T: each output channel's pixels come out contiguous, so reaching
+    // NCHW moves whole rows of OH OW values instead of transposing element by element.
+    RowMajor<T> y_t(g.o, m);
+    y_t.noalias() = w.transpose() * x_patches.transpose();
+    if (has_bias) y_t.colwise() += Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, 1>>(bias.data().data(), g.o);
+    swap_outer_blocks(y_t.data(), out.data(), g.o, g.n, pixels);
+  } else {
+    auto y = Mat<T>(out.data(), m, g.o);
+    y.noalias() = x_patches * w;
+    if (has_bias) y.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(bias.data().data(), g.o);
+  }
 
   auto backward = [g, m, k, pixels, has_bias, cols = std::move(cols)](GradNode<T>& node, const TensorImpl<T>&,
                                                                               const auto& gy) {
     const bool first_layout = !g.channels_last;
     const bool want_x = wants_grad(node, 0), want_w = wants_grad(node, 1);
     const bool want_b = has_bias && wants_grad(node, 2);
-    RowMajor<T> dy_first(first_layout ? m : 0, first_layout ? g.o : 0);
-    if (first_layout) channels_first_to_last(gy.data(), dy_first.data(), g.n, g.o, pixels);
-    const auto dy = ConstMat<T>(first_layout ? dy_first.data() : gy.data(), m, g.o);
+    // Channels first: dY^T [O, N OH OW] by whole rows from NCHW, as the forward's Y^T.
+    RowMajor<T> dy_t(first_layout ? g.o : 0, first_layout ? m : 0);
+    if (first_layout) swap_outer_blocks(gy.data(), dy_t.data(), g.n, g.o, pixels);
+    const auto dy = ConstMat<T>(gy.data(), first_layout ? 0 : m, g.o);  // channels last: NHWC is [M, O]
     const auto patches = ConstMat<T>(cols.data(), m, k);
     if (want_w) {
       if (first_layout) {
-        // dW in HWIO, then added into the OIHW gradient.
-        const RowMajor<T> dw = patches.transpose() * dy;
-        add_hwio_to_oihw(dw, grad_sink(node, 1).data(), g);
+        // dW^T [O, KH KW C] = dY^T X, added into the OIHW gradient.
+        const RowMajor<T> dw_t = dy_t * patches;
+        add_hwio_to_oihw(dw_t.transpose(), grad_sink(node, 1).data(), g);
       } else {
         Mat<T>(grad_sink(node, 1).data(), k, g.o).noalias() += patches.transpose() * dy;
       }
     }
-    if (want_b) Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(grad_sink(node, 2).data(), g.o) += dy.colwise().sum();
+    if (want_b) {
+      auto db = Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(grad_sink(node, 2).data(), g.o);
+      if (first_layout) {
+        db += dy_t.rowwise().sum().transpose();
+      } else {
+        db += dy.colwise().sum();
+      }
+    }
     if (want_x) {
       const auto& wv = node.inputs[1]->data;
       RowMajor<T> w_hwio;
       if (first_layout) w_hwio = oihw_as_hwio(wv.data(), g);
       const auto w_mat = ConstMat<T>(first_layout ? w_hwio.data() : wv.data(), k, g.o);
       RowMajor<T> dcols(m, k);
-      dcols.noalias() = dy * w_mat.transpose();
+      if (first_layout) {
+        dcols.noalias() = dy_t.transpose() * w_mat.transpose();
+      } else {
+        dcols.noalias() = dy * w_mat.transpose();
+      }
       if (first_layout) {
         Array dx_nhwc = Array::Zero(g.n * g.h * g.w * g.c);
         col2im_nhwc_add(dcols.data(), dx_nhwc.data(), g);
