@@ -8,6 +8,8 @@
 #include "duet/compare/analysis.h"
 #include "duet/compare/optimizers.h"
 #include "duet/core/error.h"
+#include "duet/keras/layers/dense.h"
+#include "layers/aligned_options.h"
 
 namespace duet::compare {
 
@@ -37,6 +39,22 @@ void put(options::Values& given, const std::string& key, float value) {
     }
   }
   given.emplace_back(key, value);
+}
+
+// Sets a side option of a layer; returns whether it changed.
+bool set_option(std::map<std::string, LayerValue>& options, const std::string& key, double value) {
+  const auto it = options.find(key);
+  if (it != options.end() && std::holds_alternative<double>(it->second) &&
+      std::abs(std::get<double>(it->second) - value) <= 1e-12 * std::max(1.0, std::abs(value))) {
+    return false;
+  }
+  options[key] = value;
+  return true;
+}
+
+// Keras' leaky_relu slope, read off the Keras front-end's own function (f(-1) = -slope).
+double keras_leaky_relu_slope() {
+  return -static_cast<double>(keras::layers::activation("leaky_relu", Tensor::from_data(Shape{1}, {-1.0f})).item());
 }
 
 struct Alignment {
@@ -115,6 +133,41 @@ std::vector<Alignment> alignments() {
        [](Experiment& e) {
          if (e.keras.optimizer.name != e.torch.optimizer.name) return false;
          return align_torch_to_keras(e.keras.optimizer, e.torch.optimizer, AlignedOptions::constants);
+       }},
+      {"same norm momentum and epsilon",
+       [](Experiment& e) {
+         // PyTorch's momentum weighs the new batch value, Keras' the old moving value.
+         bool changed = false;
+         for (auto& l : e.layers) {
+           if (l.type == "batch_norm") {
+             changed = set_option(l.torch, "momentum", 1.0 - l.keras_number("momentum")) || changed;
+             changed = set_option(l.torch, "eps", l.keras_number("epsilon")) || changed;
+           } else if (l.type == "layer_norm") {
+             changed = set_option(l.torch, "eps", l.keras_number("epsilon")) || changed;
+           }
+         }
+         return changed;
+       }},
+      {"same running variance (biased)",
+       [](Experiment& e) {
+         bool changed = false;
+         for (auto& l : e.layers) {
+           if (l.type == "batch_norm" && l.torch.count(kAlignedBiasedRunningVariance) == 0) {
+             l.torch[kAlignedBiasedRunningVariance] = true;
+             changed = true;
+           }
+         }
+         return changed;
+       }},
+      {"same leaky_relu slope",
+       [](Experiment& e) {
+         bool changed = false;
+         for (auto& l : e.layers) {
+           if (l.has("activation") && l.text("activation") == "leaky_relu") {
+             changed = set_option(l.torch, kAlignedLeakySlope, keras_leaky_relu_slope()) || changed;
+           }
+         }
+         return changed;
        }},
       {"same batches (size and order)",
        [](Experiment& e) {

@@ -32,7 +32,7 @@ class ActivationKind : public LayerKind {
   TorchLayer torch_layer(const LayerSpec& spec, const LayerContext& ctx) const override {
     TorchLayer t;
     if (!ctx.skip_activation) {
-      auto act = activation_module(spec.text("activation"));
+      auto act = activation_module(spec);
       t.modules.push_back(act ? act : std::make_shared<torch::nn::IdentityImpl>());
     }
     return t;

@@ -1,5 +1,7 @@
 #include "layers/activation_modules.h"
 
+#include "layers/aligned_options.h"
+
 #include "duet/core/error.h"
 #include "duet/torch/nn/activation.h"
 
@@ -23,6 +25,15 @@ std::shared_ptr<torch::nn::Module> activation_module(const std::string& name) {
   if (name == "linear") return nullptr;
   // Every Keras activation name the parser accepts must have its module here (a test checks).
   throw Error("activation '" + name + "' has no PyTorch module in the comparator");
+}
+
+std::shared_ptr<torch::nn::Module> activation_module(const LayerSpec& spec) {
+  const std::string& name = spec.text("activation");
+  if (name == "leaky_relu" && spec.torch.count(kAlignedLeakySlope) != 0) {
+    return std::make_shared<torch::nn::LeakyReLUImpl>(
+        torch::nn::LeakyReLUOptions().negative_slope(spec.torch_number(kAlignedLeakySlope)));
+  }
+  return activation_module(name);
 }
 
 }  // namespace duet::compare

@@ -130,7 +130,7 @@ class ConvKind : public LayerKind {
     }
     t.modules.push_back(conv);
     if (!ctx.skip_activation) {
-      if (auto act = activation_module(spec.text("activation"))) t.modules.push_back(act);
+      if (auto act = activation_module(spec)) t.modules.push_back(act);
     }
     bind_weight_mapping(t, conv, *weight_mapping(weight_shapes(spec, ctx), ctx));
     return t;

@@ -112,7 +112,7 @@ class DenseKind : public LayerKind {
     TorchLayer t;
     t.modules.push_back(linear);
     if (!ctx.skip_activation) {
-      if (auto act = activation_module(spec.text("activation"))) t.modules.push_back(act);
+      if (auto act = activation_module(spec)) t.modules.push_back(act);
     }
     bind_weight_mapping(t, linear, *weight_mapping(weight_shapes(spec, ctx), ctx));
     return t;

@@ -9,6 +9,7 @@
 #include "duet/core/ops.h"
 #include "duet/keras/layers/batch_normalization.h"
 #include "duet/torch/nn/normalization.h"
+#include "layers/aligned_options.h"
 #include "layers/layer_kind.h"
 
 namespace duet::compare {
@@ -26,6 +27,37 @@ class ChannelsLastBatchNorm : public torch::nn::Module {
 
  private:
   std::shared_ptr<torch::nn::BatchNorm1dImpl> bn_;
+};
+
+// --explain's device for measuring the running variance rule (aligned_options.h): PyTorch
+// averages the UNBIASED batch variance into running_var, Keras the biased one, and torch_like,
+// faithful to PyTorch, has no setting for it. After each training step of `inner` this step's
+// update is turned into the biased one: running_new = (1 - m) running_old + m s2 n / (n - 1)
+// gives the batch variance, which is weighed again with (n - 1) / n.
+class BiasedRunningVariance : public torch::nn::Module {
+ public:
+  BiasedRunningVariance(std::shared_ptr<torch::nn::Module> inner, std::shared_ptr<torch::nn::BatchNormImplBase> bn)
+      : inner_(std::move(inner)), bn_(std::move(bn)) {
+    register_module("inner", inner_);
+  }
+  Tensor forward(const Tensor& input) override {
+    if (!is_training()) return inner_->forward(input);
+    const Tensor before = bn_->running_var.detach();
+    Tensor output = inner_->forward(input);
+    const double n = static_cast<double>(input.numel() / bn_->options.num_features());
+    const double keep = 1.0 - bn_->options.momentum().value_or(0.0);
+    auto& running = bn_->running_var.mutable_data();
+    for (Eigen::Index c = 0; c < running.size(); ++c) {
+      const double old_part = keep * before.data()[c];
+      running[c] = static_cast<float>(old_part + (running[c] - old_part) * (n - 1) / n);
+    }
+    return output;
+  }
+  std::string type_name() const override { return "BiasedRunningVariance"; }
+
+ private:
+  std::shared_ptr<torch::nn::Module> inner_;
+  std::shared_ptr<torch::nn::BatchNormImplBase> bn_;
 };
 
 // The channel count: Keras' last axis of the sample.
@@ -93,6 +125,9 @@ class BatchNormKind : public LayerKind {
       } else {
         t.modules.push_back(bn1d);
       }
+    }
+    if (spec.torch.count(kAlignedBiasedRunningVariance) != 0) {
+      t.modules.back() = std::make_shared<BiasedRunningVariance>(t.modules.back(), bn);
     }
     bind_weight_mapping(t, bn, *weight_mapping(weight_shapes(spec, ctx), ctx));
     return t;
