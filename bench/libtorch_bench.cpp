@@ -99,4 +99,20 @@ void BM_LibtorchCnnSgdEpoch(benchmark::State& state) {
 }
 BENCHMARK(BM_LibtorchCnnSgdEpoch)->Unit(benchmark::kMillisecond);
 
+// LSTM, batch 32, 20 steps, 32 inputs, 64 units: the gradient of the sum of every output, as
+// lstm_bench.cpp does through each front-end.
+void BM_LibtorchLstmForwardBackward(benchmark::State& state) {
+  torch::set_num_threads(1);
+  torch::manual_seed(0);
+  torch::nn::LSTM lstm(torch::nn::LSTMOptions(32, 64).batch_first(true));
+  const auto x = torch::rand({32, 20, 32}) * 2 - 1;
+  for (auto _ : state) {
+    lstm->zero_grad();
+    std::get<0>(lstm->forward(x)).sum().backward();
+    benchmark::DoNotOptimize(lstm->parameters()[0].grad().data_ptr());
+  }
+  state.SetItemsProcessed(state.iterations() * 32);
+}
+BENCHMARK(BM_LibtorchLstmForwardBackward)->Unit(benchmark::kMillisecond);
+
 }  // namespace
