@@ -92,7 +92,7 @@ def main(out_dir):
     # optimizer/vars/0 the iteration count (int64), 1 the learning rate (float32), then the
     # variables Adam.build adds: add_optimizer_variables(var_list, ["momentum", "velocity"])
     # interleaves them per trainable variable (kernel's momentum, kernel's velocity, bias's
-    # momentum, ...; keras/src/optimizers/base_optimizer.py, adam.py, Keras 3.0 to 3.15).
+    # momentum, ...; keras/src/optimizers/base_optimizer.py, adam.py, in Keras 3.0.0 and 3.15.1).
     momentums = [rng.uniform(-0.1, 0.1, v.shape).astype(np.float32) for v in (k1, b1, k2, b2)]
     velocities = [rng.uniform(0.0, 0.01, v.shape).astype(np.float32) for v in (k1, b1, k2, b2)]
     adam_slots = [s for pair in zip(momentums, velocities) for s in pair]
