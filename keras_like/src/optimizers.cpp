@@ -5,6 +5,7 @@
 #include "duet/core/clipping.h"
 #include "duet/core/error.h"
 
+#include <algorithm>
 #include <cctype>
 #include <type_traits>
 #include <utility>
@@ -59,6 +60,44 @@ void apply_weight_decay(Tensor::Array& variable, float learning_rate, float weig
   duet::optim::decoupled_weight_decay(variable, learning_rate, weight_decay, duet::optim::DecoupledDecayForm::subtract);
 }
 
+void require_known_variables(const char* optimizer, const std::vector<Tensor>& known, const std::vector<Tensor>& variables) {
+  // fit passes the very list the optimiser was built on: compare handles before searching.
+  bool same = known.size() == variables.size();
+  for (std::size_t i = 0; same && i < known.size(); ++i) same = known[i].impl_ptr() == variables[i].impl_ptr();
+  if (same) return;
+  for (std::size_t i = 0; i < variables.size(); ++i) {
+    if (!variables[i].impl().grad) continue;
+    const bool found = std::any_of(known.begin(), known.end(),
+                                   [&](const Tensor& k) { return k.impl_ptr() == variables[i].impl_ptr(); });
+    if (!found) {
+      // keras/src/optimizers/base_optimizer.py _check_variables_are_known.
+      throw Error(fmt::format("{}: Unknown variable: variable {} of shape {}. This optimizer can only be called for "
+                              "the variables it was originally built with. When working with a new set of variables, "
+                              "you should recreate a new optimizer instance.",
+                              optimizer, i, variables[i].shape().str()));
+    }
+  }
+}
+
+void check_state(const char* optimizer, bool built, std::int64_t iterations, const std::vector<Slot>& slots,
+                 const std::vector<Tensor>& values) {
+  if (!built) {
+    throw Error(fmt::format("{}: the optimizer is not built yet: call build(variables) before assigning its state",
+                            optimizer));
+  }
+  if (iterations < 0) throw Error(fmt::format("{}: the iteration count must not be negative. Received: {}", optimizer, iterations));
+  if (values.size() != slots.size()) {
+    throw Error(fmt::format("{}: {} slot values given for an optimizer with {} slots", optimizer, values.size(),
+                            slots.size()));
+  }
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    if (!(values[k].shape() == slots[k].value.shape())) {
+      throw Error(fmt::format("{}: slot {} ({} of variable {}) has shape {}; {} given", optimizer, k, slots[k].kind,
+                              slots[k].variable, slots[k].value.shape().str(), values[k].shape().str()));
+    }
+  }
+}
+
 }  // namespace detail
 
 void SGDRule::validate(const SGDOptions& o) {
@@ -74,6 +113,12 @@ void SGDRule::update(Tensor::Array& v, const Tensor::Array& g, const SGDOptions&
                            .nesterov = o.nesterov,
                            .form = duet::optim::MomentumForm::velocity},
                           s);
+}
+
+// keras/src/optimizers/sgd.py build: a momentum per variable, only when momentum != 0.
+SlotLayout<duet::optim::SgdState> SGDRule::slot_layout(const SGDOptions& o) {
+  if (o.momentum == 0.0f) return {};
+  return {{{"momentum", &duet::optim::SgdState::buffer, 0.0f}}};
 }
 
 void AdamRule::validate(const AdamOptions& o) {
@@ -95,6 +140,16 @@ void AdamRule::update(Tensor::Array& v, const Tensor::Array& g, const AdamOption
                            s);
 }
 
+// keras/src/optimizers/adam.py build: add_optimizer_variables(var_list, ["momentum", "velocity"])
+// interleaves them (w0's momentum, w0's velocity, w1's momentum, ...), then one velocity_hat per
+// variable with amsgrad.
+SlotLayout<duet::optim::AdamState> AdamRule::slot_layout(const AdamOptions& o) {
+  SlotLayout<duet::optim::AdamState> layout{
+      {{"momentum", &duet::optim::AdamState::m, 0.0f}, {"velocity", &duet::optim::AdamState::v, 0.0f}}};
+  if (o.amsgrad) layout.push_back({{"velocity_hat", &duet::optim::AdamState::v_max, 0.0f}});
+  return layout;
+}
+
 void AdamWRule::validate(const AdamWOptions& o) {
   AdamRule::validate({.learning_rate = o.learning_rate, .beta_1 = o.beta_1, .beta_2 = o.beta_2, .epsilon = o.epsilon});
   check_base(o, kName);
@@ -104,6 +159,11 @@ void AdamWRule::update(Tensor::Array& v, const Tensor::Array& g, const AdamWOpti
   // The decay itself ran before this step, in RuleOptimizer::apply_gradients (base_optimizer.py).
   AdamRule::update(v, g, {.learning_rate = o.learning_rate, .beta_1 = o.beta_1, .beta_2 = o.beta_2,
                           .epsilon = o.epsilon, .amsgrad = o.amsgrad}, s);
+}
+
+// keras/src/optimizers/adamw.py: an Adam subclass with Adam's build.
+SlotLayout<duet::optim::AdamState> AdamWRule::slot_layout(const AdamWOptions& o) {
+  return AdamRule::slot_layout({.amsgrad = o.amsgrad});
 }
 
 void RMSpropRule::validate(const RMSpropOptions& o) {
@@ -127,6 +187,15 @@ void RMSpropRule::update(Tensor::Array& v, const Tensor::Array& g, const RMSprop
                               s);
 }
 
+// keras/src/optimizers/rmsprop.py build: three separate add_optimizer_variables calls, so all
+// velocities, then all momentums (momentum > 0), then all average gradients (centered).
+SlotLayout<duet::optim::RmspropState> RMSpropRule::slot_layout(const RMSpropOptions& o) {
+  SlotLayout<duet::optim::RmspropState> layout{{{"velocity", &duet::optim::RmspropState::square_avg, 0.0f}}};
+  if (o.momentum > 0.0f) layout.push_back({{"momentum", &duet::optim::RmspropState::momentum, 0.0f}});
+  if (o.centered) layout.push_back({{"average_gradient", &duet::optim::RmspropState::grad_avg, 0.0f}});
+  return layout;
+}
+
 void AdagradRule::validate(const AdagradOptions& o) {
   require_learning_rate(o.learning_rate, kName);
   check_base(o, kName);
@@ -145,6 +214,12 @@ void AdagradRule::update(Tensor::Array& v, const Tensor::Array& g, const Adagrad
                                .initial_accumulator_value = o.initial_accumulator_value,
                                .epsilon_placement = duet::optim::RootEpsilon::inside_sqrt},
                               s);
+}
+
+// keras/src/optimizers/adagrad.py build: an accumulator per variable, initialised to
+// initial_accumulator_value (initializers.Constant).
+SlotLayout<duet::optim::AdagradState> AdagradRule::slot_layout(const AdagradOptions& o) {
+  return {{{"accumulator", &duet::optim::AdagradState::sum, o.initial_accumulator_value}}};
 }
 
 const std::vector<Descriptor>& all() {

@@ -6,11 +6,13 @@
 // Keras 3 (save_weights_only -> _save_state): every layer of model.layers stores its variables,
 // trainable ones first (Layer.save_own_variables), as datasets "0", "1", ... of the group
 // layers/<snake_case(class name)>[_<n>]/vars; the model's own variables go to /vars (empty for
-// a Sequential); a compiled optimizer's to optimizer/vars (Duet ignores that group on loading).
+// a Sequential); a compiled optimizer's to optimizer/vars: the iteration count, the learning
+// rate (unless it is a schedule), then the slots its build added (optimizer_state below).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -19,6 +21,7 @@
 #include "duet/core/file_io.h"
 #include "duet/core/tensor_file.h"
 #include "duet/keras/sequential.h"
+#include "duet/keras/utils.h"
 #include "saving/h5_file.h"
 
 namespace duet::keras {
@@ -49,6 +52,101 @@ std::string weight_names(const layers::Layer& layer) {
   std::string s;
   for (const auto& w : layer.weights()) s += (s.empty() ? "" : ", ") + w.name;
   return s;
+}
+
+// ---- The optimizer's group (keras/src/optimizers/base_optimizer.py save_own_variables /
+// load_own_variables; the list is `optimizer.variables`: "iteration" (int64, made in __init__),
+// "learning_rate" (float32, made in __init__ unless the rate is a schedule), then what build
+// added). Keras writes it for every compiled model, trained or not: a model compiled but never
+// trained has the first two only.
+
+constexpr const char* kOptimizerVars = "optimizer/vars";
+
+// Keras' optimizer name: auto_name(class name) ("adam", "sgd", "rm_sprop", "adam_w"); Keras
+// numbers later instances of a kind in one Python process ("adam_1"), a name it never reads back.
+std::string keras_optimizer_name(const optimizers::Optimizer& optimizer) { return to_snake_case(optimizer.name()); }
+
+void write_optimizer(saving::H5Writer& h5, const optimizers::Optimizer& optimizer) {
+  h5.group(kOptimizerVars);
+  h5.string_attribute(kOptimizerVars, "name", keras_optimizer_name(optimizer));
+  std::size_t k = 0;
+  const auto at = [&] { return std::string(kOptimizerVars) + "/" + std::to_string(k++); };
+  h5.int64_scalar(at(), optimizer.iterations());
+  if (!optimizer.has_schedule()) h5.dataset(at(), Tensor::scalar(optimizer.learning_rate()));
+  for (const auto& slot : optimizer.slots()) h5.dataset(at(), slot.value);
+}
+
+// What load_own_variables assigns, read and checked before anything changes.
+struct SavedOptimizer {
+  std::int64_t iterations = 0;
+  std::optional<float> learning_rate;
+  std::vector<Tensor> slots;
+};
+
+// "dense_1/kernel" for a variable the optimizer was built on, found among the model's layers.
+std::string variable_name(const std::vector<std::shared_ptr<layers::Layer>>& layers, const Tensor& variable,
+                          std::size_t index) {
+  for (const auto& layer : layers)
+    for (const auto& w : layer->weights())
+      if (w.value.impl_ptr() == variable.impl_ptr()) return layer->name() + "/" + w.name;
+  return fmt::format("variable {}", index);
+}
+
+std::optional<SavedOptimizer> read_optimizer(const saving::H5Reader& h5, const optimizers::Optimizer& optimizer,
+                                             const std::vector<std::shared_ptr<layers::Layer>>& layers) {
+  const std::string& file = h5.source();
+  const std::size_t saved = h5.is_group(kOptimizerVars) ? h5.members(kOptimizerVars).size() : 0;
+  const auto slots = optimizer.slots();
+  // Keras' `optimizer.variables`: iteration, learning_rate (unless a schedule), the slots.
+  const std::size_t expected = (optimizer.has_schedule() ? 1 : 2) + slots.size();
+  if (saved != expected) {
+    // Keras warns and loads the rest (its suffix is for an optimizer without variables, which
+    // Keras' never are: said here when Duet's is not built, the usual reason).
+    utils::logger()->warn("Skipping variable loading for optimizer '{}', because it has {} variables whereas the saved "
+                          "optimizer has {} variables. {}\n",
+                          keras_optimizer_name(optimizer), expected, saved,
+                          optimizer.built() ? "" : "This is likely because the optimizer has not been called/built yet.");
+    return std::nullopt;
+  }
+  const auto at = [&](std::size_t k) { return std::string(kOptimizerVars) + "/" + std::to_string(k); };
+  const auto fail = [&](std::size_t k, const std::string& why) {
+    throw Error(fmt::format("{}: {}: {}", file, at(k), why));
+  };
+  using Numbers = saving::H5Reader::Numbers;
+  const auto holds = [&](std::size_t k) {
+    const Numbers n = h5.numbers(at(k));
+    return n == Numbers::integers ? "holds integers" : n == Numbers::floats ? "holds floats" : "holds something other than numbers";
+  };
+  const auto require_floats = [&](std::size_t k, const std::string& what) {
+    if (h5.numbers(at(k)) != Numbers::floats) fail(k, fmt::format("{}; {} is a float32 variable", holds(k), what));
+  };
+  SavedOptimizer out;
+  // Keras' "iteration" variable is an integer (int64; int32 from the JAX backend).
+  if (h5.numbers(at(0)) != Numbers::integers) {
+    fail(0, fmt::format("{}; the optimizer's iteration count is an integer (int64) scalar", holds(0)));
+  }
+  out.iterations = h5.read_int64_scalar(at(0));
+  if (out.iterations < 0) fail(0, fmt::format("iteration count {} is negative", out.iterations));
+  std::size_t k = 1;
+  if (!optimizer.has_schedule()) {
+    require_floats(k, "the learning rate");
+    const Tensor lr = h5.read_dataset(at(k));
+    if (lr.rank() != 0) fail(k, fmt::format("shape {}; the learning rate is a scalar, shape ()", shape_text(lr.shape())));
+    out.learning_rate = lr.item();
+    ++k;
+  }
+  for (const auto& slot : slots) {
+    const std::string what = fmt::format("{}'s {} of {}", optimizer.name(), slot.kind,
+                                         variable_name(layers, optimizer.built_variables()[slot.variable], slot.variable));
+    require_floats(k, what);
+    Tensor value = h5.read_dataset(at(k));
+    if (!(value.shape() == slot.value.shape())) {
+      fail(k, fmt::format("shape {}; {} has shape {}", shape_text(value.shape()), what, shape_text(slot.value.shape())));
+    }
+    out.slots.push_back(std::move(value));
+    ++k;
+  }
+  return out;
 }
 
 }  // namespace
@@ -87,6 +185,7 @@ void Sequential::save_weights(const std::filesystem::path& path) const {
     const auto weights = layers_[i]->weights();
     for (std::size_t k = 0; k < weights.size(); ++k) h5.dataset(paths[i] + "/vars/" + std::to_string(k), weights[k].value);
   }
+  if (optimizer_) write_optimizer(h5, *optimizer_);  // Trainer.compile made model.optimizer
   file_io::write_file_atomically(path, h5.bytes());
 }
 
@@ -95,10 +194,13 @@ void Sequential::load_weights(const std::filesystem::path& path) {
   const std::string file = path.string();
   const std::string bytes = file_io::read_regular_file(path, tensor_file::kMaxFileBytes, "weights file");
   std::vector<Tensor> weights;
+  std::optional<SavedOptimizer> optimizer_state;
   if (bytes.starts_with("DUETTNSR")) {
     weights = legacy_duet_weights(bytes, file);
   } else if (ends_with(file, ".weights.h5")) {
     weights = keras3_weights(bytes, file);
+    // saving_lib._load_state visits model.optimizer after the layers: only a compiled model has one.
+    if (optimizer_) optimizer_state = read_optimizer(saving::H5Reader(bytes, file), *optimizer_, layers_);
   } else if (ends_with(file, ".h5") || ends_with(file, ".hdf5")) {
     weights = keras2_weights(bytes, file);
   } else {
@@ -107,6 +209,10 @@ void Sequential::load_weights(const std::filesystem::path& path) {
                             file));
   }
   set_weights(weights);  // checks every shape before changing anything
+  if (optimizer_state) {
+    optimizer_->assign_state(optimizer_state->iterations, optimizer_state->slots);  // checked above: cannot fail
+    if (optimizer_state->learning_rate) optimizer_->set_learning_rate(*optimizer_state->learning_rate);
+  }
 }
 
 std::vector<Tensor> Sequential::keras3_weights(const std::string& bytes, const std::string& file) const {

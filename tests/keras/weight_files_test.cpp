@@ -72,35 +72,6 @@ TEST(KerasWeightFiles, Keras3LayoutLoadsWithTheSamePredictions) {
   }
 }
 
-// Keras 3 writes a compiled model's optimizer beside its layers (optimizer/vars: iteration,
-// learning rate, Adam's momentums and velocities). Duet reads the layers, ignores that group
-// (the issue allows "read and ignored"), and writes none.
-TEST(KerasWeightFiles, AKeras3OptimizerGroupIsReadAndIgnored) {
-  const std::string path = (kDir / "mlp-adam.weights.h5").string();
-  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  ASSERT_GE(f, 0);
-  const hid_t group = H5Gopen2(f, "optimizer/vars", H5P_DEFAULT);
-  ASSERT_GE(group, 0);
-  H5G_info_t info{};
-  ASSERT_GE(H5Gget_info(group, &info), 0);
-  EXPECT_EQ(info.nlinks, 10u);  // iteration, learning_rate, 4 momentums, 4 velocities
-  H5Gclose(group);
-  H5Fclose(f);
-
-  auto model = make_mlp();
-  model.compile(optimizers::Adam(0.01f), "mse");
-  model.load_weights(kDir / "mlp-adam.weights.h5");
-  expect_recorded_mlp(model);
-
-  TempDir dir("keras_optimizer_group");
-  model.save_weights(dir / "copy.weights.h5");
-  const std::string copy = (dir / "copy.weights.h5").string();
-  const hid_t g = H5Fopen(copy.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  ASSERT_GE(g, 0);
-  EXPECT_EQ(H5Lexists(g, "optimizer", H5P_DEFAULT), 0);
-  H5Fclose(g);
-}
-
 TEST(KerasWeightFiles, NonTrainableVariablesAndIntegerDatasets) {
   Sequential model({layers::Normalization(), layers::Dense(4)});
   model.build(3);

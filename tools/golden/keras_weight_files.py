@@ -8,7 +8,8 @@ keras/src/legacy/saving/legacy_h5_format.py (save_weights_to_hdf5_group):
   Keras 3 (.weights.h5): h5_file.create_group("vars") for the model itself, then for each layer
   of model.layers h5_file.create_group("layers/<snake_case(class)>[_n]").create_group("vars")
   and group[str(i)] = variable for its trainable then non-trainable variables; a compiled
-  model's optimizer under "optimizer/vars" the same way.
+  model's optimizer under "optimizer/vars" the same way (base_optimizer.py save_own_variables:
+  `optimizer.variables`, docs/file-format.md), its group with the attribute name="adam".
   Keras 2 (.h5): attributes layer_names, backend, keras_version on the root; per layer a group
   with attribute weight_names ("dense/kernel:0", ...) and a dataset at each weight name.
 
@@ -22,7 +23,7 @@ import h5py
 import numpy as np
 
 
-def keras3(path, layers, optimizer=None, extra=None):
+def keras3(path, layers, optimizer=None, extra=None, optimizer_name=None):
     """layers: list of (name, [arrays]); writes a Keras 3 .weights.h5 the way H5Entry does."""
     with h5py.File(path, "w") as f:
         f.create_group("vars")
@@ -32,6 +33,8 @@ def keras3(path, layers, optimizer=None, extra=None):
                 group[str(i)] = v
         if optimizer is not None:
             group = f.create_group("optimizer").create_group("vars")
+            if optimizer_name:
+                group.attrs["name"] = optimizer_name  # H5IOStore.make(path, metadata={"name": ...}), Keras >= 3.10
             for i, v in enumerate(optimizer):
                 group[str(i)] = v
         if extra:
@@ -86,12 +89,25 @@ def main(out_dir):
     keras2(out / "wrong-count-keras2.h5", [("dense", [("dense/kernel:0", k1), ("dense/bias:0", b1)])])
 
     # A compiled Keras 3 Adam after 7 steps, as _save_state writes it beside the layers:
-    # optimizer/vars/0 the iteration count (int64), 1 the learning rate, then the variables
-    # Adam.build adds, a momentum for each trainable variable, then a velocity for each
-    # (keras/src/optimizers/base_optimizer.py, adam.py). Duet reads the layers and ignores these.
+    # optimizer/vars/0 the iteration count (int64), 1 the learning rate (float32), then the
+    # variables Adam.build adds: add_optimizer_variables(var_list, ["momentum", "velocity"])
+    # interleaves them per trainable variable (kernel's momentum, kernel's velocity, bias's
+    # momentum, ...; keras/src/optimizers/base_optimizer.py, adam.py, in Keras 3.0.0 and 3.15.1).
     momentums = [rng.uniform(-0.1, 0.1, v.shape).astype(np.float32) for v in (k1, b1, k2, b2)]
     velocities = [rng.uniform(0.0, 0.01, v.shape).astype(np.float32) for v in (k1, b1, k2, b2)]
-    keras3(out / "mlp-adam.weights.h5", mlp, optimizer=[np.int64(7), np.float32(0.001)] + momentums + velocities)
+    adam_slots = [s for pair in zip(momentums, velocities) for s in pair]
+    adam_head = [np.int64(7), np.float32(0.001)]
+    keras3(out / "mlp-adam.weights.h5", mlp, optimizer=adam_head + adam_slots, optimizer_name="adam")
+    # The same state in ways no Keras writes, for the errors (each names file, dataset, problem):
+    # all momentums before all velocities (slot 1 is b1's momentum where k1's velocity belongs),
+    # the iteration count as a float, a velocity as integers.
+    keras3(out / "adam-grouped-slots.weights.h5", mlp, optimizer=adam_head + momentums + velocities,
+           optimizer_name="adam")
+    keras3(out / "adam-float-iteration.weights.h5", mlp,
+           optimizer=[np.float32(7), np.float32(0.001)] + adam_slots, optimizer_name="adam")
+    keras3(out / "adam-integer-slot.weights.h5", mlp,
+           optimizer=adam_head + adam_slots[:3] + [np.zeros(b1.shape, np.int64)] + adam_slots[4:],
+           optimizer_name="adam")
 
     # A kernel that claims 12,000,000 values in a file of a few kilobytes (gzip-compressed,
     # never written chunks): refused before anything of the claimed size is allocated.
@@ -105,6 +121,7 @@ def main(out_dir):
         "y": y.astype(np.float32).tolist(),
         "weights": [v.tolist() for v in (k1, b1, k2, b2)],
         "normalization": [mean.tolist(), variance.tolist(), 10],
+        "adam_slots": [v.tolist() for v in adam_slots],
     }
     (out / "values.json").write_text(json.dumps(values, indent=1) + "\n")
 

@@ -142,6 +142,35 @@ Tensor H5Reader::read_dataset(const std::string& path) const {
   return Tensor::from_array(shape, std::move(values));
 }
 
+H5Reader::Numbers H5Reader::numbers(const std::string& path) const {
+  if (!is_dataset(path)) fail(path, "missing, or not a dataset");
+  const H5Id ds(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), H5Dclose);
+  const H5Id type(H5Dget_type(ds.get()), H5Tclose);
+  if (!ds.valid() || !type.valid()) fail(path, "cannot be read");
+  switch (H5Tget_class(type.get())) {
+    case H5T_INTEGER:
+      return Numbers::integers;
+    case H5T_FLOAT:
+      return Numbers::floats;
+    default:
+      return Numbers::other;
+  }
+}
+
+std::int64_t H5Reader::read_int64_scalar(const std::string& path) const {
+  if (numbers(path) != Numbers::integers) fail(path, "does not hold an integer");
+  const H5Id ds(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), H5Dclose);
+  const H5Id space(H5Dget_space(ds.get()), H5Sclose);
+  if (!space.valid() || H5Sget_simple_extent_npoints(space.get()) != 1 || H5Sget_simple_extent_ndims(space.get()) != 0) {
+    fail(path, "is not a scalar");
+  }
+  std::int64_t value = 0;
+  if (H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) {
+    fail(path, "libhdf5 cannot read its value (damaged, or out of int64's range?)");
+  }
+  return value;
+}
+
 bool H5Reader::has_attribute(const std::string& object, const std::string& name) const {
   if (!is_group(object) && !is_dataset(object)) return false;
   return H5Aexists_by_name(file_.get(), object.empty() ? "/" : object.c_str(), name.c_str(), H5P_DEFAULT) > 0;
@@ -211,6 +240,17 @@ void H5Writer::dataset(const std::string& path, const Tensor& value) {
                 H5Dclose);
   if (!ds.valid() ||
       (value.numel() > 0 && H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, value.data().data()) < 0)) {
+    throw Error(fmt::format("libhdf5: cannot write dataset '{}'", path));
+  }
+}
+
+void H5Writer::int64_scalar(const std::string& path, std::int64_t value) {
+  const H5Id space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Id lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl.get(), 1);
+  const H5Id ds(H5Dcreate2(file_.get(), path.c_str(), H5T_STD_I64LE, space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+                H5Dclose);
+  if (!ds.valid() || H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0) {
     throw Error(fmt::format("libhdf5: cannot write dataset '{}'", path));
   }
 }

@@ -47,6 +47,12 @@ class H5Reader {
   /// A numeric dataset as float32 (float64 and integers converted by libhdf5), rank <= 4; its
   /// stored size may not exceed the file's.
   Tensor read_dataset(const std::string& path) const;
+  /// What a dataset's values are: Keras writes the optimizer's iteration count as an integer
+  /// and every other variable as floats.
+  enum class Numbers { integers, floats, other };
+  Numbers numbers(const std::string& path) const;
+  /// A scalar integer dataset (an optimizer's iteration count), exactly.
+  std::int64_t read_int64_scalar(const std::string& path) const;
   bool has_attribute(const std::string& object, const std::string& name) const;
   /// A string or array-of-strings attribute (fixed or variable length, as h5py writes them).
   std::vector<std::string> string_attribute(const std::string& object, const std::string& name) const;
@@ -68,6 +74,8 @@ class H5Writer {
   void group(const std::string& path);
   /// A float32 dataset (little-endian IEEE, as h5py writes a float32 numpy array).
   void dataset(const std::string& path, const Tensor& value);
+  /// A scalar int64 dataset (little-endian, as h5py writes a numpy int64 scalar).
+  void int64_scalar(const std::string& path, std::int64_t value);
   /// Attributes as h5py writes them from a numpy array of bytes (fixed-length strings) or a str.
   void string_array_attribute(const std::string& object, const std::string& name, const std::vector<std::string>& values);
   void string_attribute(const std::string& object, const std::string& name, const std::string& value);

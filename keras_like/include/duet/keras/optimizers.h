@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,24 +24,67 @@
 
 namespace duet::keras::optimizers {
 
+/// One of an optimiser's per-variable variables (Keras' `add_variable_from_reference`: a
+/// momentum, a velocity, an accumulator ...), as `variables()` lists them after the iteration
+/// count and the learning rate.
+struct Slot {
+  std::string kind;      ///< Keras' name for it: "momentum", "velocity", "velocity_hat", ...
+  std::size_t variable;  ///< which of built_variables() it belongs to
+  Tensor value;          ///< a copy, shaped like that variable
+};
+
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
   /// Applies one update to each variable from its gradient (Keras' apply_gradients);
-  /// variables without a gradient are skipped.
+  /// variables without a gradient are skipped. The first call builds the optimiser on
+  /// `variables`; later calls may only pass variables it was built on (Keras' rule).
   virtual void apply_gradients(const std::vector<Tensor>& variables) = 0;
   virtual std::string name() const = 0;
   /// The learning rate of the next update: the schedule's value at iterations(), or the fixed rate.
   virtual float learning_rate() const = 0;
   /// Sets a fixed learning rate; an optimiser made with a schedule refuses, as Keras does.
   virtual void set_learning_rate(float lr) = 0;
+  /// Whether the learning rate is a schedule (Keras then has no `learning_rate` variable).
+  virtual bool has_schedule() const = 0;
   /// Updates applied so far (Keras' `optimizer.iterations`, the step a schedule is evaluated at).
   std::int64_t iterations() const { return iterations_; }
+
+  /// Keras' `optimizer.build(var_list)`: creates every slot of every variable with Keras'
+  /// initial value (zeros; Adagrad's initial_accumulator_value), in Keras' order. fit's first
+  /// update does it; call it yourself (`model.optimizer().build(model.trainable_weights())`)
+  /// before load_weights to restore a saved optimizer into a model that has not trained yet.
+  /// Does nothing once built.
+  virtual void build(const std::vector<Tensor>& variables) = 0;
+  bool built() const { return built_; }
+  /// The variables the optimiser was built on, in order (empty until built).
+  const std::vector<Tensor>& built_variables() const { return built_variables_; }
+  /// The slots in Keras 3's order of `optimizer.variables` (after `iteration` and
+  /// `learning_rate`; docs/file-format.md lists it per optimiser), as copies; empty until built.
+  virtual std::vector<Slot> slots() const = 0;
+  /// Keras' `load_own_variables`: sets the iteration count and every slot's values (in slots()
+  /// order). Throws duet::Error, changing nothing, unless the optimiser is built and `values`
+  /// fit slots() in number and size, and `iterations` is not negative.
+  virtual void assign_state(std::int64_t iterations, const std::vector<Tensor>& values) = 0;
 
  protected:
   /// Counted up after each apply_gradients, as Keras 3 does after its update step.
   std::int64_t iterations_ = 0;
+  bool built_ = false;
+  std::vector<Tensor> built_variables_;
 };
+
+/// Where a slot kind lives in an update rule's per-variable state, and its initial value.
+template <typename State>
+struct SlotField {
+  const char* kind;
+  Tensor::Array State::*values;
+  float initial;
+};
+/// Keras' build order of an optimiser's slots: one group per `add_optimizer_variables` call;
+/// inside a group the kinds alternate per variable (for w0: momentum, velocity; for w1: ...).
+template <typename State>
+using SlotLayout = std::vector<std::vector<SlotField<State>>>;
 
 namespace detail {
 /// Keras 3's checks of the base options: none negative, at most one clipping option.
@@ -50,6 +94,12 @@ void check_base_options(const char* optimizer, float weight_decay, float clipnor
 void clip_gradients(std::vector<Tensor::Array>& grads, float clipnorm, float global_clipnorm, float clipvalue);
 /// Keras 3's `_apply_weight_decay`: v -= v * wd * lr for every variable (none excluded by default).
 void apply_weight_decay(Tensor::Array& variable, float learning_rate, float weight_decay);
+/// Keras' `_check_variables_are_known`: throws unless every variable with a gradient is one of
+/// `known` (compared by identity).
+void require_known_variables(const char* optimizer, const std::vector<Tensor>& known, const std::vector<Tensor>& variables);
+/// The checks of assign_state: built, `values` fit `slots` in number and size, `iterations` >= 0.
+void check_state(const char* optimizer, bool built, std::int64_t iterations, const std::vector<Slot>& slots,
+                 const std::vector<Tensor>& values);
 }  // namespace detail
 
 /// Options and one core rule make an optimiser; state is per variable, created on first use.
@@ -78,6 +128,8 @@ class RuleOptimizer : public Optimizer {
   /// the gradients, decay the variables with this step's learning rate, then the update rule,
   /// then count the step.
   void apply_gradients(const std::vector<Tensor>& variables) override {
+    if (!built_) build(variables);
+    detail::require_known_variables(Rule::kName, built_variables_, variables);
     // Clipping works on copies of the gradients (a global norm spans them all); without it each
     // gradient is read where it is: a small model's step would otherwise spend more on copying
     // the gradients than on the update.
@@ -96,6 +148,9 @@ class RuleOptimizer : public Optimizer {
       if (!impl.grad) continue;
       const Tensor::Array& grad = clipping ? clipped[i++] : impl.grad->data;
       Tensor::Array& values = impl.data;
+      // Keras' bias corrections count optimizer.iterations (adam.py: local_step = iterations + 1),
+      // one counter for every variable, so a restored iteration count restores them too.
+      if constexpr (requires { &State::step; }) states_.of(v).step = iterations_;
       detail::apply_weight_decay(values, step.learning_rate, options_.weight_decay);
       Rule::update(values, grad, step, states_.of(v));
     }
@@ -111,14 +166,51 @@ class RuleOptimizer : public Optimizer {
     }
     options_.learning_rate = lr;
   }
+  bool has_schedule() const override { return static_cast<bool>(schedule_); }
   const Options& options() const { return options_; }
   /// The schedule, or null for a fixed learning rate.
   const schedules::ScheduleRef& schedule() const { return schedule_; }
 
+  void build(const std::vector<Tensor>& variables) override {
+    if (built_) return;
+    for (const auto& group : Rule::slot_layout(options_)) {
+      for (const auto& v : variables) {
+        for (const auto& field : group) states_.of(v).*field.values = Tensor::Array::Constant(v.numel(), field.initial);
+      }
+    }
+    built_variables_ = variables;
+    built_ = true;
+  }
+  std::vector<Slot> slots() const override {
+    std::vector<Slot> out;
+    for_each_slot([&](const SlotField<State>& field, std::size_t i, const State& state) {
+      out.push_back({field.kind, i, Tensor::from_array(built_variables_[i].shape(), Tensor::Array(state.*field.values))});
+    });
+    return out;
+  }
+  void assign_state(std::int64_t iterations, const std::vector<Tensor>& values) override {
+    detail::check_state(Rule::kName, built_, iterations, slots(), values);
+    std::size_t k = 0;
+    for_each_slot([&](const SlotField<State>& field, std::size_t, State& state) { state.*field.values = values[k++].data(); });
+    iterations_ = iterations;
+  }
+
  private:
+  /// Calls f(field, variable index, state) for every slot in Keras' order (the groups of
+  /// Rule::slot_layout; within a group, per variable, per kind).
+  template <typename F>
+  void for_each_slot(F&& f) const {
+    for (const auto& group : Rule::slot_layout(options_)) {
+      for (std::size_t i = 0; i < built_variables_.size(); ++i) {
+        for (const auto& field : group) f(field, i, states_.of(built_variables_[i]));
+      }
+    }
+  }
+
   Options options_;
   schedules::ScheduleRef schedule_;
-  duet::optim::StateTable<State> states_;
+  /// Mutable: the table creates a state on first lookup; every built variable already has one.
+  mutable duet::optim::StateTable<State> states_;
 };
 
 using options::Field;
@@ -243,26 +335,36 @@ struct SGDRule {
   static constexpr const char* kName = "SGD";
   static void validate(const SGDOptions& o);
   static void update(Tensor::Array& v, const Tensor::Array& g, const SGDOptions& o, duet::optim::SgdState& s);
+  /// The slots Keras 3's `build` adds, in its order.
+  static SlotLayout<duet::optim::SgdState> slot_layout(const SGDOptions& o);
 };
 struct AdamRule {
   static constexpr const char* kName = "Adam";
   static void validate(const AdamOptions& o);
   static void update(Tensor::Array& v, const Tensor::Array& g, const AdamOptions& o, duet::optim::AdamState& s);
+  /// The slots Keras 3's `build` adds, in its order.
+  static SlotLayout<duet::optim::AdamState> slot_layout(const AdamOptions& o);
 };
 struct AdamWRule {
   static constexpr const char* kName = "AdamW";
   static void validate(const AdamWOptions& o);
   static void update(Tensor::Array& v, const Tensor::Array& g, const AdamWOptions& o, duet::optim::AdamState& s);
+  /// The slots Keras 3's `build` adds, in its order.
+  static SlotLayout<duet::optim::AdamState> slot_layout(const AdamWOptions& o);
 };
 struct RMSpropRule {
   static constexpr const char* kName = "RMSprop";
   static void validate(const RMSpropOptions& o);
   static void update(Tensor::Array& v, const Tensor::Array& g, const RMSpropOptions& o, duet::optim::RmspropState& s);
+  /// The slots Keras 3's `build` adds, in its order.
+  static SlotLayout<duet::optim::RmspropState> slot_layout(const RMSpropOptions& o);
 };
 struct AdagradRule {
   static constexpr const char* kName = "Adagrad";
   static void validate(const AdagradOptions& o);
   static void update(Tensor::Array& v, const Tensor::Array& g, const AdagradOptions& o, duet::optim::AdagradState& s);
+  /// The slots Keras 3's `build` adds, in its order.
+  static SlotLayout<duet::optim::AdagradState> slot_layout(const AdagradOptions& o);
 };
 
 /// v = momentum v - lr g; w += v (nesterov: w += momentum v - lr g).
