@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "duet/compare/analysis.h"
 #include "duet/compare/experiment.h"
@@ -83,6 +85,60 @@ TEST(NormalizationKinds, ExplainRemovesEachLayerDifference) {
   }
   EXPECT_GT(a.baseline_gap, 1e-2);
   EXPECT_LE(a.all_removed_gap, 1e-6) << ablation_text(a);  // measured 8.9e-8 (predictions near 1)
+}
+
+// Keras' LayerNormalization(axis=-1) normalises each pixel of an image, or step of a sequence,
+// over its channels (keras/src/layers/normalization/layer_normalization.py: moments over axis -1).
+// PyTorch holds images NCHW, so the comparator moves the channels last around LayerNorm(C);
+// sequences are batch-first and end in the channels already. Without training (epochs 0) each
+// side's prediction is the closed form below with its own epsilon. Every axis has length 3, so a
+// normalisation over a wrong axis would run and give other numbers rather than a shape error.
+TEST(NormalizationKinds, LayerNormOnImagesAndSequencesNormalisesEachPositionOverItsChannels) {
+  const std::vector<double> gamma{0.9, 1.1, 1.3}, beta{0.1, -0.2, 0.05};
+  const std::size_t rows = 2, channels = 3;
+  for (const std::size_t positions : {std::size_t{9}, std::size_t{3}}) {  // a 3x3x3 image, 3 steps x 3
+    const bool image = positions == 9;
+    const std::size_t features = positions * channels;
+    auto value = [&](std::size_t row, std::size_t p, std::size_t c) {
+      return std::sin(0.7 * static_cast<double>((row * positions + p) * channels + c) + 0.3 * static_cast<double>(c * c));
+    };
+    auto kernel_at = [](std::size_t f) { return 0.05 * static_cast<double>(f % 7) - 0.15; };
+    nlohmann::json x = nlohmann::json::array(), kernel = nlohmann::json::array();
+    for (std::size_t row = 0; row < rows; ++row) {
+      nlohmann::json sample = nlohmann::json::array();
+      for (std::size_t p = 0; p < positions; ++p) {
+        nlohmann::json position = nlohmann::json::array();
+        for (std::size_t c = 0; c < channels; ++c) position.push_back(value(row, p, c));
+        if (image && p % 3 == 0) sample.push_back(nlohmann::json::array());
+        (image ? sample.back() : sample).push_back(position);
+      }
+      x.push_back(sample);
+    }
+    for (std::size_t f = 0; f < features; ++f) kernel.push_back({kernel_at(f)});  // rows in Keras' HWC order
+    const nlohmann::json spec = {
+        {"data", {{"x", x}, {"y", {{0.0}, {1.0}}}}}, {"epochs", 0}, {"batch_size", 2}, {"shuffle", false},
+        {"layers", {{{"type", "layer_norm"}}, {{"type", "flatten"}}, {{"units", 1}}}},
+        {"initial_weights", {{{"gamma", gamma}, {"beta", beta}}, nlohmann::json::object(),
+                             {{"kernel", kernel}, {"bias", {0.2}}}}},
+        {"keras", {{"optimizer", {{"name", "sgd"}, {"learning_rate", 0.1}}}, {"loss", "mse"}}},
+        {"torch", {{"optimizer", {{"name", "sgd"}, {"lr", 0.1}}}, {"loss", {{"name", "mse"}}}}}};
+    const Report r = run(parse_experiment_text(spec.dump(), "."));
+    for (const auto& [side, eps] : {std::pair{&r.keras, 1e-3}, std::pair{&r.torch, 1e-5}}) {
+      for (std::size_t row = 0; row < rows; ++row) {
+        double want = 0.2;
+        for (std::size_t p = 0; p < positions; ++p) {
+          double mean = 0, var = 0;
+          for (std::size_t c = 0; c < channels; ++c) mean += value(row, p, c) / static_cast<double>(channels);
+          for (std::size_t c = 0; c < channels; ++c) var += std::pow(value(row, p, c) - mean, 2) / static_cast<double>(channels);
+          for (std::size_t c = 0; c < channels; ++c) {
+            want += kernel_at(p * channels + c) * (gamma[c] * (value(row, p, c) - mean) / std::sqrt(var + eps) + beta[c]);
+          }
+        }
+        EXPECT_NEAR(side->predictions[row][0], want, 1e-5)
+            << (side == &r.keras ? "Keras" : "PyTorch") << (image ? " image" : " sequence") << " row " << row;
+      }
+    }
+  }
 }
 
 TEST(NormalizationKinds, BadInputIsOneClearError) {

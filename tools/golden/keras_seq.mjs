@@ -8,6 +8,7 @@
 // - tfjs' GRU has no reset_after=True (Keras 3's default, the only form PyTorch has): no golden
 //   is written here for a model with a GRU; gen_keras_rules.py (keras3_sequence.py) writes it.
 import * as tf from '@tensorflow/tfjs';
+import * as norm from './keras_norm_layers.mjs';
 
 const KINDS = new Set(['embedding', 'simple_rnn', 'lstm', 'gru']);
 
@@ -20,6 +21,7 @@ export const hasGru = (e) => e.layers.some((l) => l.type === 'gru');
 function layerOf(l, inputShape) {
   const common = inputShape ? { inputShape } : {};
   const type = l.type ?? 'dense';
+  if (type === 'layer_norm') return norm.layerOf(tf, l, common);  // issue 15: keras_norm_layers.mjs
   switch (type) {
     case 'embedding':
       return tf.layers.embedding({ ...common, inputDim: l.input_dim, outputDim: l.output_dim });
@@ -37,7 +39,7 @@ function layerOf(l, inputShape) {
 }
 
 const NAMES = { embedding: ['embeddings'], simple_rnn: ['kernel', 'recurrent_kernel', 'bias'],
-  lstm: ['kernel', 'recurrent_kernel', 'bias'], dense: ['kernel', 'bias'] };
+  lstm: ['kernel', 'recurrent_kernel', 'bias'], dense: ['kernel', 'bias'], layer_norm: ['gamma', 'beta'] };
 
 // gen_keras.mjs' run() for a sequence experiment: the same report keys.
 export async function run(e, opt, lossFn) {

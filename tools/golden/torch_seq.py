@@ -10,6 +10,7 @@ gru (batch_first, one layer each), dense, as duet-compare's PyTorch side builds 
 """
 import torch
 
+import torch_norm_layers
 from common import train_in_order
 from torch_conv import ACTIVATIONS, module_step
 
@@ -108,6 +109,10 @@ def build(e, fold):
             if act != "linear" and not (last and fold):
                 mods.append(ACTIVATIONS[act]())
             features = layer["units"]
+        elif kind == "layer_norm":  # issue 15: torch_norm_layers.py (batch-first: LayerNorm on the last dim)
+            mod, report = torch_norm_layers.layer_norm(layer, w, features, channels_first=False)
+            mods.append(mod)
+            reporters.append(report)
         else:
             raise SystemExit("torch_seq: unknown layer type " + kind)
     return torch.nn.Sequential(*mods), reporters

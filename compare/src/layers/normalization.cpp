@@ -2,6 +2,8 @@
 // PyTorch's BatchNorm1d / BatchNorm2d / LayerNorm, each side with its own defaults (experiment
 // format v2): Keras momentum 0.99 and epsilon 1e-3, PyTorch momentum 0.1 and eps 1e-5. Keras'
 // gamma, beta, moving_mean, moving_variance are PyTorch's weight, bias, running_mean, running_var.
+// Each PyTorch module sees the channels where it wants them: BatchNorm on dim 1, LayerNorm on the
+// last dim; a wrapper moves them when PyTorch's layout of the sample has them elsewhere.
 #include <fmt/format.h>
 
 #include "duet/compare/experiment.h"
@@ -27,6 +29,37 @@ class ChannelsLastBatchNorm : public torch::nn::Module {
 
  private:
   std::shared_ptr<torch::nn::BatchNorm1dImpl> bn_;
+};
+
+// Keras' LayerNormalization(axis=-1) on a sample PyTorch holds channels-first (NCL signals, NCHW
+// images): the channels moved last, LayerNorm(C), moved back. This is how PyTorch code ports it:
+// ConvNeXt's Block permutes (N, C, H, W) -> (N, H, W, C) around its channels_last LayerNorm
+// (facebookresearch/ConvNeXt models/convnext.py). nn.LayerNorm([C, H, W]), the image example of
+// PyTorch's LayerNorm docs, would normalise each sample as a whole instead: Keras' axis=[1, 2, 3].
+class ChannelsLastLayerNorm : public torch::nn::Module {
+ public:
+  ChannelsLastLayerNorm(std::shared_ptr<torch::nn::LayerNormImpl> ln, std::int64_t rank)
+      : ln_(std::move(ln)), to_last_(channels_to_last(rank)), back_(channels_back(rank)) {
+    register_module("ln", ln_);
+  }
+  Tensor forward(const Tensor& input) override { return ln_->forward(input.permute(to_last_)).permute(back_); }
+  std::string type_name() const override { return "ChannelsLast"; }
+
+ private:
+  // [N, C, d1, ..., dk] -> [N, d1, ..., dk, C] and back.
+  static std::vector<std::int64_t> channels_to_last(std::int64_t rank) {
+    std::vector<std::int64_t> d{0};
+    for (std::int64_t a = 2; a < rank; ++a) d.push_back(a);
+    d.push_back(1);
+    return d;
+  }
+  static std::vector<std::int64_t> channels_back(std::int64_t rank) {
+    std::vector<std::int64_t> d{0, rank - 1};
+    for (std::int64_t a = 1; a < rank - 1; ++a) d.push_back(a);
+    return d;
+  }
+  std::shared_ptr<torch::nn::LayerNormImpl> ln_;
+  std::vector<std::int64_t> to_last_, back_;
 };
 
 // --explain's device for measuring the running variance rule (aligned_options.h): PyTorch
@@ -141,11 +174,6 @@ class LayerNormKind : public LayerKind {
   std::vector<OptionSpec> keras_options() const override { return {epsilon_option("epsilon", 1e-3)}; }
   std::vector<OptionSpec> torch_options() const override { return {epsilon_option("eps", 1e-5)}; }
   Shape output_shape(const LayerSpec&, const LayerContext& ctx) const override {
-    if (ctx.torch_channels_first) {
-      throw Error(fmt::format("{} (layer_norm): PyTorch holds this {} sample channels-first, where LayerNorm's last "
-                              "dim is not Keras' last axis; use it on features or sequences",
-                              ctx.path, ctx.input.str()));
-    }
     channels(ctx, "layer_norm");
     return ctx.input;
   }
@@ -165,7 +193,12 @@ class LayerNormKind : public LayerKind {
     auto ln = std::make_shared<torch::nn::LayerNormImpl>(
         torch::nn::LayerNormOptions({channels(ctx, "layer_norm")}).eps(spec.torch_number("eps")));
     TorchLayer t;
-    t.modules.push_back(ln);
+    // Features and batch-first sequences [N, L, C] end in the channels already.
+    if (ctx.torch_channels_first) {
+      t.modules.push_back(std::make_shared<ChannelsLastLayerNorm>(ln, ctx.input.rank() + 1));
+    } else {
+      t.modules.push_back(ln);
+    }
     bind_weight_mapping(t, ln, *weight_mapping(weight_shapes(spec, ctx), ctx));
     return t;
   }
