@@ -9,12 +9,14 @@ The working tree is never touched (except with --in-place, for CI's throwaway cl
 
 A mutant whose search string no longer occurs exactly once in its file is a catalogue error
 (the code moved on; update the catalogue), never a silent skip; so is a mutant that does not
-compile. Both fail the run, like a surviving mutant.
+compile. Both fail the run, like a surviving mutant. --compile-only finds the second kind fast:
+it only builds each mutant's `caught_by` binary and runs no test.
 
     tests/mutants/run.py --check            # every search string still matches (seconds)
     tests/mutants/run.py                    # the whole catalogue
     tests/mutants/run.py adam-epsilon-hat-removed relu-derivative-at-zero
     tests/mutants/run.py --subset 6 --rotate 3 --changed-since origin/main
+    tests/mutants/run.py --compile-only --jobs 1   # does every mutant still compile? (no tests)
 """
 import argparse
 import filecmp
@@ -130,9 +132,21 @@ def configure(src, build, jobs):
         sys.exit("configuring the scratch build failed:\n" + r.stdout + r.stderr)
 
 
-def build(build_dir, targets, jobs):
+def build(build_dir, targets, jobs, full_log=False):
     r = run(["cmake", "--build", build_dir, "-j", str(jobs), "--target", *targets])
+    if full_log:
+        return r.returncode == 0, r.stdout + r.stderr
     return r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
+
+
+def first_errors(log, lines=8):
+    """The compiler's first error and the lines after it (else ninja's FAILED line, else the log's tail)."""
+    text = log.splitlines()
+    for pattern in (r"\berror:", r"^FAILED:"):
+        for i, line in enumerate(text):
+            if re.search(pattern, line):
+                return "\n".join(text[i:i + lines])
+    return "\n".join(text[-lines:])
 
 
 def failing_tests(build_dir, binary, gtest_filter=None):
@@ -149,11 +163,11 @@ def failing_tests(build_dir, binary, gtest_filter=None):
     return failed
 
 
-def baseline(build_dir, jobs):
-    ok, log = build(build_dir, BINARIES, jobs)
+def baseline(build_dir, jobs, binaries=BINARIES, run_tests=True):
+    ok, log = build(build_dir, binaries, jobs)
     if not ok:
         sys.exit("the unmutated scratch tree does not build:\n" + log)
-    for b in BINARIES:
+    for b in binaries if run_tests else []:
         failed = failing_tests(build_dir, b)
         if failed:
             sys.exit(f"the unmutated suite already fails ({b}: {', '.join(failed)}); fix that first")
@@ -182,6 +196,31 @@ def try_mutant(src, build_dir, mu, jobs):
             if failed:
                 return "caught", f"{b}: {', '.join(failed[:4])} (not by caught_by {mu.caught_by}: update it)"
         return "survived", "every unit and golden test passed"
+    finally:
+        with open(path, "w") as f:
+            f.write(original)
+
+
+def compile_mutant(src, build_dir, mu, jobs):
+    """('compiles', detail) | ('error', detail) | ('unbuilt', detail): builds only the caught_by binary."""
+    path = os.path.join(src, mu.file)
+    with open(path) as f:
+        original = f.read()
+    binary = mu.caught_by.partition(":")[0]
+    # Bring the binary up to date first (the previous mutant's restored file), so that "no work to
+    # do" below can only mean the mutated file is not part of it.
+    ok, log = build(build_dir, [binary], jobs, full_log=True)
+    if not ok:
+        sys.exit(f"the unmutated {binary} no longer builds:\n" + first_errors(log))
+    try:
+        with open(path, "w") as f:
+            f.write(original.replace(mu.find, mu.replace, 1))
+        ok, log = build(build_dir, [binary], jobs, full_log=True)
+        if not ok:
+            return "error", "the mutant does not compile:\n" + first_errors(log)
+        if "no work to do" in log:
+            return "unbuilt", f"{binary} does not build {mu.file}: its tests cannot catch the mutant (caught_by is wrong)"
+        return "compiles", f"{binary} builds with it"
     finally:
         with open(path, "w") as f:
             f.write(original)
@@ -218,11 +257,30 @@ def choose(mutants, args):
     return chosen
 
 
+def compile_sweep(src, build_dir, chosen, mutants, args, t0):
+    """--compile-only: every chosen mutant applied and its caught_by binary built; no test runs."""
+    labels = {"compiles": "COMPILES", "error": "CATALOGUE ERROR (does not compile)",
+              "unbuilt": "CATALOGUE ERROR (caught_by does not build the file)"}
+    results = []
+    for m in chosen:
+        t = time.time()
+        outcome, detail = compile_mutant(src, build_dir, m, args.jobs)
+        results.append((m, outcome))
+        print(f"{labels[outcome]} {m.name} ({time.time() - t:.0f} s)\n          " + detail.replace("\n", "\n          "),
+              flush=True)
+    bad = [m.name for m, o in results if o != "compiles"]
+    print(f"\n{len(results) - len(bad)} compile, {len(bad)} catalogue errors ({len(chosen)} of {len(mutants)} mutants, "
+          f"{time.time() - t0:.0f} s)" + (": " + ", ".join(bad) if bad else ""))
+    return 1 if bad else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("names", nargs="*", help="run only these mutants")
     ap.add_argument("--check", action="store_true", help="only check that every search string matches")
     ap.add_argument("--list", action="store_true", help="list the mutants and the rules they break")
+    ap.add_argument("--compile-only", action="store_true",
+                    help="only build each chosen mutant's caught_by binary and report whether it compiles; no tests")
     ap.add_argument("--subset", type=int, help="run at most this many mutants")
     ap.add_argument("--rotate", type=int, default=0, help="which window of the catalogue --subset takes")
     ap.add_argument("--changed-since", help="with --subset: mutants of files changed since this git ref first")
@@ -267,6 +325,12 @@ def main():
         sync_scratch(src)
         configure(src, build_dir, args.jobs)
         where = "scratch tree " + args.scratch
+    if args.compile_only:
+        needed = [b for b in BINARIES if any(m.caught_by.partition(":")[0] == b for m in chosen)]
+        baseline(build_dir, args.jobs, needed, run_tests=False)
+        print(f"{where}: built in {time.time() - t0:.0f} s; compiling {len(chosen)} of {len(mutants)} mutants",
+              flush=True)
+        return compile_sweep(src, build_dir, chosen, mutants, args, t0)
     baseline(build_dir, args.jobs)
     print(f"{where}: built and green in {time.time() - t0:.0f} s; running {len(chosen)} of {len(mutants)} mutants",
           flush=True)
