@@ -67,7 +67,7 @@ void H5Reader::fail(const std::string& path, const std::string& why) const {
 }
 
 H5Id H5Reader::open_object(const std::string& path) const {
-  // hdf5().H5Oopen fails (quietly) on a missing link; check each step so a path through a dataset or
+  // H5Oopen fails (quietly) on a missing link; check each step so a path through a dataset or
   // a missing group is simply "not there".
   std::string prefix;
   for (std::size_t start = 0; start <= path.size();) {
