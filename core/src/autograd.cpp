@@ -14,14 +14,14 @@ namespace duet {
 namespace {
 
 // Non-leaf tensors reachable from `root` in post-order (each after its inputs; the sweep walks
-// it backwards). The order holds owning pointers: releasing a node during the sweep must not
-// free a tensor still to be visited. Visited nodes are marked with the pass number rather than
-// kept in a set, and the buffers are reused across passes: a training step's backward
-// allocates nothing here once warm.
+// it backwards). Plain pointers, no reference counts: nothing is released until the sweep is
+// over (run_backward), so the graph, owned by the root, keeps every visited tensor alive. Visited
+// nodes are marked with the pass number rather than kept in a set, and the buffers are reused
+// across passes: a training step's backward allocates nothing here once warm.
 template <typename T>
-void post_order_from(const std::shared_ptr<TensorImpl<T>>& root, std::vector<std::shared_ptr<TensorImpl<T>>>& out) {
+void post_order_from(TensorImpl<T>* root, std::vector<TensorImpl<T>*>& out) {
   thread_local std::uint64_t pass = 0;
-  thread_local std::vector<std::pair<std::shared_ptr<TensorImpl<T>>, std::size_t>> stack;
+  thread_local std::vector<std::pair<TensorImpl<T>*, std::size_t>> stack;
   const std::uint64_t mark = ++pass;
   out.clear();
   stack.clear();
@@ -32,13 +32,13 @@ void post_order_from(const std::shared_ptr<TensorImpl<T>>& root, std::vector<std
     auto& [impl, next] = stack.back();
     const auto& inputs = impl->grad_fn->inputs;
     if (next < inputs.size()) {
-      const auto& in = inputs[next++];
+      TensorImpl<T>* in = inputs[next++].get();
       if (in->grad_fn && in->requires_grad && in->visit_mark != mark) {
         in->visit_mark = mark;
         stack.emplace_back(in, 0);
       }
     } else {
-      out.push_back(std::move(impl));
+      out.push_back(impl);
       stack.pop_back();
     }
   }
@@ -81,29 +81,40 @@ void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename
                             "its buffers were freed by the first backward, pass retain_graph=true there",
                             root.grad_fn->op));
   }
-  thread_local std::vector<std::shared_ptr<TensorImpl<T>>> order;
-  // Drop the references when the pass ends, however it ends, so the graph is not kept alive.
-  struct ClearOnExit {
-    std::vector<std::shared_ptr<TensorImpl<T>>>& v;
-    ~ClearOnExit() { v.clear(); }
-  } clear_on_exit{order};
-  post_order_from(root_ptr, order);
+  thread_local std::vector<TensorImpl<T>*> order;
+  post_order_from(&root, order);
+  // The nodes the sweep went through are released when it ends, however it ends, inputs first
+  // (a node's inputs come before it in `order`): releasing a node can free only its inputs,
+  // which are then never touched again. Releasing during the sweep would need an owning
+  // reference per visited tensor to keep the ones still to be visited alive.
+  struct ReleaseOnExit {
+    std::vector<TensorImpl<T>*>& order;
+    std::size_t swept = 0;  // how many, from the end of `order`, the sweep went through
+    bool retain_graph;
+    ~ReleaseOnExit() {
+      if (!retain_graph) {
+        for (std::size_t i = order.size() - swept; i < order.size(); ++i) order[i]->grad_fn->release();
+      }
+      order.clear();
+    }
+  } release_on_exit{order, 0, retain_graph};
   // The root's gradient is the seed itself, read in place: no node sends a gradient into the
   // root (it is not among its own inputs), so it needs no scratch copy.
   NoGradGuard no_grad;  // gradients themselves are not recorded
+  const bool anomaly = is_anomaly_enabled();
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    const auto& impl = *it;
+    TensorImpl<T>* impl = *it;
     GradNode<T>& node = *impl->grad_fn;
     if (node.released) {
       throw Error(fmt::format("backward: trying to backward through the graph a second time (op '{}'); "
                               "pass retain_graph=true to the first backward",
                               node.op));
     }
-    const bool is_root = impl.get() == &root;
+    const bool is_root = impl == &root;
     if (is_root || impl->pass_grad_live) {
       const auto& grad_out = is_root ? seed : impl->pass_grad;
       node.backward(*impl, grad_out);
-      if (is_anomaly_enabled()) check_gradients(node);
+      if (anomaly) check_gradients(node);
       if (impl->retains_grad) {
         if (!impl->grad) {
           impl->grad = detail::new_impl<T>();
@@ -114,9 +125,9 @@ void run_backward(const std::shared_ptr<TensorImpl<T>>& root_ptr, const typename
         }
       }
     }
-    impl->pass_grad.resize(0);
+    detail::give_back_values(impl->pass_grad);
     impl->pass_grad_live = false;
-    if (!retain_graph) node.release();
+    ++release_on_exit.swept;  // after its backward: a node that threw keeps its graph, as before
   }
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "duet/core/tensor.h"
+#include "value_cache.h"
 
 namespace duet::detail {
 
@@ -51,11 +52,38 @@ std::shared_ptr<GradNode<T>> make_node(const char* op, std::vector<std::shared_p
                       std::forward<Backward>(backward));
 }
 
-// A tensor's bookkeeping (shape, values, gradient, node) from the per-thread cache; the values
-// themselves are Eigen's allocation.
+// The allocator of every TensorImpl: its block comes from the per-thread block cache, and when
+// the tensor dies its value buffers go to the per-thread value cache (value_cache.h) for the
+// next step's ops. std::allocate_shared destroys the object through the allocator's destroy(),
+// so this hook needs no destructor in TensorImpl itself.
+template <typename U>
+struct ImplAllocator : PoolAllocator<U> {
+  ImplAllocator() noexcept = default;
+  template <typename V>
+  ImplAllocator(const ImplAllocator<V>&) noexcept {}  // NOLINT: implicit, as allocators convert
+  template <typename V>
+  struct rebind {
+    using other = ImplAllocator<V>;
+  };
+  template <typename V>
+  void destroy(V* p) noexcept {
+    if constexpr (std::is_same_v<V, TensorImpl<float>> || std::is_same_v<V, TensorImpl<double>>) {
+      give_back_values(p->data);
+      give_back_values(p->pass_grad);
+    }
+    p->~V();
+  }
+  template <typename V>
+  friend bool operator==(const ImplAllocator&, const ImplAllocator<V>&) noexcept {
+    return true;
+  }
+};
+
+// A tensor's bookkeeping (shape, values, gradient, node) from the per-thread block cache; its
+// values are given back to the value cache when it dies (ImplAllocator).
 template <typename T>
 std::shared_ptr<TensorImpl<T>> new_impl() {
-  return std::allocate_shared<TensorImpl<T>>(PoolAllocator<TensorImpl<T>>{});
+  return std::allocate_shared<TensorImpl<T>>(ImplAllocator<TensorImpl<T>>{});
 }
 
 // Builds the result tensor of an op; records `backward` when the graph is needed.
@@ -88,7 +116,11 @@ typename TensorImpl<T>::Array& grad_sink(GradNode<T>& node, std::size_t i) {
   const auto n = in.shape.numel();
   if (in.grad_fn) {
     if (!in.pass_grad_live) {
-      in.pass_grad.setZero(n);
+      if (in.pass_grad.size() != n) {
+        give_back_values(in.pass_grad);
+        in.pass_grad = take_values<T>(n);
+      }
+      in.pass_grad.setZero();
       in.pass_grad_live = true;
     }
     return in.pass_grad;
@@ -96,7 +128,8 @@ typename TensorImpl<T>::Array& grad_sink(GradNode<T>& node, std::size_t i) {
   if (!in.grad) {
     in.grad = new_impl<T>();
     in.grad->shape = in.shape;
-    in.grad->data.setZero(n);
+    in.grad->data = take_values<T>(n);
+    in.grad->data.setZero();
   }
   return in.grad->data;
 }

@@ -38,7 +38,7 @@ BasicTensor<T> squared_error(const BasicTensor<T>& pred, const BasicTensor<T>& t
   // reduction but none comes to that on a rectangular tensor).
   // backward: dp = 2 s (p - y) g, dy = -dp.
   const T scale = reduction == Reduction::sum ? T(1) : T(1) / static_cast<T>(pred.numel());
-  typename BasicTensor<T>::Array value(1);
+  auto value = detail::take_values<T>(1);
   value[0] = (pred.data() - target.data()).square().sum() * scale;
   return detail::make_result<T>("squared_error", Shape{}, std::move(value), {&pred, &target},
                                 [scale](GradNode<T>& node, const TensorImpl<T>&, const auto& g) {

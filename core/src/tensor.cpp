@@ -46,7 +46,9 @@ BasicTensor<T> BasicTensor<T>::from_data(const Shape& shape, std::vector<T> valu
 
 template <typename T>
 BasicTensor<T> BasicTensor<T>::full(const Shape& shape, T value) {
-  return from_array(shape, Array::Constant(shape.numel(), value));
+  Array values = detail::take_values<T>(shape.numel());
+  values.setConstant(value);
+  return from_array(shape, std::move(values));
 }
 
 template <typename T>

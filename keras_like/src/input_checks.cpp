@@ -13,7 +13,8 @@ void require_matrix(const Tensor& t, const char* method, const char* what) {
     throw Error(fmt::format("{}: {} must be 2-D [samples, features], got shape {}", method, what, t.shape().str()));
   }
   if (t.shape()[0] == 0) throw Error(fmt::format("{}: {} is empty (shape {})", method, what, t.shape().str()));
-  require_finite(t, fmt::format("{}: {}", method, what));
+  // The message is formatted only for a tensor that fails: fit checks x and y on every call.
+  if (!t.data().allFinite()) require_finite(t, fmt::format("{}: {}", method, what));
 }
 
 void require_samples(const Tensor& t, const char* method, const char* what) {
@@ -23,7 +24,8 @@ void require_samples(const Tensor& t, const char* method, const char* what) {
                             method, what, t.shape().str()));
   }
   if (t.shape()[0] == 0) throw Error(fmt::format("{}: {} is empty (shape {})", method, what, t.shape().str()));
-  require_finite(t, fmt::format("{}: {}", method, what));
+  // The message is formatted only for a tensor that fails: fit checks x and y on every call.
+  if (!t.data().allFinite()) require_finite(t, fmt::format("{}: {}", method, what));
 }
 
 }  // namespace duet::keras::detail

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 
@@ -36,6 +37,30 @@ Tensor with_regularization(Tensor loss, const std::vector<std::shared_ptr<layers
   return loss;
 }
 
+// A few values in place (the loss and a few metrics), on the heap only past kInline: fit pays
+// its set-up on every call, and a small model's epoch costs about as much as two allocations.
+template <typename T>
+class InlineValues {
+ public:
+  static constexpr std::size_t kInline = 8;
+  explicit InlineValues(std::size_t count, T value = T()) : size_(count) {
+    if (count > kInline) heap_.assign(count, value);
+    else std::fill(inline_.begin(), inline_.end(), value);
+  }
+  std::size_t size() const { return size_; }
+  T* begin() { return size_ > kInline ? heap_.data() : inline_.data(); }
+  const T* begin() const { return size_ > kInline ? heap_.data() : inline_.data(); }
+  T* end() { return begin() + size_; }
+  const T* end() const { return begin() + size_; }
+  T& operator[](std::size_t i) { return begin()[i]; }
+  const T& operator[](std::size_t i) const { return begin()[i]; }
+
+ private:
+  std::array<T, kInline> inline_;
+  std::vector<T> heap_;
+  std::size_t size_;
+};
+
 // Running means of the loss and metrics weighted by batch size (Keras' Mean metrics).
 class RunningMeans {
  public:
@@ -44,7 +69,7 @@ class RunningMeans {
     std::fill(sums_.begin(), sums_.end(), 0.0);
     seen_ = 0;
   }
-  void add(const std::vector<double>& values, std::int64_t batch) {
+  void add(const InlineValues<double>& values, std::int64_t batch) {
     for (std::size_t i = 0; i < values.size(); ++i) sums_[i] += values[i] * static_cast<double>(batch);
     seen_ += batch;
   }
@@ -60,7 +85,7 @@ class RunningMeans {
   }
 
  private:
-  std::vector<double> sums_;
+  InlineValues<double> sums_;
   std::int64_t seen_ = 0;
 };
 
@@ -103,7 +128,7 @@ struct Sequential::EpochRun {
   std::vector<std::string> names;  // loss and metrics, as logged
   std::vector<Tensor> weights;     // the trainable weights the optimiser updates
   RunningMeans means;
-  std::vector<double> values;
+  InlineValues<double> values;
   int steps_run = 0;
   std::vector<double> logs;  // the epoch's means, then the validation values
 };
@@ -213,11 +238,10 @@ History Sequential::fit(const Tensor& x, const Tensor& y, FitOptions options) {
   // an epoch allocates nothing for them.
   const auto expected_epochs = static_cast<std::size_t>(std::min(options.epochs, 4096));
   history.epoch.reserve(expected_epochs);
-  std::vector<std::vector<double>*> columns;
-  columns.reserve(names.size());
-  for (const auto& name : names) {
-    columns.push_back(&history.history[name]);
-    columns.back()->reserve(expected_epochs);
+  InlineValues<std::vector<double>*> columns(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    columns[i] = &history.history[names[i]];
+    columns[i]->reserve(expected_epochs);
   }
   const int steps = step_count(data.x.shape()[0], std::min<std::int64_t>(options.batch_size, data.x.shape()[0]));
   const bool dynamic = options.verbose == 1 && detail::stdout_is_terminal();
@@ -294,7 +318,7 @@ std::vector<double> Sequential::measure(const Tensor& x, const Tensor& y, int ba
   NoGradGuard no_grad;
   const std::vector<std::string> names = metrics_names();
   RunningMeans means(names.size());
-  std::vector<double> values(names.size());
+  InlineValues<double> values(names.size());
   const std::int64_t n = x.shape()[0];
   const int steps = step_count(n, batch_size);
   for (int step = 0; step < steps; ++step) {

@@ -25,7 +25,7 @@ BasicTensor<T> binary(const char* op, const BasicTensor<T>& a, const BasicTensor
   const auto& av = a.data();
   const auto& bv = b.data();
   if (a.shape() == b.shape()) {  // the common case: no index arithmetic
-    typename BasicTensor<T>::Array z(av.size());
+    auto z = detail::take_values<T>(av.size());
     for (Eigen::Index i = 0; i < av.size(); ++i) z[i] = f(av[i], bv[i]);
     return make_result<T>(op, a.shape(), std::move(z), {&a, &b},
                           [da, db](GradNode<T>& node, const TensorImpl<T>& out, const auto& g) {
@@ -42,7 +42,7 @@ BasicTensor<T> binary(const char* op, const BasicTensor<T>& a, const BasicTensor
                           });
   }
   detail::BroadcastPlan plan(a.shape(), b.shape(), op);
-  typename BasicTensor<T>::Array z(plan.out.numel());
+  auto z = detail::take_values<T>(plan.out.numel());
   plan.for_each([&](std::int64_t o, std::int64_t ia, std::int64_t ib) { z[o] = f(av[ia], bv[ib]); });
   return make_result<T>(op, plan.out, std::move(z), {&a, &b},
                         [plan, da, db](GradNode<T>& node, const TensorImpl<T>& out, const auto& g) {

@@ -14,7 +14,7 @@ using detail::make_result;
 
 template <typename T>
 BasicTensor<T> sum(const BasicTensor<T>& x) {
-  typename BasicTensor<T>::Array v(1);
+  auto v = detail::take_values<T>(1);
   v[0] = x.data().sum();
   return make_result<T>("sum", Shape{}, std::move(v), {&x},
                         [](GradNode<T>& node, const TensorImpl<T>&, const auto& g) { grad_sink(node, 0) += g[0]; });
@@ -24,7 +24,7 @@ template <typename T>
 BasicTensor<T> mean(const BasicTensor<T>& x) {
   if (x.numel() == 0) throw Error(fmt::format("mean: the tensor of shape {} is empty", x.shape().str()));
   const T scale = T(1) / static_cast<T>(x.numel());
-  typename BasicTensor<T>::Array v(1);
+  auto v = detail::take_values<T>(1);
   v[0] = x.data().sum() * scale;
   return make_result<T>("mean", Shape{}, std::move(v), {&x},
                         [scale](GradNode<T>& node, const TensorImpl<T>&, const auto& g) {
@@ -42,7 +42,8 @@ BasicTensor<T> scaled_axis_sum(const char* op, const BasicTensor<T>& x, int axis
   const AxisView view(x.shape(), axis);
   if (average && view.n == 0) throw Error(fmt::format("{}: axis {} of shape {} is empty", op, axis, x.shape().str()));
   const T scale = average ? T(1) / static_cast<T>(view.n) : T(1);
-  typename BasicTensor<T>::Array out = BasicTensor<T>::Array::Zero(view.outer * view.inner);
+  auto out = detail::take_values<T>(view.outer * view.inner);
+  out.setZero();
   const auto& xv = x.data();
   for (std::int64_t o = 0; o < view.outer; ++o)
     for (std::int64_t k = 0; k < view.n; ++k)

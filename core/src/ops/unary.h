@@ -10,7 +10,7 @@ namespace duet::detail {
 template <typename T, typename F, typename DF>
 BasicTensor<T> unary(const char* op, const BasicTensor<T>& x, F f, DF df) {
   const auto& xv = x.data();
-  typename BasicTensor<T>::Array y(xv.size());
+  auto y = take_values<T>(xv.size());
   for (Eigen::Index i = 0; i < xv.size(); ++i) y[i] = f(xv[i]);
   return make_result<T>(op, x.shape(), std::move(y), {&x},
                         [df](GradNode<T>& node, const TensorImpl<T>& out, const auto& g) {

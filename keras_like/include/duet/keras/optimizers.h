@@ -143,16 +143,18 @@ class RuleOptimizer : public Optimizer {
     Options step = options_;
     step.learning_rate = learning_rate();
     std::size_t i = 0;
+    states_.rewind();
     for (const auto& v : variables) {
       auto& impl = v.impl();
       if (!impl.grad) continue;
+      State& state = states_.next_of(v);
       const Tensor::Array& grad = clipping ? clipped[i++] : impl.grad->data;
       Tensor::Array& values = impl.data;
       // Keras' bias corrections count optimizer.iterations (adam.py: local_step = iterations + 1),
       // one counter for every variable, so a restored iteration count restores them too.
-      if constexpr (requires { &State::step; }) states_.of(v).step = iterations_;
+      if constexpr (requires { &State::step; }) state.step = iterations_;
       detail::apply_weight_decay(values, step.learning_rate, options_.weight_decay);
-      Rule::update(values, grad, step, states_.of(v));
+      Rule::update(values, grad, step, state);
     }
     ++iterations_;
   }
