@@ -8,6 +8,7 @@
 
 #include "duet/core/error.h"
 #include "duet/core/init.h"
+#include "duet/core/lstm_cell.h"
 #include "duet/core/recurrent.h"
 #include "duet/core/sequence.h"
 #include "support/gradcheck.h"
@@ -185,6 +186,61 @@ TEST(Recurrent, GradientsOfEachLayerBothLayouts) {
                               random_tensor64({2, h}, gen, -1, 1)},
                              "recurrent layer with " + std::to_string(gates) + " gate blocks");
     }
+  }
+}
+
+// The fused LSTM cell (lstm_cell.h) runs when the activations are the known tanh and sigmoid; the
+// lambdas kTanh / kSigmoid above keep the loop of graph ops, the independent path compared here.
+TEST(FusedLstm, MatchesTheLoopOfGraphOpsBothLayoutsWithAndWithoutRecurrentBias) {
+  Generator gen(17);
+  const Tensor64 x = random_tensor64({3, 4, 2}, gen);
+  const Tensor64 h0 = random_tensor64({3, 5}, gen, -1, 1), c0 = random_tensor64({3, 5}, gen, -1, 1);
+  for (WeightLayout layout : {WeightLayout::in_out, WeightLayout::out_in}) {
+    for (bool recurrent_bias : {false, true}) {
+      const bool in_out = layout == WeightLayout::in_out;
+      const Weights<double> w{random_tensor64(in_out ? Shape{2, 20} : Shape{20, 2}, gen, -1, 1),
+                              random_tensor64(in_out ? Shape{5, 20} : Shape{20, 5}, gen, -1, 1),
+                              random_tensor64({20}, gen, -1, 1),
+                              recurrent_bias ? random_tensor64({20}, gen, -1, 1) : Tensor64(), layout};
+      const auto fused = recurrent::lstm(x, h0, c0, w, recurrent::Activation<double>::tanh(),
+                                         recurrent::Activation<double>::sigmoid());
+      const auto loop = recurrent::lstm(x, h0, c0, w, kTanh, kSigmoid);
+      ASSERT_EQ(fused.outputs.shape(), loop.outputs.shape());
+      ASSERT_EQ(fused.cell.shape(), loop.cell.shape());
+      for (Eigen::Index k = 0; k < loop.outputs.numel(); ++k) {
+        EXPECT_NEAR(fused.outputs.data()[k], loop.outputs.data()[k], 1e-14) << "output element " << k;
+      }
+      for (Eigen::Index k = 0; k < loop.cell.numel(); ++k) {
+        EXPECT_NEAR(fused.cell.data()[k], loop.cell.data()[k], 1e-14) << "cell element " << k;
+      }
+    }
+  }
+}
+
+TEST(FusedLstm, GradientsOfEveryInputBothLayouts) {
+  Generator gen(19);
+  for (WeightLayout layout : {WeightLayout::in_out, WeightLayout::out_in}) {
+    const std::int64_t h = 3;
+    const bool in_out = layout == WeightLayout::in_out;
+    const Shape wh = in_out ? Shape{h, 4 * h} : Shape{4 * h, h};
+    // The fused node itself: every h_t and c_t of [N, T, 2H] carries a gradient.
+    expect_gradients_match(
+        [layout](const auto& xs) { return recurrent::fused_lstm(xs[0], xs[1], xs[2], xs[3], xs[4], layout); },
+        {random_tensor64({2, 3, 4 * h}, gen), random_tensor64({2, h}, gen, -1, 1), random_tensor64({2, h}, gen, -1, 1),
+         random_tensor64(wh, gen, -1, 1), random_tensor64({4 * h}, gen, -1, 1)},
+        "fused_lstm");
+    // Through recurrent::lstm: the input projection, the outputs and the final cell state.
+    const Shape wi = in_out ? Shape{2, 4 * h} : Shape{4 * h, 2};
+    expect_gradients_match(
+        [layout](const auto& xs) {
+          const Weights<double> w{xs[1], xs[2], xs[3], Tensor64(), layout};
+          const auto r = recurrent::lstm(xs[0], xs[4], xs[5], w, recurrent::Activation<double>::tanh(),
+                                         recurrent::Activation<double>::sigmoid());
+          return r.outputs + sum(r.cell * r.cell);
+        },
+        {random_tensor64({2, 3, 2}, gen), random_tensor64(wi, gen, -1, 1), random_tensor64(wh, gen, -1, 1),
+         random_tensor64({4 * h}, gen, -1, 1), random_tensor64({2, h}, gen, -1, 1), random_tensor64({2, h}, gen, -1, 1)},
+        "lstm through the fused cell");
   }
 }
 

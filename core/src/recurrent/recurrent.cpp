@@ -1,10 +1,12 @@
 // The recurrent layers as loops over steps, composed from differentiable ops (affine, columns,
-// time_step, elementwise): each op's backward is gradient-checked, so the loops are too.
+// time_step, elementwise): each op's backward is gradient-checked, so the loops are too. An LSTM
+// with tanh and sigmoid runs as one fused node instead (lstm_cell.h), gradient-checked itself.
 #include "duet/core/recurrent.h"
 
 #include <fmt/format.h>
 
 #include "duet/core/error.h"
+#include "duet/core/lstm_cell.h"
 #include "duet/core/sequence.h"
 
 namespace duet::recurrent {
@@ -80,6 +82,15 @@ LstmResult<T> lstm(const BasicTensor<T>& x, const BasicTensor<T>& h0, const Basi
                             h0.shape().str()));
   }
   const BasicTensor<T> projected = project_inputs(x, w);
+  const std::int64_t batch = x.shape()[0], steps = x.shape()[1];
+  if (steps > 0 && activation.kind() == ActivationKind::tanh &&
+      recurrent_activation.kind() == ActivationKind::sigmoid) {
+    // One graph node for the whole recurrence: [N, T, 2H], h_t | c_t per step.
+    const BasicTensor<T> states = fused_lstm(projected, h0, c0, w.recurrent, w.recurrent_bias, w.layout);
+    const BasicTensor<T> rows = reshape(states, Shape{batch * steps, 2 * units});
+    return {reshape(columns(rows, 0, units), Shape{batch, steps, units}),
+            columns(time_step(states, steps - 1), units, 2 * units)};
+  }
   std::vector<BasicTensor<T>> outputs;
   BasicTensor<T> h = h0, c = c0;
   for (std::int64_t t = 0; t < x.shape()[1]; ++t) {
