@@ -223,10 +223,13 @@ TEST(FusedLstm, GradientsOfEveryInputBothLayouts) {
     const std::int64_t h = 3;
     const bool in_out = layout == WeightLayout::in_out;
     const Shape wh = in_out ? Shape{h, 4 * h} : Shape{4 * h, h};
-    // The fused node itself: every h_t and c_t of [N, T, 2H] carries a gradient.
+    // The fused nodes themselves: every h_t and the final c_T carry a gradient.
     expect_gradients_match(
-        [layout](const auto& xs) { return recurrent::fused_lstm(xs[0], xs[1], xs[2], xs[3], xs[4], layout); },
-        {random_tensor64({2, 3, 4 * h}, gen), random_tensor64({2, h}, gen, -1, 1), random_tensor64({2, h}, gen, -1, 1),
+        [layout](const auto& xs) {
+          const auto r = recurrent::fused_lstm(xs[0], xs[1], xs[2], xs[3], xs[4], layout);
+          return r.outputs + sum(r.cell * r.cell);
+        },
+        {random_tensor64({2 * 3, 4 * h}, gen), random_tensor64({2, h}, gen, -1, 1), random_tensor64({2, h}, gen, -1, 1),
          random_tensor64(wh, gen, -1, 1), random_tensor64({4 * h}, gen, -1, 1)},
         "fused_lstm");
     // Through recurrent::lstm: the input projection, the outputs and the final cell state.
