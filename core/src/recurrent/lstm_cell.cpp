@@ -25,8 +25,10 @@ using ConstStepMap = Eigen::Map<const Mat<T>, 0, Eigen::OuterStride<>>;
 template <typename T>
 using RowMap = Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>;
 
-// The same formulas as duet::sigmoid and duet::tanh (ops/elementwise.cpp), so that the fused
-// cell and the loop of graph ops give the same values.
+// float64 (gradient checks): the same formulas as duet::sigmoid and duet::tanh
+// (ops/elementwise.cpp). float32: Eigen's vectorised rational approximations, within a few
+// roundings of the exact values on the whole line (tests/core/sequence_test.cpp measures it);
+// scalar expf / tanhf per element were a quarter of an LSTM pass.
 template <typename T>
 T logistic(T v) {
   if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
@@ -37,13 +39,21 @@ T logistic(T v) {
 template <typename Block>
 void sigmoid_in_place(Block&& b) {
   using T = typename std::decay_t<Block>::Scalar;
-  b = b.unaryExpr([](T v) { return logistic(v); });
+  if constexpr (std::is_same_v<T, float>) {
+    b = b.logistic();
+  } else {
+    b = b.unaryExpr([](T v) { return logistic(v); });
+  }
 }
 
 template <typename Block>
 void tanh_in_place(Block&& b) {
   using T = typename std::decay_t<Block>::Scalar;
-  b = b.unaryExpr([](T v) { return std::tanh(v); });
+  if constexpr (std::is_same_v<T, float>) {
+    b = b.tanh();
+  } else {
+    b = b.unaryExpr([](T v) { return std::tanh(v); });
+  }
 }
 
 // A row-major matrix's values as the flat array of a tensor of the same shape.
