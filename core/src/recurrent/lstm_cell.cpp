@@ -8,6 +8,7 @@
 #include <memory>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "../autograd.h"
 
@@ -62,12 +63,65 @@ auto flat(const Mat<T>& m) {
   return Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(m.data(), m.size());
 }
 
+// The cell's own large buffers (saved gates and states, the gradient of the projection: ~1.8 MB
+// a pass for issue 16's benchmark), kept per thread for the next call. Freed and allocated anew
+// each pass, glibc returned them to the system and faulted them back in page by page, which cost
+// up to ten times the arithmetic. At most kKept buffers stay, the most recently returned ones.
+template <typename T>
+class Scratch {
+ public:
+  // A rows x cols matrix, reusing a kept buffer of that size when there is one (values unset).
+  static Mat<T> take(Eigen::Index rows, Eigen::Index cols) {
+    Kept& kept = thread_kept();
+    if (!kept.destroyed) {
+      for (auto it = kept.mats.begin(); it != kept.mats.end(); ++it) {
+        if (it->size() == rows * cols) {
+          Mat<T> m = std::move(*it);
+          kept.mats.erase(it);
+          m.resize(rows, cols);  // same size: no reallocation
+          return m;
+        }
+      }
+    }
+    return Mat<T>(rows, cols);
+  }
+  // Keeps `m` for a later take (dropping the oldest kept buffer when full).
+  static void give(Mat<T>&& m) {
+    Kept& kept = thread_kept();
+    if (kept.destroyed || m.size() == 0) return;
+    if (kept.mats.size() == kKept) kept.mats.erase(kept.mats.begin());
+    kept.mats.push_back(std::move(m));
+  }
+
+ private:
+  static constexpr std::size_t kKept = 8;
+  struct Kept {
+    std::vector<Mat<T>> mats;
+    bool destroyed = false;  // a graph outliving the thread's cache frees its buffers itself
+    ~Kept() {
+      mats.clear();
+      destroyed = true;
+    }
+  };
+  static Kept& thread_kept() {
+    thread_local Kept kept;
+    return kept;
+  }
+};
+
 // What the backward passes need besides the nodes' inputs; shared by the outputs' node and the
-// final cell state's node.
+// final cell state's node. Its buffers go back to Scratch with it.
 template <typename T>
 struct LstmSaved {
-  Eigen::Index batch, steps, units;
-  bool in_out, has_bias;
+  LstmSaved() = default;
+  LstmSaved(const LstmSaved&) = delete;
+  LstmSaved& operator=(const LstmSaved&) = delete;
+  ~LstmSaved() {
+    for (Mat<T>* m : {&gates, &tanh_cells, &c_prev, &h_prev}) Scratch<T>::give(std::move(*m));
+  }
+
+  Eigen::Index batch = 0, steps = 0, units = 0;
+  bool in_out = true, has_bias = false;
   Mat<T> gates;       // i, f, g, o after their activations, step-major: rows [t N, (t + 1) N)
   Mat<T> tanh_cells;  // tanh(c_t), step-major
   Mat<T> c_prev;      // c_{t-1}, step-major
@@ -83,7 +137,7 @@ void lstm_backward(GradNode<T>& node, const LstmSaved<T>& s, const T* grad_outpu
   const Eigen::Index n = s.batch, steps = s.steps, h = s.units, g4 = 4 * s.units;
   const Eigen::Map<const Mat<T>> u(node.inputs[3]->data.data(), s.in_out ? h : g4, s.in_out ? g4 : h);
   // dL/dz_t for every step, laid out as `projected`: its gradient.
-  Mat<T> dz_all(n * steps, g4);
+  Mat<T> dz_all = Scratch<T>::take(n * steps, g4);
   Mat<T> dh = Mat<T>::Zero(n, h), dc(n, h);
   if (grad_cell != nullptr) {
     dc = Eigen::Map<const Mat<T>>(grad_cell, n, h);
@@ -122,6 +176,7 @@ void lstm_backward(GradNode<T>& node, const LstmSaved<T>& s, const T* grad_outpu
   if (s.has_bias && detail::wants_grad(node, 4)) {
     detail::grad_sink(node, 4) += dz_all.colwise().sum().transpose().array();
   }
+  Scratch<T>::give(std::move(dz_all));
 }
 
 }  // namespace
@@ -139,10 +194,10 @@ LstmResult<T> fused_lstm(const BasicTensor<T>& projected, const BasicTensor<T>& 
   const Eigen::Map<const Mat<T>> u(recurrent.data().data(), s.in_out ? h : g4, s.in_out ? g4 : h);
 
   typename BasicTensor<T>::Array outputs(n * steps * h);
-  s.gates.resize(steps * n, g4);
-  s.tanh_cells.resize(steps * n, h);
-  s.c_prev.resize(steps * n, h);
-  s.h_prev.resize(n * steps, h);
+  s.gates = Scratch<T>::take(steps * n, g4);
+  s.tanh_cells = Scratch<T>::take(steps * n, h);
+  s.c_prev = Scratch<T>::take(steps * n, h);
+  s.h_prev = Scratch<T>::take(n * steps, h);
   s.c_prev.topRows(n) = Eigen::Map<const Mat<T>>(c0.data().data(), n, h);
   StepMap<T>(s.h_prev.data(), n, h, Eigen::OuterStride<>(steps * h)) = Eigen::Map<const Mat<T>>(h0.data().data(), n, h);
   Mat<T> c_last(n, h);
