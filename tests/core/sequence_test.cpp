@@ -226,17 +226,18 @@ TEST(FusedLstm, GradientsOfEveryInputBothLayouts) {
     const std::int64_t h = 3;
     const bool in_out = layout == WeightLayout::in_out;
     const Shape wh = in_out ? Shape{h, 4 * h} : Shape{4 * h, h};
-    // The fused nodes themselves: every h_t and the final c_T carry a gradient.
+    // The fused nodes themselves, both biases defined: every h_t and the final c_T carry a gradient.
+    const Shape wi = in_out ? Shape{2, 4 * h} : Shape{4 * h, 2};
     expect_gradients_match(
         [layout](const auto& xs) {
-          const auto r = recurrent::fused_lstm(xs[0], xs[1], xs[2], xs[3], xs[4], layout);
+          const auto r = recurrent::fused_lstm(xs[0], xs[1], xs[2], Weights<double>{xs[3], xs[4], xs[5], xs[6], layout});
           return r.outputs + sum(r.cell * r.cell);
         },
-        {random_tensor64({2 * 3, 4 * h}, gen), random_tensor64({2, h}, gen, -1, 1), random_tensor64({2, h}, gen, -1, 1),
-         random_tensor64(wh, gen, -1, 1), random_tensor64({4 * h}, gen, -1, 1)},
+        {random_tensor64({2, 3, 2}, gen), random_tensor64({2, h}, gen, -1, 1), random_tensor64({2, h}, gen, -1, 1),
+         random_tensor64(wi, gen, -1, 1), random_tensor64(wh, gen, -1, 1), random_tensor64({4 * h}, gen, -1, 1),
+         random_tensor64({4 * h}, gen, -1, 1)},
         "fused_lstm");
-    // Through recurrent::lstm: the input projection, the outputs and the final cell state.
-    const Shape wi = in_out ? Shape{2, 4 * h} : Shape{4 * h, 2};
+    // Through recurrent::lstm, no recurrent bias (Keras' case).
     expect_gradients_match(
         [layout](const auto& xs) {
           const Weights<double> w{xs[1], xs[2], xs[3], Tensor64(), layout};
@@ -263,9 +264,12 @@ double fused_lstm_worst_activation_error(bool tanh_block) {
     const double vf = static_cast<float>(v);
     exact[static_cast<std::size_t>(k)] = tanh_block ? std::tanh(vf) : 1.0 / (1.0 + std::exp(-vf));
   }
-  const auto r = recurrent::fused_lstm(Tensor::from_data({kPoints, 4}, z), Tensor::zeros({kPoints, 1}),
-                                       Tensor::zeros({kPoints, 1}), Tensor::zeros({1, 4}), Tensor(),
-                                       WeightLayout::in_out);
+  // x W with W the 4 x 4 identity: the pre-activations are x's values exactly.
+  const Tensor identity = Tensor::from_rows({{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}});
+  const auto r = recurrent::fused_lstm(Tensor::from_data({kPoints, 1, 4}, z), Tensor::zeros({kPoints, 1}),
+                                       Tensor::zeros({kPoints, 1}),
+                                       Weights<float>{identity, Tensor::zeros({1, 4}), Tensor(), Tensor(),
+                                                      WeightLayout::in_out});
   double worst = 0;
   for (std::int64_t k = 0; k < kPoints; ++k) {
     worst = std::max(worst, std::abs(static_cast<double>(r.cell.data()[k]) - exact[static_cast<std::size_t>(k)]));

@@ -63,8 +63,8 @@ auto flat(const Mat<T>& m) {
   return Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(m.data(), m.size());
 }
 
-// The cell's own large buffers (saved gates and states, the gradient of the projection: ~1.8 MB
-// a pass for issue 16's benchmark), kept per thread for the next call. Freed and allocated anew
+// The cell's own large buffers (the input projection, the saved gates and states, their
+// gradient: ~2.4 MB a pass for issue 16's benchmark), kept per thread for the next call. Freed and allocated anew
 // each pass, glibc returned them to the system and faulted them back in page by page, which cost
 // up to ten times the arithmetic. At most kKept buffers stay, the most recently returned ones.
 template <typename T>
@@ -120,23 +120,28 @@ struct LstmSaved {
     for (Mat<T>* m : {&gates, &tanh_cells, &c_prev, &h_prev}) Scratch<T>::give(std::move(*m));
   }
 
-  Eigen::Index batch = 0, steps = 0, units = 0;
-  bool in_out = true, has_bias = false;
+  Eigen::Index batch = 0, steps = 0, features = 0, units = 0;
+  bool in_out = true;
+  std::size_t input_bias_at = 0, recurrent_bias_at = 0;  // their places among the node's inputs; 0: none
   Mat<T> gates;       // i, f, g, o after their activations, step-major: rows [t N, (t + 1) N)
   Mat<T> tanh_cells;  // tanh(c_t), step-major
   Mat<T> c_prev;      // c_{t-1}, step-major
-  Mat<T> h_prev;      // h_{t-1}, rows in (row, step) order: the rows of `projected`
+  Mat<T> h_prev;      // h_{t-1}, rows in (row, step) order: the rows of x as [N T, F]
 };
 
+// The node's inputs, in this order, then the biases that are defined (LstmSaved::*_bias_at).
+enum LstmInput : std::size_t { kX, kH0, kC0, kInputWeight, kRecurrentWeight };
+
 // Backpropagation through time, seeded with the gradient of every h_t (grad_outputs, [N, T, H])
-// or of the final cell state (grad_cell, [N, H]); the other is null. The node's inputs are
-// projected, h0, c0, recurrent (, recurrent_bias). Both nodes of one call run this with their
-// own seed: the gradients add up, the map from seed to gradient being linear.
+// or of the final cell state (grad_cell, [N, H]); the other is null. Both nodes of one call run
+// this with their own seed: the gradients add up, the map from seed to gradient being linear.
 template <typename T>
 void lstm_backward(GradNode<T>& node, const LstmSaved<T>& s, const T* grad_outputs, const T* grad_cell) {
   const Eigen::Index n = s.batch, steps = s.steps, h = s.units, g4 = 4 * s.units;
-  const Eigen::Map<const Mat<T>> u(node.inputs[3]->data.data(), s.in_out ? h : g4, s.in_out ? g4 : h);
-  // dL/dz_t for every step, laid out as `projected`: its gradient.
+  const Eigen::Index f_in = s.features;
+  const Eigen::Map<const Mat<T>> u(node.inputs[kRecurrentWeight]->data.data(), s.in_out ? h : g4, s.in_out ? g4 : h);
+  const Eigen::Map<const Mat<T>> w(node.inputs[kInputWeight]->data.data(), s.in_out ? f_in : g4, s.in_out ? g4 : f_in);
+  // dL/dz_t for every step, rows in (row, step) order as x's.
   Mat<T> dz_all = Scratch<T>::take(n * steps, g4);
   Mat<T> dh = Mat<T>::Zero(n, h), dc(n, h);
   if (grad_cell != nullptr) {
@@ -162,19 +167,38 @@ void lstm_backward(GradNode<T>& node, const LstmSaved<T>& s, const T* grad_outpu
       dh.noalias() = dz * u;
     }
   }
-  if (detail::wants_grad(node, 0)) detail::grad_sink(node, 0) += flat(dz_all);
-  if (detail::wants_grad(node, 1)) detail::grad_sink(node, 1) += flat(dh);
-  if (detail::wants_grad(node, 2)) detail::grad_sink(node, 2) += flat(dc);
-  if (detail::wants_grad(node, 3)) {
-    Eigen::Map<Mat<T>> du(detail::grad_sink(node, 3).data(), s.in_out ? h : g4, s.in_out ? g4 : h);
+  if (detail::wants_grad(node, kX)) {
+    Eigen::Map<Mat<T>> dx(detail::grad_sink(node, kX).data(), n * steps, f_in);
+    if (s.in_out) {
+      dx.noalias() += dz_all * w.transpose();
+    } else {
+      dx.noalias() += dz_all * w;
+    }
+  }
+  if (detail::wants_grad(node, kH0)) detail::grad_sink(node, kH0) += flat(dh);
+  if (detail::wants_grad(node, kC0)) detail::grad_sink(node, kC0) += flat(dc);
+  // Both products sum over every (row, step): x's rows and h_{t-1} against dz_all.
+  const Eigen::Map<const Mat<T>> x(node.inputs[kX]->data.data(), n * steps, f_in);
+  if (detail::wants_grad(node, kInputWeight)) {
+    Eigen::Map<Mat<T>> dw(detail::grad_sink(node, kInputWeight).data(), w.rows(), w.cols());
+    if (s.in_out) {
+      dw.noalias() += x.transpose() * dz_all;
+    } else {
+      dw.noalias() += dz_all.transpose() * x;
+    }
+  }
+  if (detail::wants_grad(node, kRecurrentWeight)) {
+    Eigen::Map<Mat<T>> du(detail::grad_sink(node, kRecurrentWeight).data(), u.rows(), u.cols());
     if (s.in_out) {
       du.noalias() += s.h_prev.transpose() * dz_all;
     } else {
       du.noalias() += dz_all.transpose() * s.h_prev;
     }
   }
-  if (s.has_bias && detail::wants_grad(node, 4)) {
-    detail::grad_sink(node, 4) += dz_all.colwise().sum().transpose().array();
+  for (std::size_t at : {s.input_bias_at, s.recurrent_bias_at}) {
+    if (at != 0 && detail::wants_grad(node, at)) {
+      detail::grad_sink(node, at) += dz_all.colwise().sum().transpose().array();
+    }
   }
   Scratch<T>::give(std::move(dz_all));
 }
@@ -182,16 +206,25 @@ void lstm_backward(GradNode<T>& node, const LstmSaved<T>& s, const T* grad_outpu
 }  // namespace
 
 template <typename T>
-LstmResult<T> fused_lstm(const BasicTensor<T>& projected, const BasicTensor<T>& h0, const BasicTensor<T>& c0,
-                         const BasicTensor<T>& recurrent, const BasicTensor<T>& recurrent_bias, WeightLayout layout) {
-  const Eigen::Index n = h0.shape()[0], h = h0.shape()[1], g4 = 4 * h, steps = projected.shape()[0] / n;
+LstmResult<T> fused_lstm(const BasicTensor<T>& x, const BasicTensor<T>& h0, const BasicTensor<T>& c0,
+                         const Weights<T>& weights) {
+  const Eigen::Index n = x.shape()[0], steps = x.shape()[1], f_in = x.shape()[2], h = h0.shape()[1], g4 = 4 * h;
   auto saved = std::make_shared<LstmSaved<T>>();
   LstmSaved<T>& s = *saved;
-  s.batch = n, s.steps = steps, s.units = h;
-  s.in_out = layout == WeightLayout::in_out;
-  s.has_bias = recurrent_bias.defined();
-  const T* p = projected.data().data();
-  const Eigen::Map<const Mat<T>> u(recurrent.data().data(), s.in_out ? h : g4, s.in_out ? g4 : h);
+  s.batch = n, s.steps = steps, s.features = f_in, s.units = h;
+  s.in_out = weights.layout == WeightLayout::in_out;
+  const Eigen::Map<const Mat<T>> w(weights.input.data().data(), s.in_out ? f_in : g4, s.in_out ? g4 : f_in);
+  const Eigen::Map<const Mat<T>> u(weights.recurrent.data().data(), s.in_out ? h : g4, s.in_out ? g4 : h);
+
+  // x W + b for every (row, step) at once.
+  Mat<T> projected = Scratch<T>::take(n * steps, g4);
+  const Eigen::Map<const Mat<T>> x_rows(x.data().data(), n * steps, f_in);
+  if (s.in_out) {
+    projected.noalias() = x_rows * w;
+  } else {
+    projected.noalias() = x_rows * w.transpose();
+  }
+  if (weights.input_bias.defined()) projected.rowwise() += RowMap<T>(weights.input_bias.data().data(), g4);
 
   typename BasicTensor<T>::Array outputs(n * steps * h);
   s.gates = Scratch<T>::take(steps * n, g4);
@@ -203,14 +236,14 @@ LstmResult<T> fused_lstm(const BasicTensor<T>& projected, const BasicTensor<T>& 
   Mat<T> c_last(n, h);
   for (Eigen::Index t = 0; t < steps; ++t) {
     auto z = s.gates.middleRows(t * n, n);
-    z = ConstStepMap<T>(p + t * g4, n, g4, Eigen::OuterStride<>(steps * g4));
+    z = ConstStepMap<T>(projected.data() + t * g4, n, g4, Eigen::OuterStride<>(steps * g4));
     const ConstStepMap<T> h_prev(s.h_prev.data() + t * h, n, h, Eigen::OuterStride<>(steps * h));
     if (s.in_out) {
       z.noalias() += h_prev * u;
     } else {
       z.noalias() += h_prev * u.transpose();
     }
-    if (s.has_bias) z.rowwise() += RowMap<T>(recurrent_bias.data().data(), g4);
+    if (weights.recurrent_bias.defined()) z.rowwise() += RowMap<T>(weights.recurrent_bias.data().data(), g4);
     sigmoid_in_place(z.leftCols(2 * h).array());
     tanh_in_place(z.middleCols(2 * h, h).array());
     sigmoid_in_place(z.rightCols(h).array());
@@ -226,30 +259,36 @@ LstmResult<T> fused_lstm(const BasicTensor<T>& projected, const BasicTensor<T>& 
     if (t + 1 < steps) StepMap<T>(s.h_prev.data() + (t + 1) * h, n, h, Eigen::OuterStride<>(steps * h)) = h_next;
   }
 
+  Scratch<T>::give(std::move(projected));
+
   LstmResult<T> result{BasicTensor<T>::from_array(Shape{n, steps, h}, std::move(outputs)),
                        BasicTensor<T>::from_array(Shape{n, h}, flat(c_last))};
-  const bool graph = detail::needs_graph<T>({&projected, &h0, &c0, &recurrent}) ||
-                     (s.has_bias && detail::needs_graph<T>({&recurrent_bias}));
+  NodeInputs<T> inputs{x.impl_ptr(), h0.impl_ptr(), c0.impl_ptr(), weights.input.impl_ptr(),
+                       weights.recurrent.impl_ptr()};
+  bool graph = detail::needs_graph<T>({&x, &h0, &c0, &weights.input, &weights.recurrent});
+  for (auto [bias, at] : {std::pair{&weights.input_bias, &s.input_bias_at},
+                          std::pair{&weights.recurrent_bias, &s.recurrent_bias_at}}) {
+    if (!bias->defined()) continue;
+    *at = inputs.size();
+    inputs.push_back(bias->impl_ptr());
+    graph = graph || detail::needs_graph<T>({bias});
+  }
   if (!graph) return result;
   // Two nodes over the same inputs and saved values: the outputs' and the final cell state's.
-  const auto record = [&](BasicTensor<T>& out, bool is_cell) {
-    NodeInputs<T> inputs{projected.impl_ptr(), h0.impl_ptr(), c0.impl_ptr(), recurrent.impl_ptr()};
-    if (s.has_bias) inputs.push_back(recurrent_bias.impl_ptr());
+  const auto record = [&saved](BasicTensor<T>& out, NodeInputs<T> node_inputs, bool is_cell) {
     out.impl().grad_fn = detail::make_node<T>(
-        is_cell ? "lstm_cell_state" : "lstm", std::move(inputs),
+        is_cell ? "lstm_cell_state" : "lstm", std::move(node_inputs),
         [saved, is_cell](GradNode<T>& node, const TensorImpl<T>&, const typename GradNode<T>::Array& grad) {
           lstm_backward(node, *saved, is_cell ? nullptr : grad.data(), is_cell ? grad.data() : nullptr);
         });
     out.impl().requires_grad = true;
   };
-  record(result.outputs, false);
-  record(result.cell, true);
+  record(result.outputs, inputs, false);
+  record(result.cell, std::move(inputs), true);
   return result;
 }
 
-template LstmResult<float> fused_lstm(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&,
-                                      WeightLayout);
-template LstmResult<double> fused_lstm(const Tensor64&, const Tensor64&, const Tensor64&, const Tensor64&,
-                                       const Tensor64&, WeightLayout);
+template LstmResult<float> fused_lstm(const Tensor&, const Tensor&, const Tensor&, const Weights<float>&);
+template LstmResult<double> fused_lstm(const Tensor64&, const Tensor64&, const Tensor64&, const Weights<double>&);
 
 }  // namespace duet::recurrent

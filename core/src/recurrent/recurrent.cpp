@@ -42,18 +42,13 @@ std::int64_t check_shapes(const char* layer, const BasicTensor<T>& x, const Basi
   return h;
 }
 
-// x W + b for every step at once, as rows: [N, T, F] -> [N T, G*H].
-template <typename T>
-BasicTensor<T> project_input_rows(const BasicTensor<T>& x, const Weights<T>& w) {
-  const Shape& s = x.shape();
-  return affine(reshape(x, Shape{s[0] * s[1], s[2]}), w.input, w.input_bias, w.layout);
-}
-
-// The same shaped as the sequence: [N, T, G*H].
+// x W + b for every step at once: [N, T, F] -> [N, T, G*H].
 template <typename T>
 BasicTensor<T> project_inputs(const BasicTensor<T>& x, const Weights<T>& w) {
-  const BasicTensor<T> rows = project_input_rows(x, w);
-  return reshape(rows, Shape{x.shape()[0], x.shape()[1], rows.shape()[1]});
+  const Shape& s = x.shape();
+  const BasicTensor<T> rows = reshape(x, Shape{s[0] * s[1], s[2]});
+  const BasicTensor<T> projected = affine(rows, w.input, w.input_bias, w.layout);
+  return reshape(projected, Shape{s[0], s[1], projected.shape()[1]});
 }
 
 // Gate block k of packed pre-activations [N, G*H].
@@ -88,8 +83,8 @@ LstmResult<T> lstm(const BasicTensor<T>& x, const BasicTensor<T>& h0, const Basi
   }
   if (x.shape()[1] > 0 && activation.kind() == ActivationKind::tanh &&
       recurrent_activation.kind() == ActivationKind::sigmoid) {
-    // The whole recurrence as one node (and one for the final cell state): lstm_cell.h.
-    return fused_lstm(project_input_rows(x, w), h0, c0, w.recurrent, w.recurrent_bias, w.layout);
+    // The whole layer as one node (and one for the final cell state): lstm_cell.h.
+    return fused_lstm(x, h0, c0, w);
   }
   const BasicTensor<T> projected = project_inputs(x, w);
   std::vector<BasicTensor<T>> outputs;
