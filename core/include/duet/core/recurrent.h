@@ -22,7 +22,7 @@ enum class ActivationKind { other, tanh, sigmoid };
 template <typename T>
 class Activation {
  public:
-  using Function = std::function<BasicTensor<T>(const BasicTensor<T>&)>;
+  using Function = std::function<BasicTensor<T>(const BasicTensor<T>&)>;  ///< what any activation computes
 
   /// Any callable tensor -> tensor (its kind is `other`: the layer runs as a loop of graph ops).
   template <typename F>
@@ -76,6 +76,8 @@ struct LstmResult {
 /// Gate blocks in the order i, f, c (g), o: the same in Keras (keras/src/layers/rnn/lstm.py) and
 /// PyTorch (torch.nn.LSTM's weight_ih_l0 doc: W_ii|W_if|W_ig|W_io), so no reordering exists here.
 /// c_t = f c_{t-1} + i activation(z_c); h_t = o activation(c_t); i, f, o = recurrent_activation.
+/// With Activation::tanh() and Activation::sigmoid() (both frameworks' defaults) the layer runs
+/// as the fused cell of lstm_cell.h; with other activations, as a loop of graph ops.
 template <typename T>
 LstmResult<T> lstm(const BasicTensor<T>& x, const BasicTensor<T>& h0, const BasicTensor<T>& c0, const Weights<T>& w,
                    const Activation<T>& activation, const Activation<T>& recurrent_activation);
