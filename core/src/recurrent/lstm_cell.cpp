@@ -1,6 +1,7 @@
-// The fused LSTM (lstm_cell.h): the forward pass saves each step's gate activations, tanh(c_t),
-// c_{t-1} and h_{t-1}; the backward pass walks the steps in reverse (backpropagation through
-// time) and then forms the recurrent weight's and bias' gradients with one product over all steps.
+// The fused LSTM (lstm_cell.h): the forward pass projects every step's input with one product,
+// then runs the steps and saves each one's gate activations, tanh(c_t), c_{t-1} and h_{t-1}; the
+// backward pass walks the steps in reverse (backpropagation through time), then forms the
+// gradients of x, of both weights and of the biases with one product each over all steps.
 #include "duet/core/lstm_cell.h"
 
 #include <Eigen/Core>
@@ -64,9 +65,10 @@ auto flat(const Mat<T>& m) {
 }
 
 // The cell's own large buffers (the input projection, the saved gates and states, their
-// gradient: ~2.4 MB a pass for issue 16's benchmark), kept per thread for the next call. Freed and allocated anew
-// each pass, glibc returned them to the system and faulted them back in page by page, which cost
-// up to ten times the arithmetic. At most kKept buffers stay, the most recently returned ones.
+// gradient: ~2.4 MB a pass for issue 16's benchmark), kept per thread for the next call. Freed
+// and allocated anew each pass, glibc returned them to the system and faulted them back in page
+// by page, which cost up to ten times the arithmetic. At most kKept buffers stay, the most
+// recently returned ones.
 template <typename T>
 class Scratch {
  public:
