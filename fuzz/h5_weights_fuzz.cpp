@@ -1,8 +1,9 @@
 // libFuzzer target: the Keras weight-file readers (Keras 3 .weights.h5 and legacy Keras 2 .h5)
 // on HDF5 files of arbitrary structure. The input is a small program that builds a well-formed
 // HDF5 file (groups, float32 datasets of any shape up to rank 4, string-array attributes, from a
-// vocabulary of Keras' names) with libhdf5; load_weights then reads it into a fixed model. A
-// rejected file must leave the model unchanged.
+// vocabulary of Keras' names) with libhdf5; load_weights then reads it into a fixed model, which
+// the first byte's second bit compiles with a built Adam so that the reader of Keras 3's
+// optimizer/vars group runs too. A rejected file must leave the model unchanged.
 //
 // Why structure-aware: the bytes themselves are parsed by libhdf5 (1.10 in Debian 12), which
 // has its own fuzzing upstream and known crashes on crafted files; what Duet adds, and what this
@@ -82,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   namespace keras = duet::keras;
   if (size == 0) return 0;
   const bool legacy = (data[0] & 1) != 0;
+  const bool with_optimizer = (data[0] & 2) != 0;
   Input in(data + 1, size - 1);
   const std::string bytes = build_file(in);
   static const std::string stem = "/tmp/duet_h5_fuzz_" + std::to_string(::getpid());
@@ -89,6 +91,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   keras::utils::set_random_seed(0);
   keras::Sequential model({keras::layers::Dense(2, {.activation = "relu", .input_shape = {3}}), keras::layers::Dense(1)});
+  if (with_optimizer) {
+    model.compile(keras::optimizers::Adam(), "mse");
+    model.optimizer().build(model.trainable_weights());
+  }
   const auto before = model.get_weights();
   try {
     model.load_weights(path);

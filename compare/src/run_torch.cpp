@@ -66,7 +66,7 @@ SideReport run_torch(const Experiment& e, const WeightObserver& observe) {
   walk_layers(sample_shape(e.x), e.layers, !folded.empty(),
               [&](const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx) {
                 if (ctx.first) channels_first_input = ctx.torch_channels_first;
-                layers.push_back(kind.torch_layer(spec, ctx));
+                layers.push_back(torch_layer_in_layout(kind, spec, ctx));
                 for (const auto& m : layers.back().modules) model->push_back(m);
               });
   if (e.initial_weights) {

@@ -125,6 +125,45 @@ TEST(Porting, ConvolutionsPoolingAndTheFlattenOrderPortBothWays) {
   expect_same_values(back.get_weights(), keras_model.get_weights());
 }
 
+// PyTorch's way of an embedding before a convolution: the [N, L, C] embeddings transposed to NCL
+// in forward, so the flatten runs over [C, L] and the dense rows must be permuted when porting.
+class PortingTokenConvNetImpl : public nn::Module {
+ public:
+  PortingTokenConvNetImpl()
+      : emb_(register_module("emb", nn::Embedding(nn::EmbeddingOptions(6, 3)))),
+        conv_(register_module("conv", nn::Conv1d(nn::Conv1dOptions(3, 2, 2)))),
+        head_(register_module("head", nn::Linear(4, 1))) {}
+  Tensor forward(const Tensor& tokens) override {
+    const Tensor signal = conv_->forward(emb_->forward(tokens).transpose(1, 2));
+    return head_->forward(pool_->forward(signal).flatten(1));
+  }
+
+ private:
+  std::shared_ptr<nn::EmbeddingImpl> emb_;
+  std::shared_ptr<nn::Conv1dImpl> conv_;
+  std::shared_ptr<nn::MaxPool1dImpl> pool_ = std::make_shared<nn::MaxPool1dImpl>(nn::MaxPool1dOptions(2));
+  std::shared_ptr<nn::LinearImpl> head_;
+};
+
+TEST(Porting, AConvolutionAfterAnEmbeddingPortsWithTheChannelsFirstFlattenOrder) {
+  const auto keras_net = [] {
+    return keras::Sequential({keras::layers::Embedding(6, 3, {.input_shape = {6}}), keras::layers::Conv1D(2, 2),
+                              keras::layers::MaxPooling1D(), keras::layers::Flatten(), keras::layers::Dense(1)});
+  };
+  keras::utils::set_random_seed(10);
+  keras::Sequential keras_model = keras_net();
+  torch::manual_seed(4);
+  PortingTokenConvNetImpl torch_model;
+  port_weights(keras_model, torch_model);
+  const Tensor tokens = Tensor::from_rows({{1, 3, 2, 0, 5, 4}, {0, 1, 1, 3, 0, 2}, {5, 5, 3, 2, 2, 1}});
+  const Tensor token_ids = torch::tensor({{1, 3, 2, 0, 5, 4}, {0, 1, 1, 3, 0, 2}, {5, 5, 3, 2, 2, 1}});  // int64
+  porting_expect_close(torch_model.forward(token_ids), keras_model.predict(tokens));
+  keras::utils::set_random_seed(11);
+  keras::Sequential back = keras_net();
+  port_weights(torch_model, back);
+  expect_same_values(back.get_weights(), keras_model.get_weights());
+}
+
 class PortingRecurrentNetImpl : public nn::Module {
  public:
   explicit PortingRecurrentNetImpl(bool gru) {

@@ -22,7 +22,7 @@ export function handles(e) {
   return e.layers.some((l) => (l.type ?? 'dense') !== 'dense' || l.use_bias === false);
 }
 
-function layerOf(l, inputShape) {
+export function layerOf(l, inputShape) {
   const type = l.type ?? 'dense';
   const common = inputShape ? { inputShape } : {};
   if (norm.KINDS.has(type)) return norm.layerOf(tf, l, common);  // issue 15: keras_norm_layers.mjs

@@ -9,8 +9,11 @@
 //   is written here for a model with a GRU; gen_keras_rules.py (keras3_sequence.py) writes it.
 import * as tf from '@tensorflow/tfjs';
 import * as norm from './keras_norm_layers.mjs';
+import * as conv from './keras_conv.mjs';
 
 const KINDS = new Set(['embedding', 'simple_rnn', 'lstm', 'gru']);
+// 1-D convolution, pooling and flatten between recurrent layers (layout_scenarios.py): as keras_conv.mjs builds them.
+const CONV_KINDS = new Set(['conv1d', 'max_pool1d', 'avg_pool1d', 'global_avg_pool1d', 'flatten']);
 
 export function handles(e) {
   return e.layers.some((l) => KINDS.has(l.type));
@@ -22,6 +25,7 @@ function layerOf(l, inputShape) {
   const common = inputShape ? { inputShape } : {};
   const type = l.type ?? 'dense';
   if (type === 'layer_norm') return norm.layerOf(tf, l, common);  // issue 15: keras_norm_layers.mjs
+  if (CONV_KINDS.has(type)) return conv.layerOf(l, inputShape);
   switch (type) {
     case 'embedding':
       return tf.layers.embedding({ ...common, inputDim: l.input_dim, outputDim: l.output_dim });
@@ -39,7 +43,8 @@ function layerOf(l, inputShape) {
 }
 
 const NAMES = { embedding: ['embeddings'], simple_rnn: ['kernel', 'recurrent_kernel', 'bias'],
-  lstm: ['kernel', 'recurrent_kernel', 'bias'], dense: ['kernel', 'bias'], layer_norm: ['gamma', 'beta'] };
+  lstm: ['kernel', 'recurrent_kernel', 'bias'], dense: ['kernel', 'bias'], layer_norm: ['gamma', 'beta'],
+  conv1d: ['kernel', 'bias'], max_pool1d: [], avg_pool1d: [], global_avg_pool1d: [], flatten: [] };
 
 // gen_keras.mjs' run() for a sequence experiment: the same report keys.
 export async function run(e, opt, lossFn) {

@@ -52,6 +52,11 @@ struct LayerContext {
   /// True when, on the PyTorch side, this layer's input is channels-first (NCHW images, NCL
   /// signals) rather than in Keras' layout; flattened_from is set only then.
   bool torch_channels_first = false;
+  /// PyTorch side only: the layer's module wants the other layout of a rank-2 sample than the
+  /// previous layer left (a convolution after an embedding or a recurrent layer, a recurrent
+  /// layer after a convolution), so its input is transposed (dims 1 and 2) first, as PyTorch code
+  /// does with `x.transpose(1, 2)` in forward; torch_channels_first is already the new layout.
+  bool torch_transpose_in = false;
   /// PyTorch side only: the loss takes over this (last) layer's final activation
   /// (CrossEntropyLoss's softmax, BCEWithLogitsLoss' sigmoid), so no module is added for it.
   bool skip_activation = false;
@@ -129,9 +134,14 @@ class LayerKind {
   }
   virtual keras::layers::LayerRef keras_layer(const LayerSpec& spec, const LayerContext& ctx) const = 0;
   virtual TorchLayer torch_layer(const LayerSpec& spec, const LayerContext& ctx) const = 0;
-  /// For the first layer on a rank-3 x: whether PyTorch takes it as a channels-first signal
-  /// (NCL: conv1d, 1-D pooling) instead of a batch-first sequence. Rank-4 x is always NCHW.
+  /// For a rank-2 sample: whether the PyTorch module takes a channels-first signal (NCL: conv1d,
+  /// 1-D pooling). As the first layer this decides how x is laid out (rank-4 x is always NCHW);
+  /// later, a batch-first input is transposed to it (torch_transpose_in).
   virtual bool wants_channels_first_signal() const { return false; }
+  /// For a rank-2 sample: whether the PyTorch module takes batch-first sequences [N, L, C]
+  /// (recurrent layers), so a channels-first input is transposed back to it. Kinds that want
+  /// neither (normalisation, activations, flatten) take either layout as it comes.
+  virtual bool wants_batch_first_sequence() const { return false; }
   /// The activation this layer applies last (dense: its activation option), "" if none; the
   /// comparator folds a final softmax or sigmoid into PyTorch's loss.
   virtual std::string final_activation(const LayerSpec&) const { return ""; }
@@ -158,6 +168,12 @@ bool torch_input_channels_first(const Shape& sample, const LayerKind* first);
 /// torch_channels_first (the layer's output keeps a channel axis in PyTorch's layout while its
 /// rank is >= 2) and its flattened_from (set after a flatten of a channels-first sample).
 void advance_torch_layout(const LayerContext& ctx, bool is_flatten, const Shape& output, LayerContext& next);
+/// Before the layer of `kind` at `ctx` (not the first): sets torch_transpose_in and switches
+/// torch_channels_first when the kind wants the other layout of a rank-2 sample.
+void enter_torch_layout(const LayerKind& kind, LayerContext& ctx);
+/// kind.torch_layer(spec, ctx), preceded by the transpose of dims 1 and 2 when
+/// ctx.torch_transpose_in: what every builder of the PyTorch model calls.
+TorchLayer torch_layer_in_layout(const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx);
 
 /// The shape of one sample of a batch `t`: `t` without its first axis.
 inline Shape sample_shape(const Tensor& t) { return Shape(t.shape().begin() + 1, t.shape().end()); }

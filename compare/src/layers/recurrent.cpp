@@ -95,6 +95,7 @@ class RecurrentKind : public LayerKind {
  public:
   RecurrentKind(std::string type, std::int64_t gates) : type_(std::move(type)), gates_(gates) {}
   std::string type() const override { return type_; }
+  bool wants_batch_first_sequence() const override { return true; }
 
   std::vector<OptionSpec> shared_options() const override {
     std::vector<OptionSpec> options{

@@ -106,11 +106,12 @@ std::vector<KerasUnit> keras_units(const keras::Sequential& model) {
     const auto& layer = layers[i];
     ctx.index = i;
     ctx.path = fmt::format("layers[{}]", i);
+    const LayerKind* kind = kind_of_class(layer->class_name());
+    if (kind != nullptr) enter_torch_layout(*kind, ctx);
     const auto weights = layer->weights();
     if (!weights.empty()) {
       std::vector<std::pair<std::string, Shape>> shapes;
       for (const auto& w : weights) shapes.emplace_back(w.name, w.value.shape());
-      const LayerKind* kind = kind_of_class(layer->class_name());
       out.push_back({layer, kind == nullptr ? std::nullopt : kind->weight_mapping(shapes, ctx)});
     }
     const Shape output = layer->compute_output_shape(ctx.input);

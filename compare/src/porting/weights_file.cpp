@@ -42,7 +42,7 @@ std::vector<NamedWeights> from_state_dict(const Experiment& e, const std::filesy
   std::vector<std::string> where;
   walk_layers(sample_shape(e.x), e.layers, false,
               [&](const LayerKind& kind, const LayerSpec& spec, const LayerContext& ctx) {
-                layers.push_back(kind.torch_layer(spec, ctx));
+                layers.push_back(torch_layer_in_layout(kind, spec, ctx));
                 where.push_back(fmt::format("{} ({})", ctx.path, spec.type));
               });
   // The file's modules with state, in order, against the experiment's.

@@ -1,10 +1,12 @@
 // The recurrent layers as loops over steps, composed from differentiable ops (affine, columns,
-// time_step, elementwise): each op's backward is gradient-checked, so the loops are too.
+// time_step, elementwise): each op's backward is gradient-checked, so the loops are too. An LSTM
+// with tanh and sigmoid runs as one fused node instead (lstm_cell.h), gradient-checked itself.
 #include "duet/core/recurrent.h"
 
 #include <fmt/format.h>
 
 #include "duet/core/error.h"
+#include "duet/core/lstm_cell.h"
 #include "duet/core/sequence.h"
 
 namespace duet::recurrent {
@@ -78,6 +80,11 @@ LstmResult<T> lstm(const BasicTensor<T>& x, const BasicTensor<T>& h0, const Basi
   if (c0.shape() != h0.shape()) {
     throw Error(fmt::format("lstm: initial cell state {} differs from the hidden state {}", c0.shape().str(),
                             h0.shape().str()));
+  }
+  if (x.shape()[1] > 0 && activation.kind() == ActivationKind::tanh &&
+      recurrent_activation.kind() == ActivationKind::sigmoid) {
+    // The whole layer as one node (and one for the final cell state): lstm_cell.h.
+    return fused_lstm(x, h0, c0, w);
   }
   const BasicTensor<T> projected = project_inputs(x, w);
   std::vector<BasicTensor<T>> outputs;

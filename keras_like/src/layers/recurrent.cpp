@@ -14,7 +14,10 @@
 namespace duet::keras::layers {
 
 namespace {
+// tanh and sigmoid (activations.cpp's duet::tanh and duet::sigmoid) are known to the fused cells.
 recurrent::Activation<float> by_name(const std::string& name) {
+  if (name == "tanh") return recurrent::Activation<float>::tanh();
+  if (name == "sigmoid") return recurrent::Activation<float>::sigmoid();
   return [name](const Tensor& x) { return activation(name, x); };
 }
 }  // namespace

@@ -1,7 +1,8 @@
 #include "checkpoint/zip_archive.h"
 
+#include "checkpoint/zip_library.h"
+
 #include <fmt/format.h>
-#include <zip.h>
 
 #include <cstring>
 
@@ -31,45 +32,45 @@ std::uint16_t read_u16(std::string_view b, std::size_t at) {
 ZipReader::ZipReader(std::string_view bytes, std::string source)
     : source_(std::move(source)), archive_bytes_(bytes.size()) {
   zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  libzip().zip_error_init(&error);
+  zip_source_t* src = libzip().zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
   if (src == nullptr) {
-    const std::string why = zip_error_strerror(&error);
-    zip_error_fini(&error);
+    const std::string why = libzip().zip_error_strerror(&error);
+    libzip().zip_error_fini(&error);
     throw Error(fmt::format("{}: cannot read the zip archive: {}", source_, why));
   }
-  archive_ = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error);
+  archive_ = libzip().zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error);
   if (archive_ == nullptr) {
-    const std::string why = zip_error_strerror(&error);
-    zip_error_fini(&error);
-    zip_source_free(src);
+    const std::string why = libzip().zip_error_strerror(&error);
+    libzip().zip_error_fini(&error);
+    libzip().zip_source_free(src);
     throw Error(fmt::format("{}: not a readable zip archive (truncated or damaged?): {}", source_, why));
   }
-  zip_error_fini(&error);
+  libzip().zip_error_fini(&error);
 }
 
 ZipReader::~ZipReader() {
-  if (archive_ != nullptr) zip_discard(archive_);
+  if (archive_ != nullptr) libzip().zip_discard(archive_);
 }
 
 std::vector<std::string> ZipReader::names() const {
   std::vector<std::string> out;
-  const zip_int64_t n = zip_get_num_entries(archive_, 0);
+  const zip_int64_t n = libzip().zip_get_num_entries(archive_, 0);
   for (zip_int64_t i = 0; i < n; ++i) {
-    const char* name = zip_get_name(archive_, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW);
+    const char* name = libzip().zip_get_name(archive_, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW);
     if (name != nullptr) out.emplace_back(name);
   }
   return out;
 }
 
 bool ZipReader::contains(const std::string& name) const {
-  return zip_name_locate(archive_, name.c_str(), ZIP_FL_ENC_RAW) >= 0;
+  return libzip().zip_name_locate(archive_, name.c_str(), ZIP_FL_ENC_RAW) >= 0;
 }
 
 std::uint64_t ZipReader::size(const std::string& name) const {
   zip_stat_t st;
-  zip_stat_init(&st);
-  if (zip_stat(archive_, name.c_str(), ZIP_FL_ENC_RAW, &st) != 0 || (st.valid & ZIP_STAT_SIZE) == 0) {
+  libzip().zip_stat_init(&st);
+  if (libzip().zip_stat(archive_, name.c_str(), ZIP_FL_ENC_RAW, &st) != 0 || (st.valid & ZIP_STAT_SIZE) == 0) {
     throw Error(fmt::format("{}: {}: the archive has no such entry", source_, excerpt(name)));
   }
   return st.size;
@@ -77,8 +78,8 @@ std::uint64_t ZipReader::size(const std::string& name) const {
 
 std::string ZipReader::read(const std::string& name) const {
   zip_stat_t st;
-  zip_stat_init(&st);
-  if (zip_stat(archive_, name.c_str(), ZIP_FL_ENC_RAW, &st) != 0) {
+  libzip().zip_stat_init(&st);
+  if (libzip().zip_stat(archive_, name.c_str(), ZIP_FL_ENC_RAW, &st) != 0) {
     throw Error(fmt::format("{}: {}: the archive has no such entry", source_, excerpt(name)));
   }
   if ((st.valid & ZIP_STAT_COMP_METHOD) == 0 || st.comp_method != ZIP_CM_STORE) {
@@ -94,18 +95,18 @@ std::string ZipReader::read(const std::string& name) const {
                             "(the archive is damaged)",
                             source_, excerpt(name), st.size, archive_bytes_));
   }
-  zip_file_t* file = zip_fopen(archive_, name.c_str(), ZIP_FL_ENC_RAW);
+  zip_file_t* file = libzip().zip_fopen(archive_, name.c_str(), ZIP_FL_ENC_RAW);
   if (file == nullptr) {
     throw Error(fmt::format("{}: {}: cannot open the entry: {}", source_, excerpt(name),
-                            zip_strerror(archive_)));
+                            libzip().zip_strerror(archive_)));
   }
   std::string out(static_cast<std::size_t>(st.size), '\0');
-  const zip_int64_t got = zip_fread(file, out.data(), st.size);
+  const zip_int64_t got = libzip().zip_fread(file, out.data(), st.size);
   char probe = 0;
   // Reading on to the end makes libzip compare the CRC.
-  const zip_int64_t extra = got == static_cast<zip_int64_t>(st.size) ? zip_fread(file, &probe, 1) : 0;
-  const std::string why = (got < 0 || extra < 0) ? zip_file_strerror(file) : "";
-  zip_fclose(file);
+  const zip_int64_t extra = got == static_cast<zip_int64_t>(st.size) ? libzip().zip_fread(file, &probe, 1) : 0;
+  const std::string why = (got < 0 || extra < 0) ? libzip().zip_file_strerror(file) : "";
+  libzip().zip_fclose(file);
   if (got != static_cast<zip_int64_t>(st.size) || extra != 0) {
     throw Error(fmt::format("{}: {}: the entry is truncated or corrupted{}", source_, excerpt(name),
                             why.empty() ? "" : " (" + why + ")"));
@@ -115,56 +116,56 @@ std::string ZipReader::read(const std::string& name) const {
 
 std::string write_zip(const std::vector<std::pair<std::string, std::string>>& entries) {
   zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
-  if (buffer == nullptr) throw Error(fmt::format("cannot create a zip archive: {}", zip_error_strerror(&error)));
-  zip_source_keep(buffer);  // the archive's bytes stay in `buffer` after zip_close
+  libzip().zip_error_init(&error);
+  zip_source_t* buffer = libzip().zip_source_buffer_create(nullptr, 0, 0, &error);
+  if (buffer == nullptr) throw Error(fmt::format("cannot create a zip archive: {}", libzip().zip_error_strerror(&error)));
+  libzip().zip_source_keep(buffer);  // the archive's bytes stay in `buffer` after zip_close
   const auto fail = [&](const std::string& what, zip_t* za) {
-    const std::string why = za != nullptr ? zip_strerror(za) : zip_error_strerror(&error);
-    if (za != nullptr) zip_discard(za);
-    zip_source_free(buffer);
-    zip_error_fini(&error);
+    const std::string why = za != nullptr ? libzip().zip_strerror(za) : libzip().zip_error_strerror(&error);
+    if (za != nullptr) libzip().zip_discard(za);
+    libzip().zip_source_free(buffer);
+    libzip().zip_error_fini(&error);
     throw Error(fmt::format("cannot write the zip archive: {}: {}", what, why));
   };
-  zip_t* za = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
+  zip_t* za = libzip().zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
   if (za == nullptr) fail("open", nullptr);
 
   std::uint64_t offset = 0;  // where the next local header starts
   std::vector<std::string> paddings;
   paddings.reserve(entries.size());
   for (const auto& [name, data] : entries) {
-    zip_source_t* src = zip_source_buffer(za, data.data(), data.size(), 0);
+    zip_source_t* src = libzip().zip_source_buffer(za, data.data(), data.size(), 0);
     if (src == nullptr) fail(name, za);
-    const zip_int64_t index = zip_file_add(za, name.c_str(), src, ZIP_FL_ENC_UTF_8);
+    const zip_int64_t index = libzip().zip_file_add(za, name.c_str(), src, ZIP_FL_ENC_UTF_8);
     if (index < 0) {
-      zip_source_free(src);
+      libzip().zip_source_free(src);
       fail(name, za);
     }
     const auto i = static_cast<zip_uint64_t>(index);
     const std::uint64_t unpadded = offset + kLocalHeaderBytes + name.size() + kExtraFieldHeaderBytes;
     paddings.emplace_back(static_cast<std::size_t>((kAlignment - unpadded % kAlignment) % kAlignment), 'Z');
     const auto& pad = paddings.back();
-    if (zip_set_file_compression(za, i, ZIP_CM_STORE, 0) != 0 ||
-        zip_file_extra_field_set(za, i, kPaddingFieldId, ZIP_EXTRA_FIELD_NEW,
+    if (libzip().zip_set_file_compression(za, i, ZIP_CM_STORE, 0) != 0 ||
+        libzip().zip_file_extra_field_set(za, i, kPaddingFieldId, ZIP_EXTRA_FIELD_NEW,
                                  reinterpret_cast<const zip_uint8_t*>(pad.data()), static_cast<zip_uint16_t>(pad.size()),
                                  ZIP_FL_LOCAL) != 0 ||
         // A fixed time (1980-01-01 00:00, the zip epoch) so equal state dicts give equal files.
-        zip_file_set_dostime(za, i, 0, (1 << 5) | 1, 0) != 0) {
+        libzip().zip_file_set_dostime(za, i, 0, (1 << 5) | 1, 0) != 0) {
       fail(name, za);
     }
     offset = unpadded + pad.size() + data.size();
   }
-  if (zip_close(za) != 0) fail("close", za);
+  if (libzip().zip_close(za) != 0) fail("close", za);
 
   std::string out;
   zip_stat_t st;
-  zip_stat_init(&st);
-  if (zip_source_stat(buffer, &st) != 0 || zip_source_open(buffer) != 0) fail("read back", nullptr);
+  libzip().zip_stat_init(&st);
+  if (libzip().zip_source_stat(buffer, &st) != 0 || libzip().zip_source_open(buffer) != 0) fail("read back", nullptr);
   out.resize(static_cast<std::size_t>(st.size));
-  const zip_int64_t got = zip_source_read(buffer, out.data(), st.size);
-  zip_source_close(buffer);
-  zip_source_free(buffer);
-  zip_error_fini(&error);
+  const zip_int64_t got = libzip().zip_source_read(buffer, out.data(), st.size);
+  libzip().zip_source_close(buffer);
+  libzip().zip_source_free(buffer);
+  libzip().zip_error_fini(&error);
   if (got != static_cast<zip_int64_t>(st.size)) throw Error("cannot write the zip archive: short read back");
   // The layout above assumed libzip writes nothing else into the local headers: check it.
   for (const auto& [name, at] : local_data_offsets(out)) {

@@ -16,12 +16,8 @@
 namespace duet::torch::nn {
 
 namespace {
-recurrent::Activation<float> tanh_fn() {
-  return [](const Tensor& x) { return duet::tanh(x); };
-}
-recurrent::Activation<float> sigmoid_fn() {
-  return [](const Tensor& x) { return duet::sigmoid(x); };
-}
+recurrent::Activation<float> tanh_fn() { return recurrent::Activation<float>::tanh(); }
+recurrent::Activation<float> sigmoid_fn() { return recurrent::Activation<float>::sigmoid(); }
 }  // namespace
 
 RNNImplBase::RNNImplBase(const char* name, std::int64_t gates, Common common, Generator* generator)

@@ -7,14 +7,49 @@
 #pragma once
 
 #include <functional>
+#include <type_traits>
 
 #include "duet/core/ops.h"
 
 namespace duet::recurrent {
 
-/// An activation applied elementwise (tanh, sigmoid, relu, ...).
+/// Which function an Activation computes, when the fused cells (lstm_cell.h) know its
+/// derivative: they run only when every activation of a layer is a known one.
+enum class ActivationKind { other, tanh, sigmoid };
+
+/// An activation applied elementwise (tanh, sigmoid, relu, ...): any callable on tensors, or
+/// tanh() / sigmoid(), which also tell the loops that a fused cell may compute them.
 template <typename T>
-using Activation = std::function<BasicTensor<T>(const BasicTensor<T>&)>;
+class Activation {
+ public:
+  using Function = std::function<BasicTensor<T>(const BasicTensor<T>&)>;  ///< what any activation computes
+
+  /// Any callable tensor -> tensor (its kind is `other`: the layer runs as a loop of graph ops).
+  template <typename F>
+    requires std::is_invocable_r_v<BasicTensor<T>, const F&, const BasicTensor<T>&>
+  Activation(F f) : function_(std::move(f)) {}  // NOLINT(google-explicit-constructor): lambdas convert
+
+  /// duet::tanh, known to the fused cells.
+  static Activation tanh() { return Activation(ActivationKind::tanh); }
+  /// duet::sigmoid, known to the fused cells.
+  static Activation sigmoid() { return Activation(ActivationKind::sigmoid); }
+
+  /// The activation of `x`.
+  BasicTensor<T> operator()(const BasicTensor<T>& x) const { return function_(x); }
+  /// tanh or sigmoid when made by tanh() / sigmoid(), otherwise other.
+  ActivationKind kind() const { return kind_; }
+
+ private:
+  explicit Activation(ActivationKind kind) : kind_(kind) {
+    if (kind == ActivationKind::tanh) {
+      function_ = [](const BasicTensor<T>& x) { return duet::tanh(x); };
+    } else {
+      function_ = [](const BasicTensor<T>& x) { return duet::sigmoid(x); };
+    }
+  }
+  Function function_;
+  ActivationKind kind_ = ActivationKind::other;
+};
 
 /// One layer's packed weights: G gate blocks of H units each, side by side.
 template <typename T>
@@ -41,6 +76,8 @@ struct LstmResult {
 /// Gate blocks in the order i, f, c (g), o: the same in Keras (keras/src/layers/rnn/lstm.py) and
 /// PyTorch (torch.nn.LSTM's weight_ih_l0 doc: W_ii|W_if|W_ig|W_io), so no reordering exists here.
 /// c_t = f c_{t-1} + i activation(z_c); h_t = o activation(c_t); i, f, o = recurrent_activation.
+/// With Activation::tanh() and Activation::sigmoid() (both frameworks' defaults) the layer runs
+/// as the fused cell of lstm_cell.h; with other activations, as a loop of graph ops.
 template <typename T>
 LstmResult<T> lstm(const BasicTensor<T>& x, const BasicTensor<T>& h0, const BasicTensor<T>& c0, const Weights<T>& w,
                    const Activation<T>& activation, const Activation<T>& recurrent_activation);
