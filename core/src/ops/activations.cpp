@@ -6,20 +6,15 @@
 #include <cmath>
 #include <numbers>
 
+#include "stable_sigmoid.h"
 #include "unary.h"
 
 namespace duet {
 
+using detail::stable_sigmoid;
 using detail::unary;
 
 namespace {
-
-template <typename T>
-T stable_sigmoid(T v) {
-  if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
-  const T e = std::exp(v);
-  return e / (T(1) + e);
-}
 
 // torch/nn/modules/activation.py SELU and keras/src/backend/*/nn.py selu: the same two constants.
 template <typename T>

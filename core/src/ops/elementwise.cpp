@@ -6,6 +6,7 @@
 
 #include "../autograd.h"
 #include "broadcast.h"
+#include "stable_sigmoid.h"
 #include "unary.h"
 #include "duet/core/error.h"
 #include "duet/core/ops.h"
@@ -15,6 +16,7 @@ namespace duet {
 namespace {
 
 using detail::grad_sink;
+using detail::stable_sigmoid;
 using detail::make_result;
 using detail::unary;
 using detail::wants_grad;
@@ -218,15 +220,6 @@ BasicTensor<T> clamp(const BasicTensor<T>& x, T lo, T hi) {
 template <typename T>
 BasicTensor<T> relu(const BasicTensor<T>& x) {
   return unary("relu", x, [](T v) { return v > T(0) ? v : T(0); }, [](T v, T) { return v > T(0) ? T(1) : T(0); });
-}
-
-// 1 / (1 + e^-v) in two branches so that exp never overflows: for v < 0, e^v / (1 + e^v). The
-// logistic function of sigmoid, of softplus' derivative and of BCEWithLogits' gradient.
-template <typename T>
-T stable_sigmoid(T v) {
-  if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
-  const T e = std::exp(v);
-  return e / (T(1) + e);
 }
 
 template <typename T>

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../autograd.h"
+#include "../ops/stable_sigmoid.h"
 
 namespace duet::recurrent {
 
@@ -28,23 +29,16 @@ template <typename T>
 using RowMap = Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>;
 
 // float64 (gradient checks): the same formulas as duet::sigmoid and duet::tanh
-// (ops/elementwise.cpp). float32: Eigen's vectorised rational approximations, within a few
+// (ops/stable_sigmoid.h, ops/elementwise.cpp). float32: Eigen's vectorised rational approximations, within a few
 // roundings of the exact values on the whole line (tests/core/sequence_test.cpp measures it);
 // scalar expf / tanhf per element were a quarter of an LSTM pass.
-template <typename T>
-T logistic(T v) {
-  if (v >= T(0)) return T(1) / (T(1) + std::exp(-v));
-  const T e = std::exp(v);
-  return e / (T(1) + e);
-}
-
 template <typename Block>
 void sigmoid_in_place(Block&& b) {
   using T = typename std::decay_t<Block>::Scalar;
   if constexpr (std::is_same_v<T, float>) {
     b = b.logistic();
   } else {
-    b = b.unaryExpr([](T v) { return logistic(v); });
+    b = b.unaryExpr([](T v) { return detail::stable_sigmoid(v); });
   }
 }
 
